@@ -1,0 +1,61 @@
+// Starting kelisim in a page: load the engine and the configuration in
+// parallel, then hand over to the runtime. Any failure is reported once
+// (console + kelisim:error) and leaves the page fail-closed: gated content
+// simply stays inert.
+import { Engine, KelisimError, configText, loadCore } from './engine.js';
+import { createBrowserInstance, gtagPush } from './runtime.js';
+
+const DENIED = {
+  ad_storage: 'denied',
+  ad_user_data: 'denied',
+  ad_personalization: 'denied',
+  analytics_storage: 'denied',
+  functionality_storage: 'denied',
+  personalization_storage: 'denied',
+  security_storage: 'granted',
+};
+
+/**
+ * Consent Mode's `default`, pushed synchronously before anything can load.
+ * It is static (everything denied but security), so it needs no engine; only
+ * the timing options are read from an inline configuration when there is one.
+ */
+export function pushConsentDefault(win, inlineConfig) {
+  let cm = {};
+  try {
+    const parsed = typeof inlineConfig === 'string' ? JSON.parse(inlineConfig) : inlineConfig;
+    if (parsed && typeof parsed.consentMode === 'object' && parsed.consentMode) cm = parsed.consentMode;
+  } catch {
+    // An unreadable configuration is reported by the engine later; the default stays denied.
+  }
+  if (cm.enabled === false) return;
+  if (typeof win.gtag !== 'function') {
+    win.dataLayer = win.dataLayer || [];
+    win.gtag = function gtag() {
+      win.dataLayer.push(arguments);
+    };
+  }
+  gtagPush(win, 'consent', 'default', { ...DENIED, wait_for_update: Number.isInteger(cm.waitForUpdate) ? cm.waitForUpdate : 500 });
+  if (cm.adsDataRedaction === true) gtagPush(win, 'set', 'ads_data_redaction', true);
+  if (cm.urlPassthrough === true) gtagPush(win, 'set', 'url_passthrough', true);
+}
+
+function report(win, err) {
+  const e = err instanceof KelisimError ? err : new KelisimError('internal', `kelisim: ${err && err.message ? err.message : err}`);
+  win.console.error(e.message);
+  win.dispatchEvent(new win.CustomEvent('kelisim:error', { detail: { code: e.code, message: e.message, errors: e.errors } }));
+  return e;
+}
+
+/** Boots kelisim in a browser window; resolves to the instance. */
+export async function boot(win, config, options, wasmUrl) {
+  try {
+    const [core, text] = await Promise.all([loadCore({ url: wasmUrl }), configText(config, win.location.href)]);
+    const engine = new Engine(core, text);
+    const instance = await createBrowserInstance(engine, { ...options, window: win });
+    instance._emit('ready', instance.state());
+    return instance;
+  } catch (err) {
+    throw report(win, err);
+  }
+}

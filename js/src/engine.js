@@ -1,0 +1,116 @@
+// Loads the WebAssembly engine and wraps its JSON entry points. The engine
+// decides; this file only moves text in and out.
+import createKelisimCore from 'kelisim-core';
+
+/** An error kelisim reports: `code` is stable, `errors` lists {path, message}. */
+export class KelisimError extends Error {
+  constructor(code, message, errors = []) {
+    super(message);
+    this.name = 'KelisimError';
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+let cached = null;
+let cachedKey = null;
+
+/**
+ * Loads the engine once per page (or per wasm source in Node).
+ * `source` is `{ url }` (fetched, streaming compile) or `{ bytes }` (Node).
+ */
+export function loadCore(source) {
+  const key = source.bytes ? 'bytes' : String(source.url);
+  if (!cached || cachedKey !== key) {
+    cachedKey = key;
+    cached = instantiateCore(source).catch((err) => {
+      cached = null; // a later init may try again (e.g. after the network returns)
+      throw err;
+    });
+  }
+  return cached;
+}
+
+function instantiateCore(source) {
+  const where = source.bytes ? 'the given bytes' : String(source.url);
+  return new Promise((resolve, reject) => {
+    const fail = (cause) =>
+      reject(new KelisimError('wasm-load', `kelisim: cannot load its engine (kelisim.wasm) from ${where}: ${cause && cause.message ? cause.message : cause}`));
+    createKelisimCore({
+      instantiateWasm(imports, receive) {
+        compile(source, imports).then((r) => receive(r.instance, r.module), fail);
+        return {};
+      },
+      // Given so the glue never derives a URL from import.meta (absent in CommonJS).
+      locateFile: (file) => file,
+      onAbort: fail,
+      print() {},
+      printErr() {},
+    }).then(resolve, fail);
+  });
+}
+
+async function compile(source, imports) {
+  if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+  if (source.bytes) return WebAssembly.instantiate(source.bytes, imports);
+  const response = await fetch(source.url, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const type = response.headers.get('content-type') || '';
+  if (WebAssembly.instantiateStreaming && type.startsWith('application/wasm')) {
+    return WebAssembly.instantiateStreaming(response, imports);
+  }
+  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+}
+
+/** The engine bound to one configuration text. */
+export class Engine {
+  constructor(core, configText) {
+    this.core = core;
+    this.configText = configText;
+  }
+  call(fn, request) {
+    const answer = JSON.parse(this.core[fn](this.configText, JSON.stringify(request)));
+    if (!answer.ok) throw new KelisimError(answer.error.code, answer.error.message, answer.error.errors);
+    return answer;
+  }
+  validate() {
+    return JSON.parse(this.core._validate(this.configText));
+  }
+  start(request) {
+    return this.call('_start', request);
+  }
+  decide(request) {
+    return this.call('_decide', request);
+  }
+  query(request) {
+    return this.call('_query', request);
+  }
+  texts(request) {
+    return this.call('_texts', request);
+  }
+}
+
+/** 32 hex digits of randomness for a new consent id. */
+export function randomHex() {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The configuration as text: an object, a JSON string, or a URL to fetch. */
+export async function configText(config, baseUrl) {
+  if (config && typeof config === 'object' && !(config instanceof URL)) return JSON.stringify(config);
+  if (typeof config === 'string' && config.trim().startsWith('{')) return config;
+  if (typeof config === 'string' || config instanceof URL) {
+    const url = new URL(String(config), baseUrl);
+    let response;
+    try {
+      response = await fetch(url, { credentials: 'same-origin' });
+    } catch (err) {
+      throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: ${err.message}`);
+    }
+    if (!response.ok) throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: HTTP ${response.status}`);
+    return response.text();
+  }
+  throw new KelisimError('invalid-config', 'kelisim: init() needs a configuration object, JSON text or a URL');
+}

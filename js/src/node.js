@@ -1,0 +1,57 @@
+// The Node entry: `init(config, { ui: false, cookie: 'kelisim=…' })` answers
+// isAllowed()/state() for a request's Cookie header (server-side rendering).
+import { readFileSync } from 'node:fs';
+import { Engine, KelisimError, configText, loadCore } from './engine.js';
+
+export { KelisimError };
+
+function wasmBytes(options) {
+  if (options.wasmBinary) return options.wasmBinary;
+  // Both module formats ship beside kelisim.wasm.
+  const file = typeof __dirname === 'string' ? `${__dirname}/kelisim.wasm` : new URL('./kelisim.wasm', import.meta.url);
+  return readFileSync(file);
+}
+
+/** An engine for Node callers (also used by kelisim/testing). */
+export async function loadEngine(config, options = {}) {
+  let bytes;
+  try {
+    bytes = wasmBytes(options);
+  } catch (err) {
+    throw new KelisimError('wasm-load', `kelisim: cannot load its engine (kelisim.wasm): ${err.message}`);
+  }
+  const [core, text] = await Promise.all([loadCore({ bytes }), configText(config, options.baseUrl)]);
+  const engine = new Engine(core, text);
+  const checked = engine.validate();
+  if (!checked.ok) {
+    const msg = checked.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
+    throw new KelisimError('invalid-config', `invalid kelisim configuration: ${msg}`, checked.errors);
+  }
+  return engine;
+}
+
+/** A read-only instance without a DOM, for one Cookie header. */
+export async function init(config, options = {}) {
+  const engine = await loadEngine(config, options);
+  const cookieHeader = String(options.cookie || '');
+  const request = (extra) => ({ cookieHeader, now: Date.now(), ...extra });
+  const start = engine.start(request({ language: options.language }));
+  const unsupported = (what) => () => {
+    throw new KelisimError('unsupported', `kelisim: ${what}() needs a browser; in Node the instance only reads a decision`);
+  };
+  return {
+    language: start.language,
+    isAllowed: (name) => engine.query(request({ names: [String(name)] })).names[0],
+    state: () => JSON.parse(JSON.stringify(start.state)),
+    acceptAll: unsupported('acceptAll'),
+    rejectAll: unsupported('rejectAll'),
+    accept: unsupported('accept'),
+    allowService: unsupported('allowService'),
+    showBanner: unsupported('showBanner'),
+    showPreferences: unsupported('showPreferences'),
+    hide: unsupported('hide'),
+    reset: unsupported('reset'),
+    on: () => () => {},
+    setLanguage: unsupported('setLanguage'),
+  };
+}

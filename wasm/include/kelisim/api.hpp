@@ -1,0 +1,34 @@
+// The engine's entry points over JSON text: what the wasm binding exposes.
+// Each takes the configuration text and one request, returns one JSON answer,
+// and never throws or aborts: problems come back as
+// {"ok":false,"error":{"code","message","errors":[{"path","message"}]}}.
+#pragma once
+#include <string>
+
+namespace kelisim {
+
+/// Validates a configuration: {"ok", "errors":[...], "warnings":[...]}.
+std::string api_validate(const std::string& config);
+
+/// Page start. Request: {"cookieHeader": the Cookie header / document.cookie, "now": ms, "gpc": bool,
+/// "language": explicit, "documentLanguage": <html lang>, "browserLanguages": [...]}. Answer: the state,
+/// whether and why to ask, allowed names, Consent Mode, normalised options.
+std::string api_start(const std::string& config, const std::string& request);
+
+/// A decision. Request: {"cookieHeader", "now", "gpc", "random": 32 hex digits,
+/// "choice": {"method", "categories", "services"}, "present": {
+/// "localStorage", "sessionStorage"}, "language", "url"}. Answer: the cookie to
+/// write, the new state, what changed, what to delete, Consent Mode, the receipt.
+std::string api_decide(const std::string& config, const std::string& request);
+
+/// The UI's texts and rows in one language. Request: {"language",
+/// "documentLanguage", "browserLanguages"}. Answer: {"language", "dir",
+/// "texts": {key: [runs]}, "categories": [...]}.
+std::string api_texts(const std::string& config, const std::string& request);
+
+/// Batched questions about the current state. Request: {"cookieHeader", "now",
+/// "names": [...], "gates": [{"category","service","cookieconsent"}], "urls": [...],
+/// "cookies": [...]}. Answer: one boolean array per question list.
+std::string api_query(const std::string& config, const std::string& request);
+
+}  // namespace kelisim

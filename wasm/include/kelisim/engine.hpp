@@ -1,0 +1,95 @@
+// Every consent decision kelisim makes: pure functions of the configuration,
+// the stored record, the time and the signals JS passes in.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "kelisim/config.hpp"
+#include "kelisim/record.hpp"
+
+namespace kelisim {
+
+/// Why the visitor must be asked (again), if at all.
+enum class AskReason { none, first_visit, revision, expired, new_items };
+const char* ask_reason_name(AskReason r);
+
+/// What the engine knows after reading the stored value against a configuration.
+struct Status {
+  bool decided = false;  ///< a valid, current decision exists
+  AskReason ask = AskReason::first_visit;
+  std::string invalid_reason;  ///< set when a stored value existed but could not be used
+  bool readable = false;       ///< the stored value decoded (it may still be outdated)
+  Record record;               ///< meaningful when `readable`
+  std::vector<std::string> new_items;  ///< categories/services never asked about (ask == new_items)
+};
+
+/// Decodes `stored` (the consent cookie value, possibly empty or garbage) and
+/// decides whether it is current at `now_seconds`.
+Status evaluate(const Config& cfg, std::string_view stored, int64_t now_seconds);
+
+/// True when `name` (a category, service or alias) is allowed.
+/// Unknown names are never allowed.
+bool is_allowed(const Config& cfg, const Status& st, const std::string& name);
+
+/// One gated element's attributes (SPEC §2); empty strings are absent attributes.
+struct Gate {
+  std::string category;      ///< data-category, possibly "!name"
+  std::string service;       ///< data-service
+  std::string cookieconsent; ///< data-cookieconsent: comma/space separated names
+};
+/// True when the gated element may run now. A gate with no usable attribute
+/// stays closed.
+bool gate_open(const Config& cfg, const Status& st, const Gate& gate);
+
+/// The allowed categories and services, in configuration order.
+std::vector<std::string> allowed_categories(const Config& cfg, const Status& st);
+std::vector<std::string> allowed_services(const Config& cfg, const Status& st);
+
+/// The visitor's choice to record.
+struct Choice {
+  Method method = Method::api;  ///< how the choice was made (stored)
+  /// What was chosen: Method::accept_all (everything, GPC permitting),
+  /// Method::reject_all (only required), or anything else for exactly the
+  /// listed categories and services.
+  Method preset = Method::none;
+  std::vector<std::string> categories;  ///< for custom/api: the accepted ones (aliases allowed)
+  std::vector<std::string> services;    ///< for custom/api: services accepted individually
+};
+
+struct DecideResult {
+  Record record;
+  std::string cookie_value;
+  std::vector<std::string> unknown;  ///< names in the choice that match nothing
+};
+
+/// Records a decision. Keeps the id, creation time and sequence of a current
+/// (or expired/outdated but readable) record; otherwise uses `fresh_id`.
+DecideResult decide(const Config& cfg, const Status& before, const Choice& choice, bool gpc,
+                    int64_t now_seconds, const std::array<uint8_t, 16>& fresh_id);
+
+/// The names in `before` allowed that are not allowed `after`, and vice versa
+/// (categories first, then services).
+struct Changes {
+  std::vector<std::string> accepted, rejected;
+};
+Changes diff(const Config& cfg, const Status& before, const Status& after);
+
+/// The service a cookie name or storage key belongs to; nullptr when none claims it.
+/// Blocked when claimed by services none of which is allowed.
+bool cookie_allowed(const Config& cfg, const Status& st, std::string_view cookie_name);
+bool storage_allowed(const Config& cfg, const Status& st, std::string_view key);
+/// False when a script/iframe URL's host belongs only to services that are not allowed.
+bool url_allowed(const Config& cfg, const Status& st, std::string_view url);
+
+/// Which of the present names to delete for the decision in `st`.
+std::vector<std::string> cleanup_cookies(const Config& cfg, const Status& st, const std::vector<std::string>& present);
+std::vector<std::string> cleanup_storage(const Config& cfg, const Status& st, const std::vector<std::string>& present);
+
+/// Google Consent Mode: each of the seven types to "granted"/"denied".
+std::vector<std::pair<std::string, bool>> consent_mode_state(const Config& cfg, const Status& st);
+
+/// Days until the decision in `st` expires (by `rejectedExpiresAfterDays` when
+/// every optional category was rejected).
+int expiry_days(const Config& cfg, const Record& record);
+
+}  // namespace kelisim

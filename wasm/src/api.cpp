@@ -1,0 +1,417 @@
+#include "kelisim/api.hpp"
+
+#include <cmath>
+
+#include "kelisim/config.hpp"
+#include "kelisim/engine.hpp"
+#include "kelisim/i18n.hpp"
+#include "kelisim/links.hpp"
+
+namespace kelisim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+/// The last parsed configuration, reused while the same text comes in: the
+/// shim passes the same configuration with every call.
+const ParseResult& cached_config(const std::string& text) {
+  static std::string last_text;
+  static ParseResult last;
+  static bool has = false;
+  if (!has || text != last_text) {
+    last = parse_config(std::string_view(text));
+    last_text = text;
+    has = true;
+  }
+  return last;
+}
+
+/// Serialises without ever aborting: invalid UTF-8 (e.g. a truncated quote)
+/// is replaced rather than treated as an error.
+std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json issues_json(const std::vector<Issue>& issues) {
+  json out = json::array();
+  for (const auto& i : issues) out.push_back({{"path", i.path}, {"message", i.message}});
+  return out;
+}
+
+std::string failure(const char* code, const std::string& message, const std::vector<Issue>& errors = {}) {
+  json out = {{"ok", false}, {"error", {{"code", code}, {"message", message}, {"errors", issues_json(errors)}}}};
+  return text(out);
+}
+
+std::string config_failure(const ParseResult& p) {
+  std::string msg = "invalid kelisim configuration: ";
+  for (size_t i = 0; i < p.errors.size(); ++i) {
+    if (i) msg += "; ";
+    msg += (p.errors[i].path.empty() ? "" : p.errors[i].path + ": ") + p.errors[i].message;
+  }
+  return failure("invalid-config", msg, p.errors);
+}
+
+/// Reads the fields of a request with type checks; wrong types become errors.
+struct Request {
+  json body;
+  std::vector<Issue> errors;
+
+  bool parse(const std::string& text) {
+    body = json::parse(text, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      errors.push_back({"", "the request is not a JSON object"});
+      return false;
+    }
+    return true;
+  }
+  std::string str(const char* key) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) return "";
+    if (!it->is_string()) { errors.push_back({key, "expected a string"}); return ""; }
+    return it->get<std::string>();
+  }
+  bool boolean(const char* key) {
+    auto it = body.find(key);
+    if (it == body.end() || it->is_null()) return false;
+    if (!it->is_boolean()) { errors.push_back({key, "expected a boolean"}); return false; }
+    return it->get<bool>();
+  }
+  /// Milliseconds since the epoch -> seconds.
+  int64_t now() {
+    auto it = body.find("now");
+    if (it == body.end() || !it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0) {
+      errors.push_back({"now", "expected the current time in milliseconds"});
+      return 0;
+    }
+    return int64_t(it->get<double>() / 1000.0);
+  }
+  std::vector<std::string> strings(const json& obj, const char* key, const std::string& path) {
+    std::vector<std::string> out;
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return out;
+    if (!it->is_array()) { errors.push_back({path, "expected an array of strings"}); return out; }
+    for (const auto& e : *it) {
+      if (e.is_string()) out.push_back(e.get<std::string>());
+      else errors.push_back({path, "expected an array of strings"});
+    }
+    return out;
+  }
+};
+
+/// Splits a Cookie header ("a=1; b=2") into (name, value) pairs.
+std::vector<std::pair<std::string, std::string>> parse_cookie_header(const std::string& header) {
+  std::vector<std::pair<std::string, std::string>> out;
+  size_t i = 0;
+  while (i < header.size() && out.size() < 1000) {
+    size_t end = header.find(';', i);
+    if (end == std::string::npos) end = header.size();
+    std::string part = header.substr(i, end - i);
+    size_t a = part.find_first_not_of(" \t"), b = part.find_last_not_of(" \t");
+    if (a != std::string::npos) {
+      part = part.substr(a, b - a + 1);
+      size_t eq = part.find('=');
+      if (eq == std::string::npos) out.push_back({"", part});
+      else out.push_back({part.substr(0, eq), part.substr(eq + 1)});
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+/// The stored decision among the cookies: the first one with the configured
+/// name that decodes (a browser lists the most specific path first), else the
+/// first one with that name (so its reason is reported), else "".
+std::string stored_value(const Config& cfg, const std::string& header) {
+  std::string first;
+  bool found = false;
+  for (const auto& kv : parse_cookie_header(header)) {
+    if (kv.first != cfg.cookie.name) continue;
+    if (decode_record(kv.second).ok) return kv.second;
+    if (!found) first = kv.second;
+    found = true;
+  }
+  return first;
+}
+
+std::string iso_time(int64_t seconds) {
+  // Civil date from days since 1970-01-01 (proleptic Gregorian).
+  int64_t days = seconds / 86400, rem = seconds % 86400;
+  if (rem < 0) { rem += 86400; days -= 1; }
+  days += 719468;
+  int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  int64_t doe = days - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) y += 1;
+  char buf[32];
+  auto two = [](char* p, int64_t v) { p[0] = char('0' + v / 10 % 10); p[1] = char('0' + v % 10); };
+  int64_t yy = y < 0 ? 0 : y > 9999 ? 9999 : y;
+  buf[0] = char('0' + yy / 1000); buf[1] = char('0' + yy / 100 % 10); two(buf + 2, yy % 100);
+  buf[4] = '-'; two(buf + 5, m); buf[7] = '-'; two(buf + 8, d); buf[10] = 'T';
+  two(buf + 11, rem / 3600); buf[13] = ':'; two(buf + 14, rem / 60 % 60); buf[16] = ':'; two(buf + 17, rem % 60);
+  buf[19] = 'Z'; buf[20] = 0;
+  return buf;
+}
+
+json state_json(const Config& cfg, const Status& st) {
+  const char* method = st.decided ? method_name(st.record.method) : nullptr;
+  return {{"decided", st.decided},
+          {"categories", allowed_categories(cfg, st)},
+          {"services", allowed_services(cfg, st)},
+          {"revision", st.decided ? st.record.revision : cfg.revision},
+          {"id", st.readable ? st.record.id_string() : ""},
+          {"created", st.readable ? iso_time(st.record.created) : ""},
+          {"updated", st.readable ? iso_time(st.record.updated) : ""},
+          {"method", method ? json(method) : json(nullptr)}};
+}
+
+json consent_mode_json(const Config& cfg, const Status& st) {
+  json update = json::object();
+  for (const auto& kv : consent_mode_state(cfg, st)) update[kv.first] = kv.second ? "granted" : "denied";
+  return update;
+}
+
+json cookie_json(const Config& cfg) {
+  return {{"name", cfg.cookie.name}, {"domain", cfg.cookie.domain}, {"path", cfg.cookie.path},
+          {"sameSite", cfg.cookie.same_site}, {"secure", cfg.cookie.secure}};
+}
+
+/// A text in `lang`: the site's translation, the built-in text, then the same
+/// two in the default language, then built-in English.
+std::string resolve_text(const Config& cfg, const std::string& lang, const std::string& key, const std::string& fallback = "") {
+  for (const std::string* l : {&lang, &cfg.default_language}) {
+    auto t = cfg.translations.find(*l);
+    if (t != cfg.translations.end()) {
+      auto it = t->second.find(key);
+      if (it != t->second.end()) return it->second;
+    }
+    if (const char* b = builtin_text(*l, key)) return b;
+  }
+  if (const char* b = builtin_text("en", key)) return b;
+  return fallback;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+}
+
+/// Text runs for display: placeholders filled in, `[label](url)` links parsed.
+json runs_json(const Config& cfg, std::string text) {
+  if (cfg.policy_url.empty()) {
+    // No policy to link to: keep the label, drop the link markup.
+    for (size_t end = text.find("]({policyUrl})"); end != std::string::npos; end = text.find("]({policyUrl})")) {
+      size_t open = text.rfind('[', end);
+      if (open == std::string::npos) { text.replace(end, 14, ""); continue; }
+      text = text.substr(0, open) + text.substr(open + 1, end - open - 1) + text.substr(end + 14);
+    }
+  }
+  replace_all(text, "{policyUrl}", cfg.policy_url);
+  replace_all(text, "{contact}", cfg.contact);
+  json out = json::array();
+  for (const auto& r : parse_links(text)) {
+    if (r.href.empty()) out.push_back({{"text", r.text}});
+    else out.push_back({{"text", r.text}, {"href", r.href}});
+  }
+  return out;
+}
+
+/// Everything the UI shows in `lang`, resolved.
+json texts_json(const Config& cfg, const std::string& lang) {
+  json texts = json::object();
+  for (const auto& key : builtin_keys())
+    if (key.rfind("categories.", 0) != 0) texts[key] = runs_json(cfg, resolve_text(cfg, lang, key));
+  json cats = json::array();
+  for (const auto& c : cfg.categories) {
+    json services = json::array();
+    for (const auto& s : cfg.services) {
+      if (s.category != c.name) continue;
+      services.push_back({{"name", s.name},
+                          {"title", resolve_text(cfg, lang, "services." + s.name + ".title", s.name)},
+                          {"description", runs_json(cfg, resolve_text(cfg, lang, "services." + s.name + ".description"))},
+                          {"cookies", s.cookies}});
+    }
+    cats.push_back({{"name", c.name},
+                    {"required", c.required},
+                    {"gpcDeny", c.gpc_deny},
+                    {"title", resolve_text(cfg, lang, "categories." + c.name + ".title", c.name)},
+                    {"description", runs_json(cfg, resolve_text(cfg, lang, "categories." + c.name + ".description"))},
+                    {"services", services}});
+  }
+  return {{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}, {"texts", texts}, {"categories", cats}};
+}
+
+/// The languages to negotiate, in the order SPEC §3 gives: the explicit one,
+/// then <html lang> (autoDetect "document"), then the browser's list.
+std::vector<std::string> requested_languages(const Config& cfg, Request& req) {
+  std::vector<std::string> out;
+  std::string explicit_lang = req.str("language");
+  if (!explicit_lang.empty()) out.push_back(explicit_lang);
+  std::string doc_lang = req.str("documentLanguage");
+  if (cfg.auto_detect == "document" && !doc_lang.empty()) out.push_back(doc_lang);
+  if (cfg.auto_detect != "off")
+    for (const auto& l : req.strings(req.body, "browserLanguages", "browserLanguages")) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+std::string api_texts(const std::string& config, const std::string& request) {
+  const ParseResult& p = cached_config(config);
+  if (!p.ok) return config_failure(p);
+  Request req;
+  if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
+  std::vector<std::string> requested = requested_languages(p.config, req);
+  if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
+  json out = texts_json(p.config, negotiate_language(requested, p.config.languages(), p.config.default_language));
+  out["ok"] = true;
+  return text(out);
+}
+
+std::string api_validate(const std::string& config) {
+  const ParseResult& p = cached_config(config);
+  json out = {{"ok", p.ok}, {"errors", issues_json(p.errors)}, {"warnings", issues_json(p.warnings)}};
+  return text(out);
+}
+
+std::string api_start(const std::string& config, const std::string& request) {
+  const ParseResult& p = cached_config(config);
+  if (!p.ok) return config_failure(p);
+  const Config& cfg = p.config;
+  Request req;
+  if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
+  std::string stored = stored_value(cfg, req.str("cookieHeader"));
+  int64_t now = req.now();
+  bool gpc = req.boolean("gpc");
+  std::vector<std::string> requested = requested_languages(cfg, req);
+  if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
+
+  Status st = evaluate(cfg, stored, now);
+  std::string lang = negotiate_language(requested, cfg.languages(), cfg.default_language);
+  json out = {
+      {"ok", true},
+      {"warnings", issues_json(p.warnings)},
+      {"ask", st.ask == AskReason::none ? json(nullptr) : json(ask_reason_name(st.ask))},
+      {"invalid", st.invalid_reason.empty() ? json(nullptr) : json(st.invalid_reason)},
+      {"newItems", st.new_items},
+      {"state", state_json(cfg, st)},
+      {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, st)},
+                       {"waitForUpdate", cfg.wait_for_update}, {"adsDataRedaction", cfg.ads_data_redaction},
+                       {"urlPassthrough", cfg.url_passthrough}}},
+      {"cookie", cookie_json(cfg)},
+      {"blocking", {{"autoBlock", cfg.auto_block}, {"cookieGuard", cfg.cookie_guard}, {"reloadOnWithdrawal", cfg.reload_on_withdrawal}}},
+      {"receipts", {{"endpoint", cfg.receipts_endpoint}}},
+      {"compat", {{"cookiebot", cfg.compat_cookiebot}}},
+      {"ui", {{"layout", cfg.ui_layout}, {"position", cfg.ui_position}, {"theme", cfg.ui_theme}, {"reopenButton", cfg.ui_reopen_button}}},
+      {"languages", cfg.languages()},
+      {"contact", cfg.contact},
+      {"gpc", gpc},
+      {"debug", cfg.debug},
+  };
+  out.update(texts_json(cfg, lang));
+  return text(out);
+}
+
+std::string api_decide(const std::string& config, const std::string& request) {
+  const ParseResult& p = cached_config(config);
+  if (!p.ok) return config_failure(p);
+  const Config& cfg = p.config;
+  Request req;
+  if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
+  std::string stored = stored_value(cfg, req.str("cookieHeader"));
+  int64_t now = req.now();
+  bool gpc = req.boolean("gpc");
+  std::array<uint8_t, 16> fresh{};
+  if (!parse_hex_id(req.str("random"), fresh)) req.errors.push_back({"random", "expected 32 hex digits of randomness"});
+  Choice choice;
+  auto ch = req.body.find("choice");
+  if (ch == req.body.end() || !ch->is_object()) {
+    req.errors.push_back({"choice", "expected an object"});
+  } else {
+    auto m = ch->find("method");
+    choice.method = (m != ch->end() && m->is_string()) ? method_from_name(m->get<std::string>()) : Method::none;
+    if (choice.method == Method::none) req.errors.push_back({"choice.method", "expected accept-all, reject-all, custom or api"});
+    auto pre = ch->find("preset");
+    choice.preset = (pre != ch->end() && pre->is_string()) ? method_from_name(pre->get<std::string>()) : choice.method;
+    if (choice.preset != Method::accept_all && choice.preset != Method::reject_all) choice.preset = Method::custom;
+    choice.categories = req.strings(*ch, "categories", "choice.categories");
+    choice.services = req.strings(*ch, "services", "choice.services");
+  }
+  json present = json::object();
+  if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object()) present = *pr;
+  std::vector<std::string> cookies;
+  for (const auto& kv : parse_cookie_header(req.str("cookieHeader")))
+    if (!kv.first.empty()) cookies.push_back(kv.first);
+  std::vector<std::string> local = req.strings(present, "localStorage", "present.localStorage");
+  std::vector<std::string> session = req.strings(present, "sessionStorage", "present.sessionStorage");
+  std::string language = req.str("language"), url = req.str("url");
+  if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
+
+  Status before = evaluate(cfg, stored, now);
+  DecideResult d = decide(cfg, before, choice, gpc, now, fresh);
+  Status after = evaluate(cfg, d.cookie_value, now);
+  Changes changes = diff(cfg, before, after);
+
+  json accepted = allowed_categories(cfg, after), rejected = json::array();
+  for (const auto& s : allowed_services(cfg, after)) accepted.push_back(s);
+  for (const auto& c : cfg.categories)
+    if (!is_allowed(cfg, after, c.name)) rejected.push_back(c.name);
+  for (const auto& s : cfg.services)
+    if (!is_allowed(cfg, after, s.name)) rejected.push_back(s.name);
+
+  json cookie = cookie_json(cfg);
+  cookie["value"] = d.cookie_value;
+  cookie["maxAge"] = int64_t(expiry_days(cfg, d.record)) * 86400;
+  json out = {
+      {"ok", true},
+      {"cookie", cookie},
+      {"state", state_json(cfg, after)},
+      {"changes", {{"accepted", changes.accepted}, {"rejected", changes.rejected}}},
+      {"cleanup", {{"cookies", cleanup_cookies(cfg, after, cookies)},
+                   {"localStorage", cleanup_storage(cfg, after, local)},
+                   {"sessionStorage", cleanup_storage(cfg, after, session)}}},
+      {"reload", cfg.reload_on_withdrawal && !changes.rejected.empty()},
+      {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, after)}}},
+      {"receipt", {{"id", d.record.id_string()}, {"sequence", d.record.sequence}, {"revision", d.record.revision},
+                   {"timestamp", iso_time(now)}, {"method", method_name(d.record.method)},
+                   {"accepted", accepted}, {"rejected", rejected}, {"language", language}, {"url", url}}},
+      {"unknown", d.unknown},
+  };
+  return text(out);
+}
+
+std::string api_query(const std::string& config, const std::string& request) {
+  const ParseResult& p = cached_config(config);
+  if (!p.ok) return config_failure(p);
+  const Config& cfg = p.config;
+  Request req;
+  if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
+  std::string stored = stored_value(cfg, req.str("cookieHeader"));
+  int64_t now = req.now();
+  std::vector<std::string> names = req.strings(req.body, "names", "names");
+  std::vector<std::string> urls = req.strings(req.body, "urls", "urls");
+  std::vector<std::string> cookies = req.strings(req.body, "cookies", "cookies");
+  std::vector<Gate> gates;
+  if (auto g = req.body.find("gates"); g != req.body.end() && g->is_array()) {
+    for (const auto& e : *g) {
+      Gate gate;
+      if (e.is_object()) {
+        for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
+                                {"service", &gate.service}, {"cookieconsent", &gate.cookieconsent}}) {
+          auto it = e.find(key);
+          if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
+        }
+      }
+      gates.push_back(gate);  // a malformed gate stays closed
+    }
+  }
+  if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
+  Status st = evaluate(cfg, stored, now);
+  json out = {{"ok", true}, {"names", json::array()}, {"gates", json::array()}, {"urls", json::array()}, {"cookies", json::array()}};
+  for (const auto& n : names) out["names"].push_back(is_allowed(cfg, st, n));
+  for (const auto& g : gates) out["gates"].push_back(gate_open(cfg, st, g));
+  for (const auto& u : urls) out["urls"].push_back(url_allowed(cfg, st, u));
+  for (const auto& c : cookies) out["cookies"].push_back(cookie_allowed(cfg, st, c));
+  return text(out);
+}
+
+}  // namespace kelisim

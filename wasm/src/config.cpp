@@ -1,0 +1,407 @@
+#include "kelisim/config.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "kelisim/i18n.hpp"
+#include "kelisim/patterns.hpp"
+
+namespace kelisim {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+const char* type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::discarded: return "invalid JSON";
+    default: return "a number";
+  }
+}
+
+std::string quote_text(const std::string& s) {
+  // Issue messages quote user text; keep it short and free of control bytes.
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size() && i < 80; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
+  }
+  if (s.size() > 80) out += "...";
+  return out + "\"";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
+  return out;
+}
+
+/// Walks one JSON object, reads its known keys with type checks, and reports
+/// unknown keys as warnings when done.
+class Reader {
+ public:
+  Reader(const json& obj, std::string path, ParseResult& out) : obj_(obj), path_(std::move(path)), out_(out) {}
+
+  std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  void error(const std::string& path, const std::string& msg) { out_.errors.push_back({path, msg}); }
+  void warn(const std::string& path, const std::string& msg) { out_.warnings.push_back({path, msg}); }
+
+  const json* get(const char* key) {
+    seen_.insert(key);
+    auto it = obj_.find(key);
+    return it == obj_.end() ? nullptr : &*it;
+  }
+  void expected(const char* key, const char* what, const json& v) {
+    error(at(key), std::string("expected ") + what + ", got " + type_name(v));
+  }
+  void boolean(const char* key, bool& dst) {
+    if (const json* v = get(key)) {
+      if (v->is_boolean()) dst = v->get<bool>();
+      else expected(key, "true or false", *v);
+    }
+  }
+  void integer(const char* key, int64_t& dst, int64_t lo, int64_t hi) {
+    if (const json* v = get(key)) {
+      if (!v->is_number_integer()) return expected(key, "an integer", *v);
+      int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v->get<int64_t>();
+      if (n < lo || n > hi) return error(at(key), "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + std::to_string(n));
+      dst = n;
+    }
+  }
+  void string(const char* key, std::string& dst, size_t max_len = 2048) {
+    if (const json* v = get(key)) {
+      if (!v->is_string()) return expected(key, "a string", *v);
+      const auto& s = v->get_ref<const std::string&>();
+      if (s.size() > max_len) return error(at(key), "is longer than " + std::to_string(max_len) + " characters");
+      dst = s;
+    }
+  }
+  void choice(const char* key, std::string& dst, const std::vector<std::string>& allowed) {
+    if (const json* v = get(key)) {
+      if (!v->is_string()) return expected(key, ("one of " + join(allowed)).c_str(), *v);
+      const auto& s = v->get_ref<const std::string&>();
+      if (std::find(allowed.begin(), allowed.end(), s) == allowed.end())
+        return error(at(key), "expected one of " + join(allowed) + ", got " + quote_text(s));
+      dst = s;
+    }
+  }
+  /// An array of strings, each checked by `valid` (when given).
+  void strings(const char* key, std::vector<std::string>& dst, bool (*valid)(std::string_view), const char* what) {
+    const json* v = get(key);
+    if (!v) return;
+    if (!v->is_array()) return expected(key, "an array of strings", *v);
+    for (size_t i = 0; i < v->size(); ++i) {
+      const json& e = (*v)[i];
+      std::string p = at(key) + "[" + std::to_string(i) + "]";
+      if (!e.is_string()) { error(p, std::string("expected a string, got ") + type_name(e)); continue; }
+      const auto& s = e.get_ref<const std::string&>();
+      if (valid && !valid(s)) { error(p, std::string("invalid ") + what + " " + quote_text(s)); continue; }
+      dst.push_back(s);
+    }
+  }
+  /// A nested object; returns nullptr (after an error) when present but not an object.
+  const json* object(const char* key) {
+    const json* v = get(key);
+    if (v && !v->is_object()) { expected(key, "an object", *v); return nullptr; }
+    return v;
+  }
+  void finish() {
+    for (auto it = obj_.begin(); it != obj_.end(); ++it)
+      if (!seen_.count(it.key())) warn(at(it.key()), "unknown key, ignored");
+  }
+
+ private:
+  const json& obj_;
+  std::string path_;
+  ParseResult& out_;
+  std::set<std::string> seen_;
+};
+
+bool valid_name(std::string_view s) {
+  // Category, service and alias names appear in markup attributes and in the
+  // translation keys: a conservative identifier set.
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  return true;
+}
+
+bool valid_language_tag(std::string_view s) {
+  if (s.empty() || s.size() > 35) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return s.front() != '-' && s.back() != '-';
+}
+
+bool is_consent_type(std::string_view s) {
+  for (const auto& t : consent_mode_types())
+    if (t == s) return true;
+  return false;
+}
+
+bool known_text_key(const std::string& key, const Config& cfg) {
+  const auto& keys = builtin_keys();
+  if (std::find(keys.begin(), keys.end(), key) != keys.end()) return true;
+  // categories.<name>.{title,description} and services.<name>.{title,description}
+  for (const char* prefix : {"categories.", "services."}) {
+    std::string p = prefix;
+    if (key.compare(0, p.size(), p) != 0) continue;
+    auto dot = key.rfind('.');
+    if (dot <= p.size()) return false;
+    std::string name = key.substr(p.size(), dot - p.size());
+    std::string field = key.substr(dot + 1);
+    if (field != "title" && field != "description") return false;
+    return p == "categories." ? cfg.find_category(name) != nullptr : cfg.find_service(name) != nullptr;
+  }
+  return false;
+}
+
+/// Flattens `{"banner": {"title": "x"}}` and `{"banner.title": "x"}` alike to dotted keys.
+void flatten_texts(const json& v, const std::string& prefix, const std::string& path,
+                   std::map<std::string, std::string>& out, ParseResult& res) {
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+    std::string p = path + "." + it.key();
+    if (it->is_object()) flatten_texts(*it, key, p, out, res);
+    else if (it->is_string()) {
+      if (it->get_ref<const std::string&>().size() > 4096) res.errors.push_back({p, "is longer than 4096 characters"});
+      else out[key] = it->get<std::string>();
+    } else res.errors.push_back({p, std::string("expected a string, got ") + type_name(*it)});
+  }
+}
+
+void read_categories(const json& cats, ParseResult& res) {
+  for (auto it = cats.begin(); it != cats.end(); ++it) {
+    std::string path = "categories." + it.key();
+    if (!valid_name(it.key())) {
+      res.errors.push_back({path, "invalid category name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
+      continue;
+    }
+    if (!it->is_object()) {
+      res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)});
+      continue;
+    }
+    Category c;
+    c.name = it.key();
+    Reader r(*it, path, res);
+    r.boolean("required", c.required);
+    r.strings("consentMode", c.consent_mode, nullptr, "");
+    for (size_t i = 0; i < c.consent_mode.size(); ++i) {
+      if (!is_consent_type(c.consent_mode[i]))
+        res.errors.push_back({path + ".consentMode[" + std::to_string(i) + "]", "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
+    }
+    std::string gpc = "allow";
+    r.choice("gpc", gpc, {"allow", "deny"});
+    c.gpc_deny = gpc == "deny";
+    if (c.required && c.gpc_deny) r.error(path + ".gpc", "a required category cannot be denied by GPC");
+    r.finish();
+    res.config.categories.push_back(std::move(c));
+  }
+}
+
+void read_services(const json& svcs, ParseResult& res) {
+  for (auto it = svcs.begin(); it != svcs.end(); ++it) {
+    std::string path = "services." + it.key();
+    if (!valid_name(it.key())) {
+      res.errors.push_back({path, "invalid service name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
+      continue;
+    }
+    if (!it->is_object()) {
+      res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)});
+      continue;
+    }
+    Service s;
+    s.name = it.key();
+    Reader r(*it, path, res);
+    const json* cat = r.get("category");
+    if (!cat) r.error(path + ".category", "missing: every service needs a category");
+    else if (!cat->is_string()) r.expected("category", "a category name", *cat);
+    else {
+      s.category = cat->get<std::string>();
+      if (!res.config.find_category(s.category)) r.error(path + ".category", "unknown category " + quote_text(s.category));
+    }
+    r.strings("cookies", s.cookies, valid_name_pattern, "cookie name pattern");
+    r.strings("storage", s.storage, valid_name_pattern, "storage key pattern");
+    r.strings("hosts", s.hosts, valid_host_pattern, "host pattern");
+    r.finish();
+    res.config.services.push_back(std::move(s));
+  }
+}
+
+void read_language(const json& lang, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader r(lang, "language", res);
+  r.string("default", cfg.default_language, 35);
+  if (!valid_language_tag(cfg.default_language)) r.error("language.default", "invalid language tag " + quote_text(cfg.default_language));
+  if (const json* ad = r.get("autoDetect")) {
+    if (ad->is_boolean()) cfg.auto_detect = ad->get<bool>() ? "document" : "off";
+    else if (ad->is_string() && (*ad == "document" || *ad == "browser" || *ad == "off")) cfg.auto_detect = ad->get<std::string>();
+    else r.error("language.autoDetect", std::string("expected \"document\", \"browser\", \"off\" or a boolean, got ") + (ad->is_string() ? quote_text(ad->get<std::string>()) : type_name(*ad)));
+  }
+  if (const json* tr = r.object("translations")) {
+    for (auto it = tr->begin(); it != tr->end(); ++it) {
+      std::string path = "language.translations." + it.key();
+      if (!valid_language_tag(it.key())) { res.errors.push_back({path, "invalid language tag " + quote_text(it.key())}); continue; }
+      if (!it->is_object()) { res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)}); continue; }
+      auto& texts = cfg.translations[it.key()];
+      flatten_texts(*it, "", path, texts, res);
+      for (const auto& kv : texts)
+        if (!known_text_key(kv.first, cfg)) res.warnings.push_back({path + "." + kv.first, "unknown text key, ignored"});
+    }
+    if (!cfg.translations.empty() && !cfg.translations.count(cfg.default_language))
+      res.errors.push_back({"language.default", quote_text(cfg.default_language) + " has no entry in language.translations"});
+  }
+  r.finish();
+}
+
+}  // namespace
+
+const std::vector<std::string>& consent_mode_types() {
+  static const std::vector<std::string> types = {
+      "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+      "functionality_storage", "personalization_storage", "security_storage"};
+  return types;
+}
+
+const Category* Config::find_category(const std::string& name) const {
+  for (const auto& c : categories)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Service* Config::find_service(const std::string& name) const {
+  for (const auto& s : services)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::vector<std::string> Config::languages() const {
+  if (translations.empty()) return builtin_languages();
+  std::vector<std::string> out;
+  for (const auto& kv : translations) out.push_back(kv.first);
+  return out;
+}
+
+ParseResult parse_config(std::string_view json_text) {
+  json value = json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (value.is_discarded()) {
+    ParseResult res;
+    res.errors.push_back({"", "the configuration is not valid JSON"});
+    return res;
+  }
+  return parse_config(value);
+}
+
+ParseResult parse_config(const nlohmann::ordered_json& value) {
+  ParseResult res;
+  if (!value.is_object()) {
+    res.errors.push_back({"", std::string("expected the configuration to be an object, got ") + type_name(value)});
+    return res;
+  }
+  Config& cfg = res.config;
+  Reader r(value, "", res);
+  r.integer("revision", cfg.revision, 0, 2147483647);
+  r.string("policyUrl", cfg.policy_url);
+  r.string("contact", cfg.contact, 256);
+  r.boolean("debug", cfg.debug);
+
+  if (const json* cats = r.object("categories")) read_categories(*cats, res);
+  else if (!value.contains("categories")) r.error("categories", "missing: at least one category is needed");
+  if (value.contains("categories") && cfg.categories.empty() && res.errors.empty())
+    r.error("categories", "needs at least one category");
+  if (const json* svcs = r.object("services")) read_services(*svcs, res);
+
+  if (const json* al = r.object("aliases")) {
+    for (auto it = al->begin(); it != al->end(); ++it) {
+      std::string path = "aliases." + it.key();
+      if (!valid_name(it.key())) { res.errors.push_back({path, "invalid alias name " + quote_text(it.key())}); continue; }
+      if (!it->is_string()) { res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(*it)}); continue; }
+      std::string target = it->get<std::string>();
+      if (!cfg.find_category(target) && !cfg.find_service(target)) { res.errors.push_back({path, "unknown category or service " + quote_text(target)}); continue; }
+      if (cfg.find_category(it.key()) || cfg.find_service(it.key())) { res.errors.push_back({path, "an alias cannot reuse the name of a category or service"}); continue; }
+      cfg.aliases[it.key()] = target;
+    }
+  }
+  for (const auto& s : cfg.services)
+    if (cfg.find_category(s.name)) res.errors.push_back({"services." + s.name, "a service cannot have the name of a category"});
+
+  if (const json* ck = r.object("cookie")) {
+    Reader c(*ck, "cookie", res);
+    c.string("name", cfg.cookie.name, 64);
+    if (!valid_name_pattern(cfg.cookie.name) || cfg.cookie.name.find('*') != std::string::npos)
+      c.error("cookie.name", "invalid cookie name " + quote_text(cfg.cookie.name));
+    c.string("domain", cfg.cookie.domain, 253);
+    if (!cfg.cookie.domain.empty() && cfg.cookie.domain != "auto") {
+      std::string d = cfg.cookie.domain[0] == '.' ? cfg.cookie.domain.substr(1) : cfg.cookie.domain;
+      if (!valid_host_pattern(d) || d.find('*') != std::string::npos)
+        c.error("cookie.domain", "expected \"\", \"auto\" or a domain name, got " + quote_text(cfg.cookie.domain));
+    }
+    c.string("path", cfg.cookie.path, 256);
+    if (cfg.cookie.path.empty() || cfg.cookie.path[0] != '/' || cfg.cookie.path.find_first_of(";, \t") != std::string::npos)
+      c.error("cookie.path", "expected a path starting with \"/\", got " + quote_text(cfg.cookie.path));
+    int64_t days = cfg.cookie.expires_after_days, rdays = cfg.cookie.rejected_expires_after_days;
+    c.integer("expiresAfterDays", days, 1, 3650);
+    bool has_rejected = ck->contains("rejectedExpiresAfterDays");
+    c.integer("rejectedExpiresAfterDays", rdays, 1, 3650);
+    cfg.cookie.expires_after_days = int(days);
+    cfg.cookie.rejected_expires_after_days = has_rejected ? int(rdays) : std::min(int(days), cfg.cookie.rejected_expires_after_days);
+    c.choice("sameSite", cfg.cookie.same_site, {"Lax", "Strict", "None"});
+    if (const json* sec = c.get("secure")) {
+      if (sec->is_boolean()) cfg.cookie.secure = sec->get<bool>() ? "true" : "false";
+      else if (sec->is_string() && *sec == "auto") cfg.cookie.secure = "auto";
+      else c.expected("secure", "true, false or \"auto\"", *sec);
+    }
+    if (cfg.cookie.same_site == "None" && cfg.cookie.secure == "false")
+      c.error("cookie.sameSite", "\"None\" requires secure cookies (cookie.secure must not be false)");
+    c.finish();
+  }
+
+  if (const json* b = r.object("blocking")) {
+    Reader c(*b, "blocking", res);
+    c.boolean("autoBlock", cfg.auto_block);
+    c.boolean("cookieGuard", cfg.cookie_guard);
+    c.boolean("reloadOnWithdrawal", cfg.reload_on_withdrawal);
+    c.finish();
+  }
+  if (const json* cm = r.object("consentMode")) {
+    Reader c(*cm, "consentMode", res);
+    c.boolean("enabled", cfg.consent_mode_enabled);
+    c.integer("waitForUpdate", cfg.wait_for_update, 0, 60000);
+    c.boolean("adsDataRedaction", cfg.ads_data_redaction);
+    c.boolean("urlPassthrough", cfg.url_passthrough);
+    c.finish();
+  }
+  if (const json* rc = r.object("receipts")) {
+    Reader c(*rc, "receipts", res);
+    c.string("endpoint", cfg.receipts_endpoint);
+    const std::string& e = cfg.receipts_endpoint;
+    bool relative = !e.empty() && e[0] == '/' && (e.size() == 1 || e[1] != '/');
+    bool absolute = e.rfind("https://", 0) == 0 || e.rfind("http://", 0) == 0;
+    if (!e.empty() && !relative && !absolute)
+      c.error("receipts.endpoint", "expected a path (\"/consent-receipts\") or an http(s) URL, got " + quote_text(e));
+    c.finish();
+  }
+  if (const json* cp = r.object("compat")) {
+    Reader c(*cp, "compat", res);
+    c.boolean("cookiebot", cfg.compat_cookiebot);
+    c.finish();
+  }
+  if (const json* lang = r.object("language")) read_language(*lang, res);
+  if (const json* ui = r.object("ui")) {
+    Reader c(*ui, "ui", res);
+    c.choice("layout", cfg.ui_layout, {"bar", "box"});
+    c.choice("position", cfg.ui_position, {"bottom", "top"});
+    c.choice("theme", cfg.ui_theme, {"auto", "light", "dark"});
+    c.boolean("reopenButton", cfg.ui_reopen_button);
+    c.finish();
+  }
+  r.finish();
+  res.ok = res.errors.empty();
+  return res;
+}
+
+}  // namespace kelisim

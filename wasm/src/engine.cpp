@@ -1,0 +1,285 @@
+#include "kelisim/engine.hpp"
+
+#include <algorithm>
+
+#include "kelisim/patterns.hpp"
+
+namespace kelisim {
+namespace {
+
+constexpr int64_t kDay = 86400;
+
+/// The answer stored for a category, or nullptr.
+const Answer* category_answer(const Status& st, const std::string& name) {
+  return st.decided ? st.record.find(category_key(name)) : nullptr;
+}
+
+bool category_allowed(const Status& st, const Category& c) {
+  if (c.required) return true;
+  const Answer* a = category_answer(st, c.name);
+  return a && a->accepted;
+}
+
+bool service_allowed(const Config& cfg, const Status& st, const Service& s) {
+  const Category* c = cfg.find_category(s.category);
+  if (c && c->required) return true;
+  const Answer* a = st.decided ? st.record.find(service_key(s.name)) : nullptr;
+  return a && a->accepted;
+}
+
+bool all_optional_rejected(const Config& cfg, const Record& r) {
+  for (const auto& c : cfg.categories) {
+    if (c.required) continue;
+    const Answer* a = r.find(category_key(c.name));
+    if (a && a->accepted) return false;
+  }
+  for (const auto& s : cfg.services) {
+    const Answer* a = r.find(service_key(s.name));
+    const Category* c = cfg.find_category(s.category);
+    if (a && a->accepted && !(c && c->required)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> split_names(const std::string& list) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : list + ",") {
+    if (ch == ',' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  return out;
+}
+
+bool in(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+std::string resolve_alias(const Config& cfg, const std::string& name) {
+  auto it = cfg.aliases.find(name);
+  return it == cfg.aliases.end() ? name : it->second;
+}
+
+/// Whether some service claims `name` through `patterns`, and whether one of those is allowed.
+template <typename Patterns>
+bool claimed_allowed(const Config& cfg, const Status& st, std::string_view name, Patterns patterns, bool (*match)(std::string_view, std::string_view)) {
+  bool claimed = false;
+  for (const auto& s : cfg.services) {
+    for (const auto& p : patterns(s)) {
+      if (!match(p, name)) continue;
+      if (service_allowed(cfg, st, s)) return true;
+      claimed = true;
+      break;
+    }
+  }
+  return !claimed;
+}
+
+}  // namespace
+
+const char* ask_reason_name(AskReason r) {
+  switch (r) {
+    case AskReason::none: return "none";
+    case AskReason::first_visit: return "first-visit";
+    case AskReason::revision: return "revision";
+    case AskReason::expired: return "expired";
+    case AskReason::new_items: return "new-items";
+  }
+  return "first-visit";
+}
+
+int expiry_days(const Config& cfg, const Record& record) {
+  return all_optional_rejected(cfg, record) ? cfg.cookie.rejected_expires_after_days : cfg.cookie.expires_after_days;
+}
+
+Status evaluate(const Config& cfg, std::string_view stored, int64_t now) {
+  Status st;
+  if (stored.empty()) return st;
+  DecodeResult d = decode_record(stored);
+  if (!d.ok) {
+    st.invalid_reason = d.reason;
+    return st;
+  }
+  st.readable = true;
+  st.record = d.record;
+  if (st.record.revision < cfg.revision) {
+    st.ask = AskReason::revision;
+    return st;
+  }
+  if (st.record.revision > cfg.revision) {
+    // A decision from a newer policy than this page knows (a stale cached
+    // page): it cannot be interpreted safely, so ask.
+    st.ask = AskReason::revision;
+    st.invalid_reason = "future-revision";
+    return st;
+  }
+  if (now - st.record.updated > int64_t(expiry_days(cfg, st.record)) * kDay) {
+    st.ask = AskReason::expired;
+    return st;
+  }
+  st.decided = true;
+  st.ask = AskReason::none;
+  for (const auto& c : cfg.categories)
+    if (!c.required && !st.record.find(category_key(c.name))) st.new_items.push_back(c.name);
+  for (const auto& s : cfg.services) {
+    const Category* c = cfg.find_category(s.category);
+    if (!(c && c->required) && !st.record.find(service_key(s.name))) st.new_items.push_back(s.name);
+  }
+  if (!st.new_items.empty()) st.ask = AskReason::new_items;
+  return st;
+}
+
+bool is_allowed(const Config& cfg, const Status& st, const std::string& raw) {
+  std::string name = resolve_alias(cfg, raw);
+  if (const Category* c = cfg.find_category(name)) return category_allowed(st, *c);
+  if (const Service* s = cfg.find_service(name)) return service_allowed(cfg, st, *s);
+  return false;
+}
+
+bool gate_open(const Config& cfg, const Status& st, const Gate& g) {
+  bool any = false;
+  if (!g.service.empty()) {
+    any = true;
+    if (!is_allowed(cfg, st, g.service)) return false;
+  } else if (!g.category.empty()) {
+    any = true;
+    if (g.category[0] == '!') {
+      // Opt-out fallbacks run only once a decision says no.
+      if (!st.decided || is_allowed(cfg, st, g.category.substr(1))) return false;
+    } else {
+      for (const auto& n : split_names(g.category))
+        if (!is_allowed(cfg, st, n)) return false;
+    }
+  }
+  if (!g.cookieconsent.empty()) {
+    auto names = split_names(g.cookieconsent);
+    if (names.empty()) return false;
+    any = true;
+    for (const auto& n : names)
+      if (!is_allowed(cfg, st, n)) return false;
+  }
+  return any;
+}
+
+std::vector<std::string> allowed_categories(const Config& cfg, const Status& st) {
+  std::vector<std::string> out;
+  for (const auto& c : cfg.categories)
+    if (category_allowed(st, c)) out.push_back(c.name);
+  return out;
+}
+
+std::vector<std::string> allowed_services(const Config& cfg, const Status& st) {
+  std::vector<std::string> out;
+  for (const auto& s : cfg.services)
+    if (service_allowed(cfg, st, s)) out.push_back(s.name);
+  return out;
+}
+
+DecideResult decide(const Config& cfg, const Status& before, const Choice& choice, bool gpc, int64_t now,
+                    const std::array<uint8_t, 16>& fresh_id) {
+  DecideResult res;
+  Record& r = res.record;
+  if (before.readable) {
+    r.id = before.record.id;
+    r.created = before.record.created;
+    r.sequence = before.record.sequence;
+  } else {
+    r.id = fresh_id;
+    r.created = now;
+  }
+  r.sequence += 1;
+  r.updated = now;
+  r.revision = cfg.revision;
+  r.method = choice.method;
+
+  std::vector<std::string> cats, svcs;
+  for (const auto& n : choice.categories) {
+    std::string name = resolve_alias(cfg, n);
+    if (cfg.find_category(name)) cats.push_back(name);
+    else if (cfg.find_service(name)) svcs.push_back(name);
+    else res.unknown.push_back(n);
+  }
+  for (const auto& n : choice.services) {
+    std::string name = resolve_alias(cfg, n);
+    if (cfg.find_service(name)) svcs.push_back(name);
+    else if (cfg.find_category(name)) cats.push_back(name);
+    else res.unknown.push_back(n);
+  }
+
+  auto category_accepted = [&](const Category& c) {
+    if (c.required) return true;
+    switch (choice.preset) {
+      case Method::accept_all: return !(gpc && c.gpc_deny);
+      case Method::reject_all: return false;
+      default: return in(cats, c.name);  // an explicit choice overrides GPC
+    }
+  };
+  for (const auto& c : cfg.categories) r.answers.push_back({category_key(c.name), category_accepted(c)});
+  for (const auto& s : cfg.services) {
+    const Category* c = cfg.find_category(s.category);
+    bool accepted = (c && category_accepted(*c)) || in(svcs, s.name);
+    if (choice.preset == Method::reject_all) accepted = c && c->required;
+    r.answers.push_back({service_key(s.name), accepted});
+  }
+  res.cookie_value = encode_record(r);
+  return res;
+}
+
+Changes diff(const Config& cfg, const Status& before, const Status& after) {
+  Changes ch;
+  for (const auto& c : cfg.categories) {
+    bool b = category_allowed(before, c), a = category_allowed(after, c);
+    if (a && !b) ch.accepted.push_back(c.name);
+    if (b && !a) ch.rejected.push_back(c.name);
+  }
+  for (const auto& s : cfg.services) {
+    bool b = service_allowed(cfg, before, s), a = service_allowed(cfg, after, s);
+    if (a && !b) ch.accepted.push_back(s.name);
+    if (b && !a) ch.rejected.push_back(s.name);
+  }
+  return ch;
+}
+
+bool cookie_allowed(const Config& cfg, const Status& st, std::string_view name) {
+  if (name == cfg.cookie.name) return true;
+  return claimed_allowed(cfg, st, name, [](const Service& s) -> const std::vector<std::string>& { return s.cookies; }, glob_match);
+}
+
+bool storage_allowed(const Config& cfg, const Status& st, std::string_view key) {
+  return claimed_allowed(cfg, st, key, [](const Service& s) -> const std::vector<std::string>& { return s.storage; }, glob_match);
+}
+
+bool url_allowed(const Config& cfg, const Status& st, std::string_view url) {
+  std::string host = url_host(url);
+  if (host.empty()) return true;  // same origin, data: and the like carry no third party
+  return claimed_allowed(cfg, st, host, [](const Service& s) -> const std::vector<std::string>& { return s.hosts; }, host_match);
+}
+
+std::vector<std::string> cleanup_cookies(const Config& cfg, const Status& st, const std::vector<std::string>& present) {
+  std::vector<std::string> out;
+  for (const auto& n : present)
+    if (!cookie_allowed(cfg, st, n) && !in(out, n)) out.push_back(n);
+  return out;
+}
+
+std::vector<std::string> cleanup_storage(const Config& cfg, const Status& st, const std::vector<std::string>& present) {
+  std::vector<std::string> out;
+  for (const auto& n : present)
+    if (!storage_allowed(cfg, st, n) && !in(out, n)) out.push_back(n);
+  return out;
+}
+
+std::vector<std::pair<std::string, bool>> consent_mode_state(const Config& cfg, const Status& st) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& type : consent_mode_types()) {
+    bool granted = type == "security_storage";
+    for (const auto& c : cfg.categories)
+      if (!granted && in(c.consent_mode, type) && category_allowed(st, c)) granted = true;
+    out.push_back({type, granted});
+  }
+  return out;
+}
+
+}  // namespace kelisim
