@@ -66,7 +66,7 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
     log.push({ host, path: url.pathname, search: url.search, method: req.method, body, time: Date.now() });
     try {
       if (host !== 'site.test' && host !== '127.0.0.1' && host !== 'localhost' && !host.endsWith('.site.test')) return thirdParty(req, res, host, url);
-      if (routes[url.pathname]) return routes[url.pathname](req, res, body);
+      if (routes[url.pathname]) return await routes[url.pathname](req, res, body, url);
       for (const [prefix, dir] of MOUNTS) {
         if (!url.pathname.startsWith(prefix)) continue;
         const file = path.normalize(path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));
@@ -87,6 +87,15 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
   return {
     port,
     log,
+    /** Per-test routes on the site host: path -> (req, res, body, url) => … */
+    routes,
+    /** Answers an HTML page, with {{PORT}} filled in. */
+    html: (res, text, extraHeaders = {}) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers, ...extraHeaders });
+      res.end(text.replaceAll('{{PORT}}', String(port)));
+    },
+    /** Answers a file from js/dist (e.g. to serve kelisim.js from another folder). */
+    dist: (res, name) => sendFile(res, path.join(root, 'js', 'dist', name), port, {}),
     origin: `http://site.test:${port}`,
     /** Requests the server received for `host` (e.g. 'stats.test'). */
     requestsTo: (host) => log.filter((r) => r.host === host),

@@ -4,6 +4,9 @@
 // simply stays inert.
 import { Engine, KelisimError, configText, loadCore } from './engine.js';
 import { createBrowserInstance, gtagPush } from './runtime.js';
+import { installGuards } from './guards.js';
+
+export { installGuards };
 
 const DENIED = {
   ad_storage: 'denied',
@@ -47,15 +50,19 @@ function report(win, err) {
   return e;
 }
 
-/** Boots kelisim in a browser window; resolves to the instance. */
-export async function boot(win, config, options, wasmUrl) {
+/**
+ * Boots kelisim in a browser window; resolves to the instance. `guards` were
+ * installed synchronously by the caller; on failure they stay closed.
+ */
+export async function boot(win, config, options, wasmUrl, guards) {
   try {
     const [core, text] = await Promise.all([loadCore({ url: wasmUrl }), configText(config, win.location.href)]);
     const engine = new Engine(core, text);
-    const instance = await createBrowserInstance(engine, { ...options, window: win });
+    const instance = await createBrowserInstance(engine, { ...options, window: win, guards });
     instance._emit('ready', instance.state());
     return instance;
   } catch (err) {
+    guards.fail();
     throw report(win, err);
   }
 }

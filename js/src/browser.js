@@ -1,5 +1,5 @@
 // The npm package's browser entry: `import { init } from 'kelisim'`.
-import { boot, pushConsentDefault } from './boot.js';
+import { boot, installGuards, pushConsentDefault } from './boot.js';
 
 export { KelisimError } from './engine.js';
 
@@ -8,9 +8,11 @@ export { KelisimError } from './engine.js';
  * a JSON file. The `.wasm` is found next to this module unless `wasmUrl` says otherwise.
  */
 export function init(config, options = {}) {
+  if (window.kelisimReady) return window.kelisimReady; // one kelisim per page
   pushConsentDefault(window, typeof config === 'object' ? config : undefined);
+  const guards = installGuards(window);
   const wasmUrl = options.wasmUrl || new URL('./kelisim.wasm', import.meta.url);
-  const ready = boot(window, config, options, wasmUrl);
+  const ready = boot(window, config, options, wasmUrl, guards);
   window.kelisimReady = ready;
   ready.then((instance) => {
     window.kelisim = instance;

@@ -1,8 +1,13 @@
 // The browser side of kelisim: reads and writes cookies, activates gated
-// elements, renders the UI and fires events. Every consent question goes to
-// the engine; nothing here decides what is allowed.
+// elements, renders the UI, fires events and signals. Every consent question
+// goes to the engine (one batched call per event); nothing here decides what
+// is allowed.
 import { KelisimError, randomHex } from './engine.js';
 import { createUI } from './ui.js';
+import { consentCookieString, deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
+import { createReceipts } from './receipts.js';
+import { linkTabs } from './crosstab.js';
+import { installCookiebot } from './cookiebot.js';
 
 const GATED = [
   'script[type="text/plain"][data-category]',
@@ -13,6 +18,7 @@ const GATED = [
   '[data-src][data-cookieconsent]',
 ].join(',');
 const DONE = 'data-kelisim-done';
+const MEDIA = new Set(['iframe', 'img', 'video', 'audio', 'embed', 'object', 'source', 'picture']);
 
 /** Pushes like gtag() does: an `arguments` object. */
 export function gtagPush(win, ...args) {
@@ -30,21 +36,20 @@ function gateOf(el) {
   };
 }
 
-/** Replaces a gated script with a live copy; resolves once it ran (or failed). */
+/** Replaces a gated script with a live copy; resolves once it ran (or failed) when later scripts must wait for it. */
 function activateScript(doc, old) {
   const s = doc.createElement('script');
   for (const a of Array.from(old.attributes)) {
     if (a.name !== 'type' && a.name !== 'data-type' && a.name !== 'data-src' && a.name !== 'src') s.setAttribute(a.name, a.value);
   }
+  s.setAttribute(DONE, ''); // before src: the auto-block guard lets kelisim's own activations through
   const type = old.getAttribute('data-type');
   if (type) s.setAttribute('type', type);
   if (old.nonce) s.nonce = old.nonce; // the attribute reads empty after parsing; the property keeps it
-  s.setAttribute(DONE, '');
   const src = old.getAttribute('data-src') || old.getAttribute('src');
   let done = Promise.resolve();
   if (src) {
-    const waits = !old.hasAttribute('async') && type !== 'module';
-    if (waits) {
+    if (!old.hasAttribute('async') && type !== 'module') {
       s.async = false;
       done = new Promise((resolve) => {
         s.addEventListener('load', resolve, { once: true });
@@ -63,22 +68,44 @@ function activateMedia(el) {
   const src = el.getAttribute('data-src');
   el.setAttribute(DONE, '');
   el.removeAttribute('data-src');
-  el.setAttribute('src', src);
+  const srcset = el.getAttribute('data-srcset');
+  if (srcset) el.setAttribute('srcset', srcset);
+  el.setAttribute(el.localName === 'object' ? 'data' : 'src', src);
+  if (el.localName === 'video' || el.localName === 'audio') el.load();
 }
 
+/** Whether the parser has finished this element (something follows it, or parsing is over). */
+function complete(doc, el) {
+  if (doc.readyState !== 'loading') return true;
+  for (let n = el; n && n !== doc.documentElement; n = n.parentNode) if (n.nextSibling) return true;
+  return false;
+}
+
+const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); // 4: b follows a
+
 export async function createBrowserInstance(engine, options) {
-  const win = options.window || window;
+  const win = options.window;
   const doc = win.document;
+  const guards = options.guards;
   const listeners = { ready: new Set(), consent: new Set(), change: new Set(), error: new Set() };
+  let isReady = false;
+
   const languages = (explicit) => ({
     language: explicit || '',
     documentLanguage: doc.documentElement.lang || '',
     browserLanguages: Array.from(win.navigator.languages || []),
   });
-
   const request = (extra) => ({ cookieHeader: doc.cookie, now: Date.now(), gpc: win.navigator.globalPrivacyControl === true, ...extra });
+  const ask = (question, list) => (list.length ? engine.query(request({ [question]: list }))[question] : []);
+
   let start = engine.start(request(languages(options.language)));
+  for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
+  const debug = (...args) => start.debug && win.console.info('kelisim:', ...args);
+  debug('start', start.ask || 'decided', start.invalid ? `(stored value: ${start.invalid})` : '');
+
+  const cookieDomain = start.cookie.domain === 'auto' ? probeDomain(win, guards.setCookie) : start.cookie.domain;
+  const receipts = createReceipts(win, start.receipts.endpoint);
 
   function emit(name, detail) {
     for (const fn of listeners[name]) {
@@ -93,77 +120,160 @@ export async function createBrowserInstance(engine, options) {
     win.dispatchEvent(new win.CustomEvent(`kelisim:${name}`, { detail }));
   }
 
-  /** Activates, in document order, every gated element the engine opens. */
+  function pushConsent(update) {
+    if (start.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
+  }
+
+  // --- gated elements -------------------------------------------------------
+  const pending = new Set();
+  const placed = new WeakSet();
   let activation = Promise.resolve();
-  function activate(root = doc) {
-    activation = activation.then(async () => {
-      const els = Array.from(root.querySelectorAll(GATED)).filter((el) => !el.hasAttribute(DONE));
-      if (!els.length) return;
-      const open = engine.query(request({ gates: els.map(gateOf) })).gates;
-      for (let i = 0; i < els.length; i++) {
-        if (!open[i] || !els[i].isConnected) continue;
-        if (els[i].localName === 'script') await activateScript(doc, els[i]);
-        else activateMedia(els[i]);
+  let scheduled = false;
+
+  function collect(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
+    for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
+  }
+
+  function activateOne(el) {
+    if (ui.removePlaceholder) ui.removePlaceholder(el);
+    if (el.localName === 'script') {
+      const done = activateScript(doc, el);
+      activation = activation.then(() => done);
+      return done;
+    }
+    activateMedia(el);
+    return Promise.resolve();
+  }
+
+  /** One engine call for every element waiting; scripts run strictly in document order. */
+  function processPending() {
+    scheduled = false;
+    const els = [...pending].filter((el) => el.isConnected && !el.hasAttribute(DONE) && complete(doc, el)).sort(byDocumentOrder);
+    if (!els.length) return activation;
+    for (const el of els) pending.delete(el);
+    const open = ask('gates', els.map(gateOf));
+    els.forEach((el, i) => {
+      if (open[i]) {
+        activation = activation.then(() => (el.isConnected && !el.hasAttribute(DONE) ? activateOne(el) : undefined));
+      } else if (MEDIA.has(el.localName) && !placed.has(el)) {
+        placed.add(el);
+        if (ui.placeholder) ui.placeholder(el, {
+          service: el.getAttribute('data-service') || '',
+          category: el.getAttribute('data-category') || '',
+          onLoadOnce: () => activateOne(el),
+          onAllow: () => {
+            const svc = el.getAttribute('data-service');
+            const cats = svc ? [] : (el.getAttribute('data-category') || '').split(/[\s,]+/).filter(Boolean);
+            decideWith('custom', 'custom', [...current.categories, ...cats], [...current.services, ...(svc ? [svc] : [])]);
+          },
+        });
       }
     });
     return activation;
   }
-
-  function writeCookie(c) {
-    let s = `${c.name}=${c.value}; Path=${c.path}; Max-Age=${c.maxAge}; SameSite=${c.sameSite}`;
-    if (c.domain && c.domain !== 'auto') s += `; Domain=${c.domain}`;
-    if (c.secure === 'true' || (c.secure === 'auto' && win.location.protocol === 'https:')) s += '; Secure';
-    doc.cookie = s;
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    win.queueMicrotask(processPending);
+  }
+  function rescan() {
+    collect(doc.documentElement);
+    return processPending();
   }
 
-  function pushConsentMode(update) {
-    if (start.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
+  // --- decisions ------------------------------------------------------------
+  function applyState(next, consentUpdate, accepted, rejected) {
+    current = next;
+    pushConsent(consentUpdate);
+    (win.dataLayer = win.dataLayer || []).push({ event: 'kelisim_consent', ...current, accepted, rejected });
+    if (cookiebot) cookiebot.refresh();
+  }
+
+  function writeConsentCookie(c) {
+    if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`); // no stale host-only copy
+    guards.setCookie(consentCookieString(win, c, cookieDomain));
   }
 
   function decideWith(method, preset, categories = [], services = []) {
     const answer = engine.decide(
       request({
         random: randomHex(),
-        choice: { method, preset, categories, services },
+        choice: { method, preset, categories: categories.map(String), services: services.map(String) },
+        present: { localStorage: storageKeys(win, 'localStorage'), sessionStorage: storageKeys(win, 'sessionStorage') },
         language: instance.language,
         url: win.location.href,
       }),
     );
     if (answer.unknown.length) win.console.warn(`kelisim: unknown categories or services ignored: ${answer.unknown.join(', ')}`);
-    writeCookie(answer.cookie);
-    current = answer.state;
-    pushConsentMode(answer.consentMode.update);
-    (win.dataLayer = win.dataLayer || []).push({ event: 'kelisim_consent', ...current });
+    writeConsentCookie(answer.cookie);
+    for (const name of answer.cleanup.cookies) deleteCookieEverywhere(win, guards.setCookie, name);
+    removeStorageKeys(win, 'localStorage', answer.cleanup.localStorage);
+    removeStorageKeys(win, 'sessionStorage', answer.cleanup.sessionStorage);
+    start = { ...start, ask: null };
+    applyState(answer.state, answer.consentMode.update, answer.changes.accepted, answer.changes.rejected);
     ui.hide();
     ui.showReopen();
-    emit('consent', current);
-    emit('change', { state: current, accepted: answer.changes.accepted, rejected: answer.changes.rejected });
-    activate();
-    return current;
+    receipts.send(answer.receipt).catch(() => {});
+    tabs.announce();
+    emit('consent', instance.state());
+    emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
+    if (cookiebot) cookiebot.fire();
+    if (answer.reload) {
+      win.location.reload();
+    } else {
+      guards.release();
+      rescan();
+    }
+    return instance.state();
+  }
+
+  /** Another tab decided: read the shared cookie again and apply what changed here. */
+  function onRemoteDecision() {
+    const before = current;
+    start = engine.start(request(languages(instance.language)));
+    const next = start.state;
+    const was = new Set([...before.categories, ...before.services]);
+    const now = new Set([...next.categories, ...next.services]);
+    const accepted = [...now].filter((n) => !was.has(n));
+    const rejected = [...was].filter((n) => !now.has(n));
+    const plan = engine.query(request({ storage: storageKeys(win, 'sessionStorage') })).storage;
+    removeStorageKeys(win, 'sessionStorage', storageKeys(win, 'sessionStorage').filter((_, i) => !plan[i]));
+    applyState(next, start.consentMode.update, accepted, rejected);
+    if (next.decided) {
+      ui.hide();
+      ui.showReopen();
+    }
+    emit('change', { state: instance.state(), accepted, rejected });
+    if (cookiebot) cookiebot.fire();
+    guards.release();
+    rescan();
   }
 
   const instance = {
     language: start.language,
-    isAllowed: (name) => engine.query(request({ names: [String(name)] })).names[0],
+    isAllowed: (name) => ask('names', [String(name)])[0],
     state: () => JSON.parse(JSON.stringify(current)),
     acceptAll: () => decideWith('api', 'accept-all'),
     rejectAll: () => decideWith('api', 'reject-all'),
-    accept: (categories = [], services = []) => decideWith('api', 'custom', categories, services),
-    allowService: (name) => decideWith('api', 'custom', [...current.categories, ...current.services, String(name)]),
+    accept: (categories = [], services = []) => decideWith('api', 'custom', Array.from(categories), Array.from(services)),
+    allowService: (name) => decideWith('api', 'custom', current.categories, [...current.services, String(name)]),
     showBanner: () => ui.showBanner(),
     showPreferences: () => ui.showPreferences(),
     hide: () => ui.hide(),
     reset() {
       const c = start.cookie;
-      const domain = c.domain && c.domain !== 'auto' ? `; Domain=${c.domain}` : '';
-      doc.cookie = `${c.name}=; Path=${c.path}; Max-Age=0${domain}`;
-      start = engine.start(request(languages(options.language)));
-      current = start.state;
+      guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`);
+      if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
+      start = engine.start(request(languages(instance.language)));
+      applyState(start.state, start.consentMode.update, [], []);
       ui.showBanner();
     },
     on(name, fn) {
       if (!listeners[name]) throw new KelisimError('invalid-argument', `kelisim: unknown event "${name}" (ready, consent, change, error)`);
       listeners[name].add(fn);
+      if (name === 'ready' && isReady) win.queueMicrotask(() => fn(instance.state()));
       return () => listeners[name].delete(fn);
     },
     setLanguage(lang) {
@@ -171,21 +281,49 @@ export async function createBrowserInstance(engine, options) {
       instance.language = t.language;
       ui.setTexts(t);
     },
+    _emit(name, detail) {
+      if (name === 'ready') isReady = true;
+      emit(name, detail);
+      if (name === 'ready' && cookiebot) cookiebot.fire();
+    },
   };
 
-  // Returning visitors get their Consent Mode update before any tag runs.
-  if (current.decided) pushConsentMode(start.consentMode.update);
+  const ui = createUI({
+    win,
+    doc,
+    start,
+    enabled: options.ui !== false,
+    actions: {
+      acceptAll: () => decideWith('accept-all', 'accept-all'),
+      rejectAll: () => decideWith('reject-all', 'reject-all'),
+      save: (categories, services) => decideWith('custom', 'custom', categories, services),
+      state: () => current,
+      setLanguage: (lang) => instance.setLanguage(lang),
+    },
+  });
+  const tabs = linkTabs(win, onRemoteDecision);
+  const cookiebot = start.compat.cookiebot ? installCookiebot(win, instance, (names) => ask('names', names)) : null;
 
-  const ui = createUI({ win, doc, start, enabled: options.ui !== false, actions: {
-    acceptAll: () => decideWith('accept-all', 'accept-all'),
-    rejectAll: () => decideWith('reject-all', 'reject-all'),
-    save: (categories, services) => decideWith('custom', 'custom', categories, services),
-    state: () => current,
-  } });
+  // Consent Mode's update is in dataLayer before any tag it allows can run.
+  if (current.decided) pushConsent(start.consentMode.update);
+  guards.ready({
+    autoBlock: start.blocking.autoBlock,
+    cookieGuard: start.blocking.cookieGuard,
+    debug: start.debug,
+    urls: (urls) => ask('urls', urls),
+    cookies: (names) => ask('cookies', names),
+  });
+  new win.MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) collect(n);
+    if (pending.size) schedule();
+  }).observe(doc.documentElement, { childList: true, subtree: true });
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => processPending());
 
-  await activate();
+  const firstRun = rescan(); // not awaited: a slow tag must not delay kelisimReady
   if (start.ask) ui.showBanner();
   else ui.showReopen();
-  instance._emit = emit;
+  // Undelivered receipts from earlier visits, once the page is idle.
+  (win.requestIdleCallback || win.setTimeout)(() => receipts.retry().catch(() => {}));
+  firstRun.catch(() => {});
   return instance;
 }

@@ -2,22 +2,25 @@
 // <script src="/kelisim/kelisim.js" data-config="/consent.json"></script>, or an
 // inline <script type="application/json" id="kelisim-config"> before it.
 import { KelisimError } from './engine.js';
-import { boot, pushConsentDefault } from './boot.js';
+import { boot, installGuards, pushConsentDefault } from './boot.js';
 
 (function main(win) {
   const doc = win.document;
   const script = doc.currentScript;
   const inline = doc.getElementById('kelisim-config');
   const inlineText = inline ? inline.textContent : undefined;
+  if (win.kelisimReady) return; // loaded twice: the first copy is in charge
   pushConsentDefault(win, inlineText);
+  const guards = installGuards(win);
   const base = script && script.src ? script.src : win.location.href;
   const data = script ? script.dataset : {};
   const config = data.config || inlineText;
   const options = { language: data.language, ui: data.ui !== 'false' };
   const ready = config
-    ? boot(win, config, options, new URL('kelisim.wasm', base))
+    ? boot(win, config, options, new URL('kelisim.wasm', base), guards)
     : Promise.reject(new KelisimError('no-config', 'kelisim: no configuration: add data-config="/consent.json" to the script tag or a <script type="application/json" id="kelisim-config"> before it'));
   if (!config) {
+    guards.fail();
     win.console.error('kelisim: no configuration found');
     win.dispatchEvent(new win.CustomEvent('kelisim:error', { detail: { code: 'no-config', message: 'kelisim: no configuration found', errors: [] } }));
   }

@@ -32,8 +32,8 @@ test('accept-all cookie from kelisim/testing allows everything, read back by ini
   const s = k.state();
   assert.equal(s.decided, true);
   assert.equal(s.method, 'accept-all');
-  assert.deepEqual(s.categories, ['necessary', 'analytics', 'marketing']);
-  assert.deepEqual(s.services, ['stats', 'ads']);
+  assert.deepEqual(s.categories, ['necessary', 'analytics', 'marketing', 'embedded']);
+  assert.deepEqual(s.services, ['stats', 'ads', 'video']);
   assert.equal(k.isAllowed('statistics'), true, 'aliases resolve');
   assert.match(s.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 });

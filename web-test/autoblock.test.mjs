@@ -1,0 +1,92 @@
+// blocking.autoBlock and blocking.cookieGuard: what other scripts insert or
+// write is held until the engine answers, then released or dropped.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const hostsOf = (requests) => requests.map((u) => new URL(u).hostname);
+const cookieNames = async (context) => (await context.cookies()).map((c) => c.name);
+
+test('before consent: inserted tags are never requested; unlisted hosts and the page\'s own cookies pass', async () => {
+  const { page, requests, context, errors, close } = await openPage(browser);
+  await page.goto(`${server.origin}/autoblock.html`);
+  await kelisimSettled(page);
+  await page.waitForFunction(() => (window.__ran || []).includes('other/unlisted.js'));
+  await page.waitForTimeout(300);
+  const hosts = hostsOf(requests);
+  for (const h of ['stats.test', 'ads.test', 'video.test']) assert.ok(!hosts.includes(h), `${h} was requested`);
+  for (const h of ['stats.test', 'ads.test', 'video.test']) assert.equal(server.requestsTo(h).length, 0, `the ${h} stand-in saw a request`);
+  const names = await cookieNames(context);
+  assert.ok(!names.includes('_st'), 'the guarded cookie was dropped');
+  assert.ok(names.includes('own_pref'), "the site's own cookie was replayed");
+  assert.equal(await page.evaluate(() => document.getElementById('html-frame').getAttribute('src')), null);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('accepting releases the held tags in place: they run, with their onload handlers', async () => {
+  const { page, requests, context, close } = await openPage(browser);
+  await page.goto(`${server.origin}/autoblock.html`);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await page.waitForFunction(() => ['stats/append.js', 'stats/written.js'].every((t) => (window.__ran || []).includes(t)));
+  await page.waitForFunction(() => (window.__loaded || []).includes('append'));
+  assert.ok(!hostsOf(requests).includes('ads.test'), 'marketing stays blocked');
+  assert.ok((await cookieNames(context)).includes('_st'), 'the allowed stand-in set its cookie');
+  await page.evaluate(() => window.kelisim.acceptAll());
+  await page.waitForFunction(() => (window.__ran || []).includes('ads/insert-before.js'));
+  await page.waitForFunction(() => document.getElementById('html-frame').getAttribute('src') && document.getElementById('dom-frame').getAttribute('src'));
+  assert.ok(requests.some((u) => u.includes('/frame/inner')));
+  assert.ok(requests.some((u) => u.includes('/frame/dom')));
+  await close();
+});
+
+test('a returning visitor who accepted: inserted tags run without being held for long', async () => {
+  const { page, context, close } = await openPage(browser);
+  await page.goto(`${server.origin}/autoblock.html`);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await page.reload();
+  await page.waitForFunction(() => (window.__ran || []).includes('stats/append.js'));
+  // cookie writes of allowed services pass at once after ready
+  await page.evaluate(() => (document.cookie = '_st_extra=1; path=/'));
+  assert.ok((await cookieNames(context)).includes('_st_extra'));
+  await page.evaluate(() => (document.cookie = '_ad=1; path=/'));
+  assert.ok(!(await cookieNames(context)).includes('_ad'), 'marketing cookie dropped');
+  await close();
+});
+
+test('withdrawal deletes the service\'s cookies on every domain and path and its storage keys', async () => {
+  const { page, context, close } = await openPage(browser);
+  await page.goto(`${server.origin}/autoblock.html`);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.acceptAll());
+  await page.evaluate(() => {
+    document.cookie = '_st=1; path=/';
+    document.cookie = '_st_2=1; path=/; domain=site.test';
+    document.cookie = '_ad=1; path=/autoblock.html';
+    document.cookie = 'own_pref=2; path=/';
+    localStorage.setItem('st_visits', '3');
+    sessionStorage.setItem('ad_seen', '1');
+    localStorage.setItem('cart', 'keep');
+  });
+  const names = await cookieNames(context);
+  for (const n of ['_st', '_st_2', '_ad']) assert.ok(names.includes(n), `${n} set`);
+  await page.evaluate(() => window.kelisim.rejectAll());
+  const after = await cookieNames(context);
+  for (const n of ['_st', '_st_2', '_ad']) assert.ok(!after.includes(n), `${n} still present after withdrawal`);
+  assert.ok(after.includes('own_pref'));
+  assert.deepEqual(await page.evaluate(() => [localStorage.getItem('st_visits'), sessionStorage.getItem('ad_seen'), localStorage.getItem('cart')]), [null, null, 'keep']);
+  await close();
+});

@@ -1,0 +1,1 @@
+(window.__log = window.__log || []).push('attrs');
