@@ -97,8 +97,13 @@ export function randomHex() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The configuration as text: an object, a JSON string, or a URL to fetch. */
+const INLINE = Symbol('kelisim inline configuration');
+/** Marks text as the configuration itself (an inline <script type="application/json">), never a URL. */
+export const inlineConfig = (text) => ({ [INLINE]: String(text) });
+
+/** The configuration as text: an object, a JSON string, inline text, or a URL to fetch. */
 export async function configText(config, baseUrl) {
+  if (config && config[INLINE] !== undefined) return config[INLINE];
   if (config && typeof config === 'object' && !(config instanceof URL)) return JSON.stringify(config);
   if (typeof config === 'string' && config.trim().startsWith('{')) return config;
   if (typeof config === 'string' || config instanceof URL) {

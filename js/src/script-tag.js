@@ -1,7 +1,7 @@
 // The classic <script> bundle: kelisim.js with kelisim.wasm beside it.
 // <script src="/kelisim/kelisim.js" data-config="/consent.json"></script>, or an
 // inline <script type="application/json" id="kelisim-config"> before it.
-import { KelisimError } from './engine.js';
+import { KelisimError, inlineConfig } from './engine.js';
 import { boot, installGuards, pushConsentDefault } from './boot.js';
 
 (function main(win) {
@@ -14,7 +14,7 @@ import { boot, installGuards, pushConsentDefault } from './boot.js';
   const guards = installGuards(win);
   const base = script && script.src ? script.src : win.location.href;
   const data = script ? script.dataset : {};
-  const config = data.config || inlineText;
+  const config = data.config || (inline ? inlineConfig(inlineText) : undefined);
   const options = { language: data.language, ui: data.ui !== 'false' };
   const ready = config
     ? boot(win, config, options, new URL('kelisim.wasm', base), guards)
