@@ -2,7 +2,8 @@
 // .wasm beside each bundle: js/dist/ is both the script-tag bundle's folder
 // and the npm package's files.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -42,3 +43,19 @@ await Promise.all([
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/testing.js')], format: 'esm', outfile: path.join(dist, 'testing.mjs') }),
 ]);
 copyFileSync(path.join(wasmOut, 'kelisim.wasm'), path.join(dist, 'kelisim.wasm'));
+chmodSync(path.join(dist, 'kelisim.wasm'), 0o644); // the linker leaves it executable
+
+// The user documentation and licence travel with the package (npm only picks
+// up README/LICENSE from the package root, which is js/ — so we ship copies).
+for (const doc of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
+  const from = path.join(here, '..', doc);
+  if (existsSync(from)) copyFileSync(from, path.join(dist, doc));
+}
+
+// SHA384SUMS in `sha384sum` format (`cd js/dist && sha384sum -c SHA384SUMS`).
+// A <script integrity> value is the same digest in base64: `sha384-` +
+// base64(digest); the README shows how to get it.
+const sums = ['kelisim.js', 'kelisim.mjs', 'kelisim.wasm', 'node.mjs', 'node.cjs', 'testing.mjs']
+  .map((file) => `${createHash('sha384').update(readFileSync(path.join(dist, file))).digest('hex')}  ${file}\n`)
+  .join('');
+writeFileSync(path.join(dist, 'SHA384SUMS'), sums);

@@ -37,7 +37,9 @@ function thirdParty(req, res, host, url) {
     const cookies = (url.searchParams.get('cookies') || '').split(',').filter(Boolean);
     const tag = `${name}${url.pathname}`;
     res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+    // Each stand-in also notes the Consent Mode commands it found when it ran.
     res.end(`(window.__ran = window.__ran || []).push(${JSON.stringify(tag)});\n` +
+      `(window.__seen = window.__seen || {})[${JSON.stringify(tag)}] = (window.dataLayer || []).map(function (e) { return e && e[0] === 'consent' ? e[0] + ':' + e[1] + ':' + (e[2] && e[2].analytics_storage) : e && e.event; });\n` +
       cookies.map((c) => `document.cookie = ${JSON.stringify(`${c}=${name}; path=/; max-age=3600`)};`).join('\n'));
     return;
   }
@@ -67,6 +69,10 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
     try {
       if (host !== 'site.test' && host !== '127.0.0.1' && host !== 'localhost' && !host.endsWith('.site.test')) return thirdParty(req, res, host, url);
       if (routes[url.pathname]) return await routes[url.pathname](req, res, body, url);
+      if (url.pathname === '/consent-receipts' && req.method === 'POST') {
+        res.writeHead(204);
+        return res.end();
+      }
       for (const [prefix, dir] of MOUNTS) {
         if (!url.pathname.startsWith(prefix)) continue;
         const file = path.normalize(path.join(dir, decodeURIComponent(url.pathname.slice(prefix.length))));

@@ -56,6 +56,7 @@ async function compile(source, imports) {
   const response = await fetch(source.url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const type = response.headers.get('content-type') || '';
+  if (type.startsWith('text/html')) throw new Error('the server answered with an HTML page (a fallback route?), not the .wasm file');
   if (WebAssembly.instantiateStreaming && type.startsWith('application/wasm')) {
     return WebAssembly.instantiateStreaming(response, imports);
   }

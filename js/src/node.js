@@ -8,7 +8,8 @@ export { KelisimError };
 function wasmBytes(options) {
   if (options.wasmBinary) return options.wasmBinary;
   // Both module formats ship beside kelisim.wasm.
-  const file = typeof __dirname === 'string' ? `${__dirname}/kelisim.wasm` : new URL('./kelisim.wasm', import.meta.url);
+  // import.meta.url first: `node -e` defines a global __dirname even for ES modules.
+  const file = import.meta.url ? new URL('./kelisim.wasm', import.meta.url) : `${__dirname}/kelisim.wasm`;
   return readFileSync(file);
 }
 

@@ -16,6 +16,7 @@ const GATED = [
   '[data-src][data-category]',
   '[data-src][data-service]',
   '[data-src][data-cookieconsent]',
+  '[data-cookieblock-src][data-cookieconsent]', // Cookiebot's iframe markup, unchanged
 ].join(',');
 const DONE = 'data-kelisim-done';
 const MEDIA = new Set(['iframe', 'img', 'video', 'audio', 'embed', 'object', 'source', 'picture']);
@@ -65,9 +66,10 @@ function activateScript(doc, old) {
 }
 
 function activateMedia(el) {
-  const src = el.getAttribute('data-src');
+  const src = el.getAttribute('data-src') || el.getAttribute('data-cookieblock-src');
   el.setAttribute(DONE, '');
   el.removeAttribute('data-src');
+  el.removeAttribute('data-cookieblock-src');
   const srcset = el.getAttribute('data-srcset');
   if (srcset) el.setAttribute('srcset', srcset);
   el.setAttribute(el.localName === 'object' ? 'data' : 'src', src);

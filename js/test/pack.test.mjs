@@ -1,0 +1,136 @@
+// The npm package as users get it: `npm pack` of js/, its contents and
+// metadata, then installed into a throwaway app and used from Node through
+// `import` and `require` (the .wasm read from disk) and `kelisim/testing`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { packTarball, installApp, nodeIn, removeAll, jsDir, repo } from '../../web-test/consumers/tarball.mjs';
+
+const fixture = path.join(repo, 'tests', 'fixtures', 'config-basic.json');
+const manifest = JSON.parse(readFileSync(path.join(jsDir, 'package.json'), 'utf8'));
+let pack;
+let app;
+
+before(async () => {
+  pack = await packTarball();
+  app = await installApp(pack.tarball);
+});
+after(() => removeAll(pack?.dir, app));
+
+const installed = (...p) => path.join(app, 'node_modules', 'kelisim', ...p);
+
+test('the tarball holds exactly the allow-listed files', () => {
+  assert.deepEqual(pack.files, [
+    'dist/CHANGELOG.md',
+    'dist/LICENSE',
+    'dist/README.md',
+    'dist/SHA384SUMS',
+    'dist/kelisim.js',
+    'dist/kelisim.mjs',
+    'dist/kelisim.wasm',
+    'dist/node.cjs',
+    'dist/node.mjs',
+    'dist/testing.mjs',
+    'package.json',
+    'types/global.d.ts',
+    'types/index.d.cts',
+    'types/index.d.ts',
+    'types/testing.d.ts',
+  ]);
+  assert.ok(pack.info.size < 200_000, `the tarball is ${pack.info.size} bytes`);
+});
+
+test('package.json: name, version, MIT, no install scripts, no dependencies, side effects only in the script-tag bundle', () => {
+  assert.equal(manifest.name, 'kelisim');
+  assert.match(manifest.version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+  assert.equal(manifest.license, 'MIT');
+  for (const hook of ['preinstall', 'install', 'postinstall', 'prepare', 'prepack', 'postpack']) {
+    assert.equal(manifest.scripts?.[hook], undefined, `scripts.${hook}`);
+  }
+  assert.equal(manifest.dependencies, undefined);
+  assert.equal(manifest.peerDependencies, undefined);
+  assert.deepEqual(manifest.sideEffects, ['./dist/kelisim.js']);
+  assert.ok(manifest.engines.node.startsWith('>=20'));
+  const changelog = readFileSync(installed('dist', 'CHANGELOG.md'), 'utf8');
+  assert.ok(changelog.includes(`## ${manifest.version}`), 'CHANGELOG.md has an entry for this version');
+  assert.match(readFileSync(installed('dist', 'LICENSE'), 'utf8'), /^MIT License/);
+});
+
+test('every target named in package.json exists in the installed package', () => {
+  const targets = [];
+  const walk = (v) => (typeof v === 'string' ? targets.push(v) : Object.values(v).forEach(walk));
+  walk(manifest.exports);
+  targets.push(manifest.main, manifest.module, manifest.types);
+  for (const t of targets) assert.ok(existsSync(installed(t)), `${t} is missing from the tarball`);
+  assert.ok(manifest.exports['.'].types, 'types come first in "."');
+  assert.equal(Object.keys(manifest.exports['.'])[0], 'types');
+});
+
+test('SHA384SUMS lists the shipped bundles with their digests', () => {
+  const lines = readFileSync(installed('dist', 'SHA384SUMS'), 'utf8').trim().split('\n');
+  const names = [];
+  for (const line of lines) {
+    const m = /^([0-9a-f]{96}) {2}(\S+)$/.exec(line);
+    assert.ok(m, `not sha384sum format: ${line}`);
+    names.push(m[2]);
+    const digest = createHash('sha384').update(readFileSync(installed('dist', m[2]))).digest('hex');
+    assert.equal(digest, m[1], m[2]);
+  }
+  assert.ok(names.includes('kelisim.js') && names.includes('kelisim.wasm') && names.includes('kelisim.mjs'));
+});
+
+test('Node: import from the installed package reads a Cookie header with the .wasm from disk', async () => {
+  writeFileSync(path.join(app, 'esm.mjs'), `
+import { readFileSync } from 'node:fs';
+import { init, KelisimError } from 'kelisim';
+import { consentCookie } from 'kelisim/testing';
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const cookie = await consentCookie(config, { categories: ['analytics'] }, { url: 'https://shop.example.test/' });
+const k = await init(config, { ui: false, cookie: 'a=1; ' + cookie.name + '=' + cookie.value });
+const fresh = await init(config, { ui: false, cookie: '' });
+let code = null;
+try { await init({ categories: { a: { gpc: 'no' } } }, { ui: false }); } catch (e) { code = e instanceof KelisimError && e.code; }
+console.log(JSON.stringify({
+  entry: import.meta.resolve('kelisim'), testing: import.meta.resolve('kelisim/testing'),
+  cookie, analytics: k.isAllowed('analytics'), marketing: k.isAllowed('marketing'), method: k.state().method,
+  fresh: fresh.isAllowed('analytics'), code,
+}));
+`);
+  const { stdout } = await nodeIn(app, ['esm.mjs', fixture]);
+  const out = JSON.parse(stdout);
+  assert.equal(out.entry, new URL(`file://${installed('dist', 'node.mjs')}`).href);
+  assert.equal(out.testing, new URL(`file://${installed('dist', 'testing.mjs')}`).href);
+  assert.deepEqual(Object.keys(out.cookie).sort(), ['domain', 'expires', 'httpOnly', 'name', 'path', 'sameSite', 'secure', 'value']);
+  assert.equal(out.cookie.domain, 'shop.example.test');
+  assert.equal(out.cookie.secure, true);
+  assert.equal(out.analytics, true);
+  assert.equal(out.marketing, false);
+  assert.equal(out.method, 'custom');
+  assert.equal(out.fresh, false);
+  assert.equal(out.code, 'invalid-config');
+});
+
+test('Node: require() from the installed package works the same', async () => {
+  writeFileSync(path.join(app, 'cjs.cjs'), `
+const { readFileSync } = require('node:fs');
+const kelisim = require('kelisim');
+const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+kelisim.init(config, { ui: false, cookie: '' }).then((k) => {
+  console.log(JSON.stringify({
+    entry: require.resolve('kelisim'), wasm: require.resolve('kelisim/kelisim.wasm'),
+    necessary: k.isAllowed('necessary'), analytics: k.isAllowed('analytics'), decided: k.state().decided,
+    error: typeof kelisim.KelisimError,
+  }));
+});
+`);
+  const { stdout } = await nodeIn(app, ['cjs.cjs', fixture]);
+  const out = JSON.parse(stdout);
+  assert.equal(out.entry, installed('dist', 'node.cjs'));
+  assert.equal(out.wasm, installed('dist', 'kelisim.wasm'));
+  assert.equal(out.necessary, true);
+  assert.equal(out.analytics, false);
+  assert.equal(out.decided, false);
+  assert.equal(out.error, 'function');
+});
