@@ -4,12 +4,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := cmake ninja-build g++ emscripten nlohmann-json3-dev catch2 chromium
+APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium
 PORT ?= 8080
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 30
 JOBS ?= $(shell nproc)
 
-.PHONY: deps native wasm build test test-native test-asan test-js test-web demo fuzz clean
+.PHONY: deps native wasm build test test-native test-wasm test-asan test-fuzz test-js test-web demo bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -38,24 +39,57 @@ wasm: deps build-wasm/build.ninja
 build: wasm
 	node js/build.mjs
 
+# ctest's log, shortened to each runner's own summary line (all of it on failure).
+define ctest_summary
+cd $(1) && { ctest --output-on-failure -V > ctest.log 2>&1; s=$$?; \
+  if [ $$s -ne 0 ]; then cat ctest.log; fi; grep -E "All tests passed|test cases:|tests passed" ctest.log; exit $$s; }
+endef
+
 test: deps native build
 	@echo "== native (Catch2 via ctest)"
-	@cd build && { ctest --output-on-failure -V > ctest.log 2>&1; s=$$?; \
-	  if [ $$s -ne 0 ]; then cat ctest.log; fi; grep -E "All tests passed|test cases:|tests passed" ctest.log; exit $$s; }
+	@$(call ctest_summary,build)
+	@echo "== wasm32 (the same Catch2 suite under node)"
+	@$(call ctest_summary,build-wasm)
+	@echo "== native under ASan + UBSan"
+	@$(MAKE) --no-print-directory test-asan
+	@echo "== fuzz smoke ($(FUZZ_SMOKE_SECONDS) s per target)"
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 	@echo "== js (node --test, real kelisim.wasm)"
 	node --test js/test/
 	@echo "== browser (Chromium)"
 	node --test --test-concurrency=1 web-test/
 
 test-native: native
-	@cd build && { ctest --output-on-failure -V > ctest.log 2>&1; s=$$?; \
-	  if [ $$s -ne 0 ]; then cat ctest.log; fi; grep -E "All tests passed|test cases:|tests passed" ctest.log; exit $$s; }
+	@$(call ctest_summary,build)
+
+test-wasm: wasm
+	@$(call ctest_summary,build-wasm)
+
+build-asan/build.ninja:
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKELISIM_SANITIZE=ON >/dev/null
+
+test-asan: deps build-asan/build.ninja
+	cmake --build build-asan -j $(JOBS)
+	@$(call ctest_summary,build-asan)
+
+test-fuzz: deps
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS)
 
 test-js: build
 	node --test js/test/
 
 test-web: build
 	node --test --test-concurrency=1 web-test/
+
+build-bench/build.ninja:
+	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null
+
+# Speed and size side by side with the peers (bench/RESULTS.md); never part of `make test`.
+bench: build build-bench/build.ninja
+	cmake --build build-bench -j $(JOBS) --target kelisim_engine_bench
+	build-bench/kelisim_engine_bench build-bench/engine_bench.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	node bench/run.mjs
 
 demo: build
 	PORT=$(PORT) node demo/server.mjs
@@ -64,4 +98,4 @@ fuzz: deps
 	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf build build-wasm build-asan build-fuzz js/dist
+	rm -rf build build-wasm build-asan build-fuzz build-bench js/dist

@@ -286,7 +286,12 @@ export async function createBrowserInstance(engine, options) {
     _emit(name, detail) {
       if (name === 'ready') isReady = true;
       emit(name, detail);
-      if (name === 'ready' && cookiebot) cookiebot.fire();
+      // Like Cookiebot, its events come once the document is parsed, so the
+      // page's own (deferred) listeners are attached by then.
+      if (name === 'ready' && cookiebot) {
+        if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => cookiebot.fire(), { once: true });
+        else cookiebot.fire();
+      }
     },
   };
 

@@ -1,205 +1,398 @@
-// The consent UI: banner, preferences dialog, reopen button, in an open
-// shadow root. It renders what the engine resolved (texts, rows, states) and
-// reports clicks; it never builds HTML from strings.
+// The consent UI: banner, preferences dialog, reopen button and placeholders
+// for gated embeds, each in an open shadow root. It renders what the engine
+// resolved (texts as runs, category rows, the state) and reports clicks; it
+// decides nothing about consent and never builds HTML from strings: every
+// text goes into a text node. Styles come from one constructable stylesheet
+// and sizes are set through the CSSOM, so it runs under `style-src 'self'`.
 import css from './ui.css';
 
-function h(doc, tag, attrs = {}, children = []) {
+const OPEN = 'data-kelisim-open';
+const FOCUSABLE = 'button,input:not(:disabled),select,summary,a[href]';
+// Links the engine produced are http(s) or relative; checked again here because a bad href would run script.
+const SAFE_HREF = /^(https?:\/\/|[/?#.]|[^:]*$)/i;
+
+/** An element with attributes (never `style`) and children (nodes or text). */
+function h(doc, tag, attrs, ...kids) {
   const el = doc.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v == null) continue;
-    el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c != null) el.append(c);
+  for (const k in attrs) if (attrs[k] != null && attrs[k] !== false) el.setAttribute(k, attrs[k] === true ? '' : attrs[k]);
+  el.append(...kids.flat(9).filter((k) => k != null && k !== false && k !== ''));
   return el;
 }
 
-/** Text runs from the engine ([{text, href?}]) as DOM nodes. */
-function runs(doc, list, vars = {}) {
-  const out = doc.createDocumentFragment();
-  for (const r of list || []) {
-    let text = r.text;
-    for (const [k, v] of Object.entries(vars)) text = text.split(`{${k}}`).join(v);
-    out.append(r.href ? h(doc, 'a', { href: r.href, target: r.href.startsWith('#') ? null : '_blank', rel: 'noopener' }, [text]) : doc.createTextNode(text));
-  }
-  return out;
+/** The focused element, looking through shadow roots. */
+function deepActive(doc) {
+  let a = doc.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return a;
 }
 
-function plain(list) {
-  return (list || []).map((r) => r.text).join('');
+/** A language's name in that language ("Қазақ тілі"), or its tag when the browser cannot name it. */
+function languageName(tag) {
+  try {
+    const name = new Intl.DisplayNames([tag], { type: 'language' }).of(tag);
+    return name[0].toLocaleUpperCase(tag) + name.slice(1);
+  } catch {
+    return tag; // no Intl.DisplayNames, or a tag it rejects: the tag still identifies the language
+  }
 }
 
 export function createUI({ win, doc, start, enabled, actions }) {
-  let content = start; // language, dir, texts, categories
+  const noop = () => {};
+  if (!enabled) {
+    return { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop };
+  }
+  let content = start; // language, dir, texts, categories: replaced by setTexts
+  let ask = start.ask; // why the banner asks again; answered once the visitor decides
   let host = null;
   let root = null;
   let opener = null;
-  const noop = { showBanner() {}, showPreferences() {}, hide() {}, showReopen() {}, setTexts() {}, refresh() {} };
-  if (!enabled) return { ...noop, setTexts(t) { content = { ...content, ...t }; } };
+  let sheet = null;
+  const hosts = new Set();
+  const placeholders = new Map(); // gated element -> { host, box, info, hidden }
+  const dark = win.matchMedia ? win.matchMedia('(prefers-color-scheme: dark)') : null;
+
+  // ---- shared pieces -------------------------------------------------------
+
+  const runsOf = (key) => content.texts[key] || [];
+  const plain = (key) => runsOf(key).map((r) => r.text).join('');
+
+  /** Engine runs ([{text, href?}]) as text nodes and links; `vars` fills `{name}` slots. */
+  function runs(list, vars = {}) {
+    return list.map((r) => {
+      let text = r.text;
+      for (const k in vars) text = text.split(`{${k}}`).join(vars[k]);
+      return r.href && SAFE_HREF.test(r.href) ? h(doc, 'a', { href: r.href }, text) : text;
+    });
+  }
+
+  /** The contact line with the address as a mailto: (or https:) link. */
+  function contactLine() {
+    const c = start.contact;
+    const href = /^[^\s@]+@[^\s@]+$/.test(c) ? `mailto:${c}` : /^https?:\/\//i.test(c) ? c : '';
+    return runs(runsOf('preferences.contact')).map((part) => {
+      if (!href || typeof part !== 'string' || !part.includes(c)) return part;
+      const [before, ...after] = part.split(c);
+      return [before, h(doc, 'a', { href }, c), after.join(c)];
+    });
+  }
+
+  const button = (action, key, cls = 'btn') => h(doc, 'button', { type: 'button', class: cls, 'data-kelisim-action': action }, plain(key));
+
+  const theme = () => (start.ui.theme === 'auto' ? (dark && dark.matches ? 'dark' : 'light') : start.ui.theme);
+  const paint = (el) => el.setAttribute('data-theme', theme());
+  if (dark && dark.addEventListener) dark.addEventListener('change', () => hosts.forEach(paint));
+
+  /** A custom-element host with an open shadow root holding our stylesheet. */
+  function shadowHost() {
+    const el = doc.createElement('kelisim-ui');
+    const shadow = el.attachShadow({ mode: 'open' });
+    if (shadow.adoptedStyleSheets && win.CSSStyleSheet) {
+      if (!sheet) {
+        sheet = new win.CSSStyleSheet();
+        sheet.replaceSync(css);
+      }
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      shadow.append(h(doc, 'style', {}, css)); // browsers without constructable stylesheets
+    }
+    paint(el);
+    hosts.add(el);
+    return [el, shadow];
+  }
 
   function mount() {
-    if (host) return;
-    host = h(doc, 'div', { id: 'kelisim-root' });
-    root = host.attachShadow({ mode: 'open' });
-    const sheet = new win.CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [sheet];
-    (doc.body || doc.documentElement).append(host);
+    if (host) return root;
+    [host, root] = shadowHost();
+    host.id = 'kelisim-root';
+    host.style.setProperty('display', 'contents');
+    root.addEventListener('click', onClick);
+    // First in <body>, so keyboard and screen reader users meet the banner first.
+    const attach = () => doc.body.prepend(host);
+    if (doc.body) attach();
+    else doc.addEventListener('DOMContentLoaded', attach, { once: true });
+    return root;
   }
 
-  const t = (key) => content.texts[key];
-  const theme = () => `theme-${start.ui.theme}`;
+  const view = (kind) => root && root.querySelector(`[data-kelisim="${kind}"]`);
 
-  function clear(kind) {
-    if (!root) return;
-    for (const el of root.querySelectorAll(kind ? `[data-kelisim="${kind}"]` : '[data-kelisim]')) {
-      if (el.localName === 'dialog' && el.open) el.close();
-      el.remove();
-    }
-  }
-
-  function button(action, key, extra = {}) {
-    return h(doc, 'button', { type: 'button', 'data-kelisim-action': action, class: `btn ${extra.class || ''}` }, [plain(t(key))]);
-  }
-
-  function showBanner() {
-    mount();
-    clear('banner');
-    clear('reopen');
-    const titleId = 'kelisim-banner-title';
-    const notice = start.ask === 'revision' ? t('banner.revisionNotice') : start.ask === 'new-items' ? t('banner.newServicesNotice') : null;
-    const banner = h(doc, 'div', { 'data-kelisim': 'banner', role: 'region', 'aria-labelledby': titleId, lang: content.language, dir: content.dir,
-      class: `banner ${start.ui.layout} ${start.ui.position} ${theme()}` }, [
-      h(doc, 'div', { class: 'text' }, [
-        h(doc, 'h2', { id: titleId }, [plain(t('banner.title'))]),
-        h(doc, 'p', {}, [runs(doc, t('banner.description'))]),
-        notice ? h(doc, 'p', { class: 'notice' }, [runs(doc, notice)]) : null,
-      ]),
-      h(doc, 'div', { class: 'buttons' }, [
-        button('accept-all', 'banner.acceptAll'),
-        button('reject-all', 'banner.rejectAll'),
-        button('preferences', 'banner.preferences'),
-      ]),
-    ]);
-    banner.addEventListener('click', onClick);
-    root.append(banner);
-  }
-
-  function showPreferences() {
-    mount();
-    opener = doc.activeElement;
-    clear('preferences');
-    const state = actions.state();
-    const allowed = new Set([...state.categories, ...state.services]);
-    const titleId = 'kelisim-prefs-title';
-    const rows = content.categories.map((c) => {
-      const id = `kelisim-cat-${c.name}`;
-      const services = c.services.length
-        ? h(doc, 'details', { class: 'services' }, [
-            h(doc, 'summary', {}, [plain(t('ui.services'))]),
-            ...c.services.map((s) => {
-              const sid = `kelisim-svc-${s.name}`;
-              return h(doc, 'div', { class: 'service' }, [
-                h(doc, 'input', { type: 'checkbox', id: sid, 'data-kelisim-service': s.name, checked: c.required || allowed.has(s.name), disabled: c.required }),
-                h(doc, 'label', { for: sid }, [s.title]),
-                h(doc, 'p', {}, [runs(doc, s.description)]),
-                s.cookies.length ? h(doc, 'p', { class: 'cookies' }, [`${plain(t('ui.cookies'))}: ${s.cookies.join(', ')}`]) : null,
-              ]);
-            }),
-          ])
-        : null;
-      return h(doc, 'section', { class: 'category' }, [
-        h(doc, 'div', { class: 'row' }, [
-          h(doc, 'input', { type: 'checkbox', role: 'switch', id, 'data-kelisim-category': c.name, checked: c.required || allowed.has(c.name), disabled: c.required }),
-          h(doc, 'label', { for: id }, [c.title]),
-          c.required ? h(doc, 'span', { class: 'required' }, [plain(t('ui.required'))]) : null,
-        ]),
-        h(doc, 'p', {}, [runs(doc, c.description)]),
-        services,
-      ]);
-    });
-    const dialog = h(doc, 'dialog', { 'data-kelisim': 'preferences', 'aria-labelledby': titleId, lang: content.language, dir: content.dir, class: `prefs ${theme()}` }, [
-      h(doc, 'h2', { id: titleId }, [plain(t('preferences.title'))]),
-      h(doc, 'p', {}, [runs(doc, t('preferences.description'))]),
-      start.gpc ? h(doc, 'p', { class: 'notice' }, [runs(doc, t('preferences.gpcNotice'))]) : null,
-      ...rows,
-      h(doc, 'div', { class: 'buttons' }, [
-        button('accept-all', 'preferences.acceptAll'),
-        button('reject-all', 'preferences.rejectAll'),
-        button('save', 'preferences.save'),
-      ]),
-      start.contact !== '' ? h(doc, 'p', { class: 'contact' }, [runs(doc, t('preferences.contact'))]) : null,
-      button('close', 'preferences.close', { class: 'close' }),
-    ]);
-    // A category toggle switches its services with it.
-    dialog.addEventListener('change', (e) => {
-      const cat = e.target.getAttribute('data-kelisim-category');
-      if (!cat) return;
-      for (const s of e.target.closest('section').querySelectorAll('input[data-kelisim-service]')) s.checked = e.target.checked;
-    });
-    dialog.addEventListener('click', onClick);
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      if (opener && opener.focus) opener.focus();
-    });
-    root.append(dialog);
-    dialog.showModal();
+  /** Replaces an element's content, keeping its language and the focused control. */
+  function fill(el, kids) {
+    const keyOf = (e) => e.getAttribute('data-kelisim-action') || e.id;
+    const focused = el.contains(deepActive(doc)) ? keyOf(deepActive(doc)) : null;
+    el.replaceChildren(...kids.flat(9).filter(Boolean));
+    el.setAttribute('lang', content.language);
+    el.setAttribute('dir', content.dir);
+    if (focused) for (const e of el.querySelectorAll('[id],[data-kelisim-action]')) if (keyOf(e) === focused) return e.focus();
   }
 
   function onClick(e) {
     const btn = e.target.closest('[data-kelisim-action]');
     if (!btn) return;
     const action = btn.getAttribute('data-kelisim-action');
+    if (action === 'preferences') return showPreferences(btn);
+    if (action === 'close') return closePreferences();
+    ask = null;
     if (action === 'accept-all') actions.acceptAll();
     else if (action === 'reject-all') actions.rejectAll();
-    else if (action === 'preferences') showPreferences();
-    else if (action === 'close') hidePreferences();
     else if (action === 'save') {
-      const dialog = btn.closest('[data-kelisim="preferences"]');
-      const picked = (sel, attr) => Array.from(dialog.querySelectorAll(`${sel}:checked`), (i) => i.getAttribute(attr));
-      actions.save(picked('input[data-kelisim-category]', 'data-kelisim-category'), picked('input[data-kelisim-service]', 'data-kelisim-service'));
+      const picked = (attr) => Array.from(view('preferences').querySelectorAll(`input[${attr}]:checked`), (i) => i.getAttribute(attr));
+      actions.save(picked('data-kelisim-category'), picked('data-kelisim-service'));
     }
   }
 
-  function hidePreferences() {
-    clear('preferences');
-    if (opener && opener.focus) opener.focus();
+  // ---- banner --------------------------------------------------------------
+
+  function bannerContent() {
+    const notice = { revision: 'banner.revisionNotice', 'new-items': 'banner.newServicesNotice', expired: 'ui.expiredNotice' }[ask];
+    return [
+      h(doc, 'div', { class: 'text' },
+        h(doc, 'h2', {}, plain('banner.title')),
+        notice && h(doc, 'p', { class: 'notice' }, runs(runsOf(notice))),
+        h(doc, 'p', {}, runs(runsOf('banner.description')))),
+      h(doc, 'div', { class: 'buttons' },
+        button('accept-all', 'banner.acceptAll'),
+        button('reject-all', 'banner.rejectAll'),
+        button('preferences', 'banner.preferences')),
+    ];
   }
+
+  function showBanner() {
+    mount();
+    const reopen = view('reopen');
+    if (reopen) reopen.parentNode.remove();
+    let banner = view('banner');
+    if (!banner) {
+      const { layout, position } = start.ui;
+      banner = h(doc, 'div', { 'data-kelisim': 'banner', role: 'region', class: `banner ${layout} ${position}` });
+      root.append(banner);
+    }
+    banner.setAttribute('aria-label', plain('ui.banner'));
+    fill(banner, bannerContent());
+  }
+
+  // ---- preferences dialog --------------------------------------------------
+
+  const id = (kind, name) => `kelisim-${kind}-${name}`;
+
+  /** One labelled switch; required ones are shown on and cannot be changed. */
+  function toggle(kind, row, on, required) {
+    const tid = id(kind, row.name);
+    return [
+      h(doc, 'div', { class: 'row' },
+        h(doc, 'label', { for: tid }, row.title),
+        required && h(doc, 'span', { class: 'req' }, plain('ui.required')),
+        h(doc, 'input', { type: 'checkbox', role: 'switch', id: tid, [`data-kelisim-${kind === 'c' ? 'category' : 'service'}`]: row.name,
+          checked: required || on.has(tid), disabled: required, 'aria-describedby': `${tid}-d` })),
+      h(doc, 'p', { id: `${tid}-d` }, runs(row.description)),
+    ];
+  }
+
+  function preferencesContent(on) {
+    const languages = start.languages || [];
+    const rows = content.categories.map((c) =>
+      h(doc, 'section', { class: 'cat' },
+        toggle('c', c, on, c.required),
+        c.services.length > 0 && h(doc, 'details', { id: id('d', c.name), open: on.has(id('d', c.name)) },
+          h(doc, 'summary', {}, `${plain('ui.services')} (${c.services.length})`),
+          c.services.map((s) => h(doc, 'div', { class: 'svc' },
+            toggle('s', s, on, c.required),
+            s.cookies.length > 0 && h(doc, 'p', { class: 'cookies' }, `${plain('ui.cookies')}: ${s.cookies.join(', ')}`))))));
+    return [
+      h(doc, 'div', { class: 'head' },
+        h(doc, 'h2', { id: 'kelisim-prefs-title' }, plain('preferences.title')),
+        languages.length > 1 && actions.setLanguage && h(doc, 'select', { id: 'kelisim-language', 'aria-label': plain('preferences.language') },
+          languages.map((l) => h(doc, 'option', { value: l, lang: l, selected: l === content.language }, languageName(l)))),
+        h(doc, 'button', { type: 'button', class: 'x', 'data-kelisim-action': 'close', 'aria-label': plain('preferences.close'), title: plain('preferences.close') }, '×')),
+      h(doc, 'div', { class: 'body' },
+        h(doc, 'p', {}, runs(runsOf('preferences.description'))),
+        start.gpc && h(doc, 'p', { class: 'notice' }, runs(runsOf('preferences.gpcNotice'))),
+        rows,
+        start.contact && h(doc, 'p', { class: 'contact' }, contactLine())),
+      h(doc, 'div', { class: 'buttons foot' },
+        button('accept-all', 'preferences.acceptAll'),
+        button('reject-all', 'preferences.rejectAll'),
+        button('save', 'preferences.save')),
+    ];
+  }
+
+  /** What is switched on and opened in the dialog now, to survive a language change. */
+  function dialogState(dialog) {
+    const on = new Set();
+    for (const el of dialog.querySelectorAll('input:checked,details[open]')) on.add(el.id);
+    return on;
+  }
+
+  function showPreferences(from) {
+    mount();
+    const current = view('preferences');
+    if (current) return;
+    opener = from && from.focus ? from : deepActive(doc);
+    const state = actions.state();
+    const on = new Set([...state.categories.map((n) => id('c', n)), ...state.services.map((n) => id('s', n))]);
+    const dialog = h(doc, 'dialog', { 'data-kelisim': 'preferences', 'aria-labelledby': 'kelisim-prefs-title', class: 'prefs' });
+    fill(dialog, preferencesContent(on));
+    dialog.addEventListener('change', (e) => {
+      const t = e.target;
+      if (t.id === 'kelisim-language') return actions.setLanguage(t.value);
+      const section = t.closest('section');
+      const cat = section && section.querySelector('[data-kelisim-category]');
+      const services = section ? Array.from(section.querySelectorAll('[data-kelisim-service]')) : [];
+      // A category switch sets its services; the category is on when all of them are.
+      if (t === cat) for (const s of services) s.checked = t.checked;
+      else if (cat && services.length) cat.checked = services.every((s) => s.checked);
+    });
+    // Keep Tab and Shift+Tab inside the dialog, cycling.
+    dialog.addEventListener('keydown', (e) => {
+      if (e.key !== 'Tab') return;
+      const list = Array.from(dialog.querySelectorAll(FOCUSABLE)).filter((el) => el.localName === 'summary' || !el.closest('details:not([open])'));
+      const active = deepActive(doc);
+      const edge = e.shiftKey ? active === list[0] || active === dialog : active === list[list.length - 1];
+      if (edge || !dialog.contains(active)) {
+        e.preventDefault();
+        list[e.shiftKey ? list.length - 1 : 0].focus();
+      }
+    });
+    // Escape (the native cancel) closes it like the close button.
+    dialog.addEventListener('close', () => closePreferences(dialog));
+    root.append(dialog);
+    dialog.showModal();
+    dialog.querySelector('.x').focus();
+  }
+
+  function closePreferences(dialog = view('preferences')) {
+    if (!dialog || !dialog.isConnected) return;
+    if (dialog.open) dialog.close();
+    dialog.remove();
+    // After the caller's own updates (a decision removes the banner and adds
+    // the reopen button), give focus back to where the dialog was opened from.
+    Promise.resolve().then(() => {
+      const target = opener && opener.isConnected ? opener : view('reopen');
+      opener = null;
+      if (target && target.focus) target.focus();
+    });
+  }
+
+  // ---- reopen button -------------------------------------------------------
 
   function showReopen() {
     if (!start.ui.reopenButton) return;
     mount();
-    clear('reopen');
-    const label = plain(t('ui.reopen'));
-    const btn = h(doc, 'button', { type: 'button', 'data-kelisim': 'reopen', 'aria-label': label, title: label, class: `reopen ${theme()}` }, [label]);
-    btn.addEventListener('click', showPreferences);
-    root.append(btn);
+    let btn = view('reopen');
+    if (!btn) {
+      btn = h(doc, 'button', { type: 'button', 'data-kelisim': 'reopen', class: 'reopen' });
+      btn.addEventListener('click', () => showPreferences(btn));
+      root.append(h(doc, 'aside', {}, btn)); // a landmark, so it is found like the rest of the page
+    }
+    btn.parentNode.setAttribute('aria-label', plain('ui.reopen'));
+    fill(btn, [plain('ui.reopen')]);
   }
 
-  // Site links such as a footer "Cookie settings" open a view.
+  // ---- placeholders for gated embeds --------------------------------------
+
+  function placeholderContent(p) {
+    const { service, category, onAllow } = p.info;
+    let row = null;
+    for (const c of content.categories) {
+      if (c.name === category && !row) row = c;
+      for (const s of c.services) if (s.name === service) row = s;
+    }
+    const title = row ? row.title : service || category;
+    return h(doc, 'div', {},
+      h(doc, 'p', { class: 'title' }, title),
+      h(doc, 'p', {}, runs(runsOf('placeholder.text'), { service: title })),
+      row && row.name === service && h(doc, 'p', { class: 'small' }, runs(row.description)),
+      h(doc, 'div', { class: 'buttons' },
+        button('load-once', 'placeholder.loadOnce'),
+        onAllow && button('allow-service', 'placeholder.allowService')));
+  }
+
+  /**
+   * Puts a placeholder of the same size beside a gated element (which stays in
+   * the DOM, hidden, until removePlaceholder). Nothing is requested from the
+   * element's provider: no thumbnail, no preview.
+   */
+  function placeholder(el, info) {
+    if (placeholders.has(el) || !el.isConnected) return;
+    const rect = el.getBoundingClientRect();
+    const cs = win.getComputedStyle(el);
+    const [ph, shadow] = shadowHost();
+    const set = (prop, value) => value && ph.style.setProperty(prop, value);
+    const size = (attr) => {
+      const v = el.getAttribute(attr);
+      return v && /^\d+(\.\d+)?$/.test(v) ? `${v}px` : v;
+    };
+    // The element's box, so that nothing around it moves (no layout shift).
+    set('display', cs.display === 'inline' || cs.display === 'none' ? 'inline-block' : cs.display);
+    set('box-sizing', 'border-box');
+    // An inline <img> without src shows its alt text, not its future box: use its size attributes then.
+    const measured = rect.width && !(el.localName === 'img' && cs.display === 'inline');
+    set('width', measured ? `${rect.width}px` : size('width'));
+    set('height', measured ? `${rect.height}px` : size('height'));
+    set('max-width', '100%');
+    set('overflow', 'hidden');
+    for (const prop of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'vertical-align', 'float']) set(prop, cs.getPropertyValue(prop));
+    const box = h(doc, 'div', { 'data-kelisim': 'placeholder', class: 'ph' });
+    const p = { host: ph, box, info, hidden: el.hidden, display: [el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')] };
+    box.addEventListener('click', (e) => {
+      const btn = e.target.closest('[data-kelisim-action]');
+      if (!btn) return;
+      if (btn.getAttribute('data-kelisim-action') === 'load-once') info.onLoadOnce();
+      else info.onAllow();
+    });
+    fill(box, [placeholderContent(p)]);
+    shadow.append(box);
+    placeholders.set(el, p);
+    el.before(ph);
+    // Hidden even where the site's CSS sets `display` on it (which beats `hidden`).
+    el.hidden = true;
+    el.style.setProperty('display', 'none', 'important');
+  }
+
+  function removePlaceholder(el) {
+    const p = placeholders.get(el);
+    if (!p) return;
+    placeholders.delete(el);
+    hosts.delete(p.host);
+    const hadFocus = doc.activeElement === p.host;
+    p.host.remove();
+    el.hidden = p.hidden;
+    el.style.removeProperty('display');
+    if (p.display[0]) el.style.setProperty('display', p.display[0], p.display[1]);
+    if (hadFocus && el.focus) el.focus();
+  }
+
+  // ---- site triggers and updates -------------------------------------------
+
+  // Any element with data-kelisim-open ("preferences" or "banner"), e.g. a footer link.
   doc.addEventListener('click', (e) => {
-    const trigger = e.target.closest && e.target.closest('[data-kelisim-open]');
+    const trigger = e.target.closest && e.target.closest(`[${OPEN}]`);
     if (!trigger) return;
     e.preventDefault();
-    if (trigger.getAttribute('data-kelisim-open') === 'banner') showBanner();
-    else showPreferences();
+    if (trigger.getAttribute(OPEN) === 'banner') showBanner();
+    else showPreferences(trigger);
   });
+
+  function setTexts(next) {
+    content = { ...content, ...next };
+    const banner = view('banner');
+    if (banner) showBanner();
+    const dialog = view('preferences');
+    if (dialog) fill(dialog, preferencesContent(dialogState(dialog)));
+    if (view('reopen')) showReopen();
+    for (const p of placeholders.values()) fill(p.box, [placeholderContent(p)]);
+  }
 
   return {
     showBanner,
-    showPreferences,
+    showPreferences: () => showPreferences(),
     showReopen,
     hide() {
-      clear('banner');
-      clear('preferences');
+      closePreferences();
+      const banner = view('banner');
+      if (banner) banner.remove();
     },
-    setTexts(next) {
-      content = { ...content, ...next };
-      if (!root) return;
-      const hadBanner = root.querySelector('[data-kelisim="banner"]');
-      const hadPrefs = root.querySelector('[data-kelisim="preferences"]');
-      if (hadBanner) showBanner();
-      if (hadPrefs) showPreferences();
-      if (root.querySelector('[data-kelisim="reopen"]')) showReopen();
-    },
+    setTexts,
+    placeholder,
+    removePlaceholder,
   };
 }

@@ -75,10 +75,13 @@ struct Request {
     if (!it->is_boolean()) { errors.push_back({key, "expected a boolean"}); return false; }
     return it->get<bool>();
   }
-  /// Milliseconds since the epoch -> seconds.
+  /// Milliseconds since the epoch -> seconds. Bounded to year 9999: a larger
+  /// double would overflow the conversion, and the codec stores times < 2^40 s.
   int64_t now() {
     auto it = body.find("now");
-    if (it == body.end() || !it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0) {
+    constexpr double kMaxMs = 253402300799999.0;  // 9999-12-31T23:59:59.999Z
+    if (it == body.end() || !it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0 ||
+        it->get<double>() > kMaxMs) {
       errors.push_back({"now", "expected the current time in milliseconds"});
       return 0;
     }
@@ -117,20 +120,31 @@ std::vector<std::pair<std::string, std::string>> parse_cookie_header(const std::
   return out;
 }
 
-/// The stored decision among the cookies: the first one with the configured
-/// name that decodes (a browser lists the most specific path first), else the
-/// first one with that name (so its reason is reported), else "".
+/// The stored decision among the cookies: of those with the configured name
+/// that decode, the most recently updated (browsers list equal paths oldest
+/// first, so a stale copy left on another domain must not win), else the first
+/// one with that name (so its reason is reported), else "".
 std::string stored_value(const Config& cfg, const std::string& header) {
-  std::string first;
-  bool found = false;
+  std::string first, best;
+  bool found = false, have_best = false;
+  int64_t best_updated = 0;
   for (const auto& kv : parse_cookie_header(header)) {
     if (kv.first != cfg.cookie.name) continue;
-    if (decode_record(kv.second).ok) return kv.second;
+    DecodeResult d = decode_record(kv.second);
+    if (d.ok && (!have_best || d.record.updated > best_updated)) {
+      best = kv.second;
+      best_updated = d.record.updated;
+      have_best = true;
+    }
     if (!found) first = kv.second;
     found = true;
   }
-  return first;
+  return have_best ? best : first;
 }
+
+/// The page URL as a receipt may hold it: without query and fragment, which
+/// can carry personal data (a parcel tracking number, an e-mail address).
+std::string receipt_url(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
 
 std::string iso_time(int64_t seconds) {
   // Civil date from days since 1970-01-01 (proleptic Gregorian).
@@ -317,7 +331,8 @@ std::string api_decide(const std::string& config, const std::string& request) {
   const Config& cfg = p.config;
   Request req;
   if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
-  std::string stored = stored_value(cfg, req.str("cookieHeader"));
+  std::string header = req.str("cookieHeader");
+  std::string stored = stored_value(cfg, header);
   int64_t now = req.now();
   bool gpc = req.boolean("gpc");
   std::array<uint8_t, 16> fresh{};
@@ -336,13 +351,14 @@ std::string api_decide(const std::string& config, const std::string& request) {
     choice.categories = req.strings(*ch, "categories", "choice.categories");
     choice.services = req.strings(*ch, "services", "choice.services");
   }
-  json present = json::object();
-  if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object()) present = *pr;
+  static const json no_present = json::object();
+  const json* present = &no_present;  // by pointer: copying a deep value would recurse
+  if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object()) present = &*pr;
   std::vector<std::string> cookies;
-  for (const auto& kv : parse_cookie_header(req.str("cookieHeader")))
+  for (const auto& kv : parse_cookie_header(header))
     if (!kv.first.empty()) cookies.push_back(kv.first);
-  std::vector<std::string> local = req.strings(present, "localStorage", "present.localStorage");
-  std::vector<std::string> session = req.strings(present, "sessionStorage", "present.sessionStorage");
+  std::vector<std::string> local = req.strings(*present, "localStorage", "present.localStorage");
+  std::vector<std::string> session = req.strings(*present, "sessionStorage", "present.sessionStorage");
   std::string language = req.str("language"), url = req.str("url");
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
@@ -373,7 +389,7 @@ std::string api_decide(const std::string& config, const std::string& request) {
       {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, after)}}},
       {"receipt", {{"id", d.record.id_string()}, {"sequence", d.record.sequence}, {"revision", d.record.revision},
                    {"timestamp", iso_time(now)}, {"method", method_name(d.record.method)},
-                   {"accepted", accepted}, {"rejected", rejected}, {"language", language}, {"url", url}}},
+                   {"accepted", accepted}, {"rejected", rejected}, {"language", language}, {"url", receipt_url(url)}}},
       {"unknown", d.unknown},
   };
   return text(out);
@@ -390,9 +406,12 @@ std::string api_query(const std::string& config, const std::string& request) {
   std::vector<std::string> names = req.strings(req.body, "names", "names");
   std::vector<std::string> urls = req.strings(req.body, "urls", "urls");
   std::vector<std::string> cookies = req.strings(req.body, "cookies", "cookies");
+  std::vector<std::string> storage = req.strings(req.body, "storage", "storage");
   std::vector<Gate> gates;
-  if (auto g = req.body.find("gates"); g != req.body.end() && g->is_array()) {
-    for (const auto& e : *g) {
+  auto gl = req.body.find("gates");
+  if (gl != req.body.end() && !gl->is_null() && !gl->is_array()) req.errors.push_back({"gates", "expected an array of gates"});
+  if (gl != req.body.end() && gl->is_array()) {
+    for (const auto& e : *gl) {
       Gate gate;
       if (e.is_object()) {
         for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
@@ -411,6 +430,8 @@ std::string api_query(const std::string& config, const std::string& request) {
   for (const auto& g : gates) out["gates"].push_back(gate_open(cfg, st, g));
   for (const auto& u : urls) out["urls"].push_back(url_allowed(cfg, st, u));
   for (const auto& c : cookies) out["cookies"].push_back(cookie_allowed(cfg, st, c));
+  out["storage"] = json::array();
+  for (const auto& k : storage) out["storage"].push_back(storage_allowed(cfg, st, k));
   return text(out);
 }
 

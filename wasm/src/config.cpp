@@ -89,8 +89,10 @@ class Reader {
       dst = s;
     }
   }
-  /// An array of strings, each checked by `valid` (when given).
-  void strings(const char* key, std::vector<std::string>& dst, bool (*valid)(std::string_view), const char* what) {
+  /// An array of strings, each checked by `valid` (when given). `indices`, when
+  /// given, receives each kept string's index in the JSON array (for paths).
+  void strings(const char* key, std::vector<std::string>& dst, bool (*valid)(std::string_view), const char* what,
+               std::vector<size_t>* indices = nullptr) {
     const json* v = get(key);
     if (!v) return;
     if (!v->is_array()) return expected(key, "an array of strings", *v);
@@ -101,6 +103,7 @@ class Reader {
       const auto& s = e.get_ref<const std::string&>();
       if (valid && !valid(s)) { error(p, std::string("invalid ") + what + " " + quote_text(s)); continue; }
       dst.push_back(s);
+      if (indices) indices->push_back(i);
     }
   }
   /// A nested object; returns nullptr (after an error) when present but not an object.
@@ -161,12 +164,17 @@ bool known_text_key(const std::string& key, const Config& cfg) {
 }
 
 /// Flattens `{"banner": {"title": "x"}}` and `{"banner.title": "x"}` alike to dotted keys.
+/// Depth is bounded: real keys nest three levels, and the wasm stack is small.
 void flatten_texts(const json& v, const std::string& prefix, const std::string& path,
-                   std::map<std::string, std::string>& out, ParseResult& res) {
+                   std::map<std::string, std::string>& out, ParseResult& res, int depth = 0) {
+  if (depth > 8) {
+    res.errors.push_back({path, "nested too deeply"});
+    return;
+  }
   for (auto it = v.begin(); it != v.end(); ++it) {
     std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
     std::string p = path + "." + it.key();
-    if (it->is_object()) flatten_texts(*it, key, p, out, res);
+    if (it->is_object()) flatten_texts(*it, key, p, out, res, depth + 1);
     else if (it->is_string()) {
       if (it->get_ref<const std::string&>().size() > 4096) res.errors.push_back({p, "is longer than 4096 characters"});
       else out[key] = it->get<std::string>();
@@ -189,10 +197,11 @@ void read_categories(const json& cats, ParseResult& res) {
     c.name = it.key();
     Reader r(*it, path, res);
     r.boolean("required", c.required);
-    r.strings("consentMode", c.consent_mode, nullptr, "");
+    std::vector<size_t> at;  // JSON indices: a non-string entry shifts the kept ones
+    r.strings("consentMode", c.consent_mode, nullptr, "", &at);
     for (size_t i = 0; i < c.consent_mode.size(); ++i) {
       if (!is_consent_type(c.consent_mode[i]))
-        res.errors.push_back({path + ".consentMode[" + std::to_string(i) + "]", "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
+        res.errors.push_back({path + ".consentMode[" + std::to_string(at[i]) + "]", "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
     }
     std::string gpc = "allow";
     r.choice("gpc", gpc, {"allow", "deny"});
@@ -255,6 +264,12 @@ void read_language(const json& lang, ParseResult& res) {
     if (!cfg.translations.empty() && !cfg.translations.count(cfg.default_language))
       res.errors.push_back({"language.default", quote_text(cfg.default_language) + " has no entry in language.translations"});
   }
+  if (cfg.translations.empty() && valid_language_tag(cfg.default_language)) {
+    const auto& builtin = builtin_languages();
+    if (std::find(builtin.begin(), builtin.end(), cfg.default_language) == builtin.end())
+      res.errors.push_back({"language.default", "no built-in texts for " + quote_text(cfg.default_language) +
+                                                    " (built in: kk, ru, en); add language.translations." + cfg.default_language});
+  }
   r.finish();
 }
 
@@ -309,10 +324,12 @@ ParseResult parse_config(const nlohmann::ordered_json& value) {
   r.string("contact", cfg.contact, 256);
   r.boolean("debug", cfg.debug);
 
-  if (const json* cats = r.object("categories")) read_categories(*cats, res);
-  else if (!value.contains("categories")) r.error("categories", "missing: at least one category is needed");
-  if (value.contains("categories") && cfg.categories.empty() && res.errors.empty())
-    r.error("categories", "needs at least one category");
+  if (const json* cats = r.object("categories")) {
+    read_categories(*cats, res);
+    if (cats->empty()) r.error("categories", "needs at least one category");
+  } else if (!value.contains("categories")) {
+    r.error("categories", "missing: at least one category is needed");
+  }
   if (const json* svcs = r.object("services")) read_services(*svcs, res);
 
   if (const json* al = r.object("aliases")) {

@@ -146,8 +146,11 @@ bool gate_open(const Config& cfg, const Status& st, const Gate& g) {
   } else if (!g.category.empty()) {
     any = true;
     if (g.category[0] == '!') {
-      // Opt-out fallbacks run only once a decision says no.
-      if (!st.decided || is_allowed(cfg, st, g.category.substr(1))) return false;
+      // Opt-out fallbacks run only once a decision says no, about a name the
+      // configuration knows (a typo stays closed).
+      std::string name = resolve_alias(cfg, g.category.substr(1));
+      if (!cfg.find_category(name) && !cfg.find_service(name)) return false;
+      if (!st.decided || is_allowed(cfg, st, name)) return false;
     } else {
       for (const auto& n : split_names(g.category))
         if (!is_allowed(cfg, st, n)) return false;

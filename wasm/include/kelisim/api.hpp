@@ -28,7 +28,7 @@ std::string api_texts(const std::string& config, const std::string& request);
 
 /// Batched questions about the current state. Request: {"cookieHeader", "now",
 /// "names": [...], "gates": [{"category","service","cookieconsent"}], "urls": [...],
-/// "cookies": [...]}. Answer: one boolean array per question list.
+/// "cookies": [...], "storage": [...]}. Answer: one boolean array per question list.
 std::string api_query(const std::string& config, const std::string& request);
 
 }  // namespace kelisim

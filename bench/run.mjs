@@ -1,0 +1,616 @@
+// The browser benchmark (make bench): one generated shop page, served from a
+// loopback server to headless Chromium, with no consent manager (the
+// baseline), kelisim, and three peers from npm. Each contestant gates the same
+// three stand-ins (analytics, marketing, a video embed) served on their own
+// host names. Contestants run interleaved, round after round; medians and
+// p25–p75 go to bench/RESULTS.md. How each figure is taken: bench/README.md.
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../web-test/harness.mjs';
+import { SITE_ASSETS, pageHtml } from './site.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, '..');
+const require = createRequire(import.meta.url);
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 15);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS || 600); // after banner/load: CLS, long tasks, script time
+const VISIT_TIMEOUT_MS = 10000;
+const RESULTS = process.env.BENCH_RESULTS || path.join(here, 'RESULTS.md');
+const ENGINE_JSON = process.env.BENCH_ENGINE_JSON || path.join(root, 'build-bench', 'engine_bench.json');
+const VIEWPORT = { width: 1280, height: 800 };
+const STANDIN_HOSTS = ['analytics.test', 'marketing.test', 'video.test'];
+const INITIAL_MEMORY = 1048576; // -sINITIAL_MEMORY in CMakeLists.txt
+
+const dist = path.join(root, 'js', 'dist');
+for (const f of ['kelisim.js', 'kelisim.wasm']) {
+  if (!existsSync(path.join(dist, f))) {
+    console.error(`bench: js/dist/${f} is missing: run make build first`);
+    process.exit(1);
+  }
+}
+const pkgDir = (name) => path.dirname(require.resolve(`${name}/package.json`));
+const pkgVersion = (name) => JSON.parse(readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')).version;
+
+// ---------------------------------------------------------------- contestants
+// Each: the markup its documentation asks for (head / the gated stand-ins /
+// the embed / end of body), where its banner is, and its "accept all" button.
+const standin = (port) => ({
+  analytics: `http://analytics.test:${port}/a.js`,
+  marketing: `http://marketing.test:${port}/m.js`,
+  video: `http://video.test:${port}/embed`,
+});
+const IFRAME_ATTRS = 'width="560" height="315" title="Product video"';
+
+const CONTESTANTS = [
+  {
+    id: 'baseline',
+    label: 'baseline (no consent manager)',
+    head: (p) => `<script async src="${standin(p).analytics}"></script>\n<script async src="${standin(p).marketing}"></script>`,
+    embed: (p) => `<iframe src="${standin(p).video}" ${IFRAME_ATTRS}></iframe>`,
+    files: {},
+  },
+  {
+    id: 'kelisim',
+    label: 'kelisim',
+    head: (p) =>
+      `<script src="/kelisim/kelisim.js" data-config="/consent.json"></script>\n` +
+      `<script type="text/plain" data-category="analytics" src="${standin(p).analytics}"></script>\n` +
+      `<script type="text/plain" data-category="marketing" src="${standin(p).marketing}"></script>`,
+    embed: (p) => `<iframe data-category="embedded" data-service="video" data-src="${standin(p).video}" ${IFRAME_ATTRS}></iframe>`,
+    files: {
+      '/kelisim/kelisim.js': path.join(dist, 'kelisim.js'),
+      '/kelisim/kelisim.wasm': path.join(dist, 'kelisim.wasm'),
+      '/consent.json': path.join(here, 'contestants/kelisim/consent.json'),
+    },
+    banner: { host: '#kelisim-root', selector: '[data-kelisim="banner"]' },
+    accept: '[data-kelisim-action="accept-all"]',
+  },
+  {
+    id: 'vanilla-cookieconsent',
+    label: `vanilla-cookieconsent ${pkgVersion('vanilla-cookieconsent')}`,
+    head: (p) =>
+      `<link rel="stylesheet" href="/cm/vcc/cookieconsent.css">\n` +
+      `<script type="text/plain" data-category="analytics" src="${standin(p).analytics}"></script>\n` +
+      `<script type="text/plain" data-category="marketing" src="${standin(p).marketing}"></script>`,
+    embed: (p) =>
+      `<iframe id="product-video" data-src="${standin(p).video}" ${IFRAME_ATTRS}></iframe>\n` +
+      `<script type="text/plain" data-category="embedded">var v = document.getElementById('product-video'); v.src = v.dataset.src;</script>`,
+    bodyEnd: () => `<script type="module" src="/cm/vcc/cookieconsent-config.js"></script>`,
+    files: {
+      '/cm/vcc/cookieconsent.css': path.join(pkgDir('vanilla-cookieconsent'), 'dist/cookieconsent.css'),
+      '/cm/vcc/cookieconsent.umd.js': path.join(pkgDir('vanilla-cookieconsent'), 'dist/cookieconsent.umd.js'),
+      '/cm/vcc/cookieconsent-config.js': path.join(here, 'contestants/vanilla-cookieconsent/cookieconsent-config.js'),
+    },
+    banner: { selector: '#cc-main .cm' },
+    accept: '#cc-main .cm [data-role="all"]',
+  },
+  {
+    id: 'klaro',
+    label: `Klaro ${pkgVersion('klaro')}`,
+    head: (p) =>
+      `<script defer src="/cm/klaro/config.js"></script>\n<script defer src="/cm/klaro/klaro.js"></script>\n` +
+      `<script type="text/plain" data-type="text/javascript" data-name="analytics" data-src="${standin(p).analytics}"></script>\n` +
+      `<script type="text/plain" data-type="text/javascript" data-name="marketing" data-src="${standin(p).marketing}"></script>`,
+    embed: (p) => `<iframe data-name="video" data-src="${standin(p).video}" ${IFRAME_ATTRS}></iframe>`,
+    files: {
+      '/cm/klaro/config.js': path.join(here, 'contestants/klaro/config.js'),
+      '/cm/klaro/klaro.js': path.join(pkgDir('klaro'), 'dist/klaro.js'),
+    },
+    banner: { selector: '.klaro .cookie-notice:not(.cookie-notice-hidden)' },
+    accept: '.klaro .cookie-notice .cm-btn-success',
+  },
+  {
+    id: 'orejime',
+    label: `Orejime ${pkgVersion('orejime')}`,
+    head: (p) =>
+      `<link rel="stylesheet" href="/cm/orejime/orejime-standard.css">\n` +
+      `<script src="/cm/orejime/config.js"></script>\n<script src="/cm/orejime/orejime-standard-en.js"></script>\n` +
+      `<template data-purpose="analytics"><script src="${standin(p).analytics}"></script></template>\n` +
+      `<template data-purpose="marketing"><script src="${standin(p).marketing}"></script></template>`,
+    embed: (p) => `<template data-purpose="video"><iframe src="${standin(p).video}" ${IFRAME_ATTRS}></iframe></template>`,
+    files: {
+      '/cm/orejime/orejime-standard.css': path.join(pkgDir('orejime'), 'dist/orejime-standard.css'),
+      '/cm/orejime/config.js': path.join(here, 'contestants/orejime/config.js'),
+      '/cm/orejime/orejime-standard-en.js': path.join(pkgDir('orejime'), 'dist/orejime-standard-en.js'),
+    },
+    banner: { selector: '.orejime-Banner' },
+    accept: '.orejime-Banner-saveButton',
+  },
+];
+const PEER = 'vanilla-cookieconsent';
+const byId = Object.fromEntries(CONTESTANTS.map((c) => [c.id, c]));
+
+// --------------------------------------------------------------------- server
+// site.test serves the pages, the shared assets and every contestant's files;
+// any other *.test host is a stand-in third party. Bodies are kept so the byte
+// figures are computed from exactly what was sent.
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const FILES = new Map(); // path -> Buffer (read once, at start: the files do not change during a run)
+for (const c of CONTESTANTS) for (const [p, f] of Object.entries(c.files)) FILES.set(p, readFileSync(f));
+for (const [p, body] of Object.entries(SITE_ASSETS)) FILES.set(p, body);
+const served = new Map(); // "host/path" -> Buffer
+
+function standinBody(host, url) {
+  const name = host.split('.')[0];
+  if (url.pathname.endsWith('.js')) {
+    // Records when it executes (navigation-relative) and sets a cookie, as a tag would.
+    const cookie = name === 'analytics' ? '_bench_an' : '_bench_mk';
+    return ['text/javascript', `window.__benchMark && window.__benchMark(${JSON.stringify(name)});\ndocument.cookie = "${cookie}=1; path=/; max-age=3600";\n`];
+  }
+  if (url.pathname === '/embed') {
+    return ['text/html', `<!doctype html><html><body style="margin:0;background:#222;color:#eee;font:16px sans-serif;display:grid;place-items:center;height:100vh">Product video</body></html>`];
+  }
+  return null;
+}
+
+function startServer() {
+  const server = http.createServer((req, res) => {
+    const host = (req.headers.host || '').split(':')[0].toLowerCase();
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    const send = (type, body) => {
+      const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
+      served.set(`${host}${url.pathname}`, buf);
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+      res.end(buf);
+    };
+    if (host !== 'site.test') {
+      const r = standinBody(host, url);
+      if (r) return send(...r);
+    } else {
+      const page = /^\/p\/([a-z-]+)\/$/.exec(url.pathname);
+      if (page && byId[page[1]]) return send(TYPES['.html'], pageHtml(byId[page[1]], server.address().port));
+      if (FILES.has(url.pathname)) return send(TYPES[path.extname(url.pathname)] || 'application/octet-stream', FILES.get(url.pathname));
+      if (url.pathname === '/privacy') return send(TYPES['.html'], '<!doctype html><title>Privacy</title><p>Privacy policy.');
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ----------------------------------------------------------- in-page probes
+// Installed before any page script. Times are performance.now(), i.e.
+// milliseconds since navigation start. The banner is looked for once per
+// animation frame: a banner is "visible" in the first frame that paints it
+// (non-empty box in the viewport, not hidden, opacity not 0).
+function probe({ banner }) {
+  if (window.top !== window) return;
+  const B = (window.__bench = { marks: {}, shifts: [], longtasks: [], bannerAt: null, clickAt: null, memories: [] });
+  const waiters = {};
+  window.__benchMark = (name) => {
+    if (name in B.marks) return;
+    B.marks[name] = performance.now();
+    for (const f of waiters[name] || []) f(B.marks[name]);
+  };
+  B.when = (name, timeout) =>
+    name in B.marks ? Promise.resolve(B.marks[name]) : new Promise((resolve) => {
+      (waiters[name] = waiters[name] || []).push(resolve);
+      setTimeout(() => resolve(null), timeout);
+    });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) B.longtasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) if (!e.hadRecentInput) B.shifts.push([e.startTime, e.value]);
+  }).observe({ type: 'layout-shift', buffered: true });
+  addEventListener('click', () => { if (B.clickAt === null) B.clickAt = performance.now(); }, true);
+  addEventListener('kelisim:ready', () => window.__benchMark('ready'));
+  // The engine's linear memory: kept from whatever instance the page creates.
+  for (const fn of ['instantiate', 'instantiateStreaming']) {
+    const orig = WebAssembly[fn];
+    if (!orig) continue;
+    WebAssembly[fn] = function (...args) {
+      window.__benchMark('wasmCalled');
+      return orig.apply(this, args).then((r) => {
+        window.__benchMark('wasmInstantiated');
+        const inst = r instanceof WebAssembly.Instance ? r : r.instance;
+        for (const v of Object.values(inst.exports)) if (v instanceof WebAssembly.Memory) B.memories.push(v);
+        return r;
+      });
+    };
+  }
+  const find = () => {
+    if (!banner) return null;
+    const scope = banner.host ? document.querySelector(banner.host)?.shadowRoot : document;
+    return scope ? scope.querySelector(banner.selector) : null;
+  };
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth &&
+      el.checkVisibility({ visibilityProperty: true, opacityProperty: true });
+  };
+  B.bannerSeen = new Promise((resolve) => {
+    if (!banner) return resolve(null);
+    const tick = () => {
+      const el = find();
+      if (el && visible(el)) {
+        B.bannerAt = performance.now();
+        resolve(B.bannerAt);
+      } else if (performance.now() < 8000) requestAnimationFrame(tick);
+      else resolve(null);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+// In-page: navigation milestones and when each same-origin file finished arriving.
+function timeline() {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const files = {};
+  for (const e of performance.getEntriesByType('resource')) {
+    const u = new URL(e.name);
+    if (u.origin === location.origin) files[u.pathname] = e.responseEnd;
+  }
+  const m = window.__bench.marks;
+  return { html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd || null, load: nav.loadEventStart || null, ready: m.ready ?? null,
+    wasmCalled: m.wasmCalled ?? null, wasmInstantiated: m.wasmInstantiated ?? null, files };
+}
+
+// Largest session window of layout shifts (gap < 1 s, window < 5 s): the CLS definition.
+function cls(shifts) {
+  let best = 0, cur = 0, start = -Infinity, last = -Infinity;
+  for (const [t, v] of shifts) {
+    if (t - last > 1000 || t - start > 5000) { start = t; cur = 0; }
+    cur += v;
+    last = t;
+    best = Math.max(best, cur);
+  }
+  return best;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const metricsOf = async (cdp) => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+const hostOf = (u) => { try { return new URL(u).hostname; } catch { return ''; } };
+
+async function openVisit(browser, c, port, storageState) {
+  const context = await browser.newContext({ viewport: VIEWPORT, storageState });
+  await context.addInitScript(probe, { banner: c.banner || null });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const url = `http://site.test:${port}/p/${c.id}/`;
+  return { context, page, cdp, requests, errors, url };
+}
+
+const waitFor = async (cond, ms) => {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await sleep(20);
+  return cond();
+};
+
+/** First visit: banner, settle, figures; then "accept all" and the stand-ins. */
+async function firstVisit(browser, c, port) {
+  const v = await openVisit(browser, c, port);
+  const out = { errors: v.errors };
+  try {
+    await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
+    out.bannerMs = await v.page.evaluate(() => window.__bench.bannerSeen);
+    await sleep(SETTLE_MS);
+    const m = await metricsOf(v.cdp);
+    out.timeline = await v.page.evaluate(timeline);
+    const snap = await v.page.evaluate(() => ({
+      shifts: window.__bench.shifts, longtasks: window.__bench.longtasks, marks: window.__bench.marks,
+      wasm: window.__bench.memories.map((mem) => mem.buffer.byteLength),
+    }));
+    out.scriptMs = m.ScriptDuration * 1000;
+    out.taskMs = m.TaskDuration * 1000;
+    out.cls = cls(snap.shifts);
+    out.longTasks = snap.longtasks.length;
+    out.longestTaskMs = snap.longtasks.reduce((a, [, d]) => Math.max(a, d), 0);
+    out.wasmBytes = snap.wasm.length ? snap.wasm.reduce((a, b) => a + b, 0) : null;
+    await v.cdp.send('HeapProfiler.collectGarbage');
+    out.jsHeap = (await metricsOf(v.cdp)).JSHeapUsedSize;
+    out.urls = [...new Set(v.requests)];
+    out.leakedBeforeConsent = c.banner ? STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h)) : [];
+    if (c.accept) {
+      await v.page.click(c.accept, { timeout: VISIT_TIMEOUT_MS });
+      const ran = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
+      const clickAt = await v.page.evaluate(() => window.__bench.clickAt);
+      out.acceptToAnalyticsMs = ran !== null && clickAt !== null ? ran - clickAt : null;
+      await waitFor(() => STANDIN_HOSTS.every((h) => v.requests.some((u) => hostOf(u) === h)), 3000);
+      out.loadedAfterAccept = STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h));
+      out.state = await v.context.storageState();
+    } else {
+      out.analyticsMs = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
+    }
+  } catch (err) {
+    out.failed = String(err.message || err).split('\n')[0];
+  } finally {
+    await v.context.close();
+  }
+  return out;
+}
+
+/** Returning visitor who accepted: navigation start -> analytics stand-in executing. */
+async function returningVisit(browser, c, port, state) {
+  const v = await openVisit(browser, c, port, state);
+  const out = { errors: v.errors };
+  try {
+    await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
+    out.analyticsMs = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
+    await waitFor(() => STANDIN_HOSTS.every((h) => v.requests.some((u) => hostOf(u) === h)), 3000);
+    await sleep(150);
+    out.loaded = STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h));
+    out.timeline = await v.page.evaluate(timeline);
+    out.bannerShown = c.banner ? await v.page.evaluate(() => window.__bench.bannerAt !== null) : false;
+    out.scriptMs = (await metricsOf(v.cdp)).ScriptDuration * 1000;
+  } catch (err) {
+    out.failed = String(err.message || err).split('\n')[0];
+  } finally {
+    await v.context.close();
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- statistics
+function quantile(sorted, q) {
+  if (!sorted.length) return null;
+  const i = (sorted.length - 1) * q, lo = Math.floor(i), hi = Math.ceil(i);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
+}
+function summary(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? { n: v.length, p25: quantile(v, 0.25), median: quantile(v, 0.5), p75: quantile(v, 0.75) } : null;
+}
+
+const compressed = new Map();
+function sizes(buf) {
+  const key = buf;
+  if (!compressed.has(key)) {
+    compressed.set(key, {
+      raw: buf.length,
+      gzip: zlib.gzipSync(buf, { level: 9 }).length,
+      brotli: zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length,
+    });
+  }
+  return compressed.get(key);
+}
+/** Bytes of the given first-visit URLs: the contestant's own files, and the whole page. */
+function byteFigures(c, urls) {
+  const own = { files: [], raw: 0, gzip: 0, brotli: 0 };
+  const page = { raw: 0, gzip: 0, brotli: 0, requests: 0 };
+  for (const u of urls) {
+    const x = new URL(u);
+    const buf = served.get(`${x.hostname}${x.pathname}`);
+    if (!buf) continue;
+    const s = sizes(buf);
+    page.requests += 1;
+    for (const k of ['raw', 'gzip', 'brotli']) page[k] += s[k];
+    if (x.hostname === 'site.test' && c.files[x.pathname]) {
+      own.files.push({ path: x.pathname, ...s });
+      for (const k of ['raw', 'gzip', 'brotli']) own[k] += s[k];
+    }
+  }
+  return { own, page };
+}
+
+function timelineSummary(c, tls, ends) {
+  const got = tls.filter(Boolean);
+  const own = (tl) => { const t = Object.entries(tl.files).filter(([p]) => c.files[p]).map(([, x]) => x); return t.length ? Math.max(...t) : null; };
+  const perFile = {};
+  for (const p of Object.keys(c.files)) perFile[p] = summary(got.map((tl) => tl.files[p] ?? null));
+  return {
+    html: summary(got.map((tl) => tl.html)), own: summary(got.map(own)), perFile,
+    wasmCalled: summary(got.map((tl) => tl.wasmCalled)), wasmInstantiated: summary(got.map((tl) => tl.wasmInstantiated)),
+    dcl: summary(got.map((tl) => tl.dcl)), load: summary(got.map((tl) => tl.load)), ready: summary(got.map((tl) => tl.ready)), end: summary(ends),
+  };
+}
+
+// --------------------------------------------------------------------- report
+const fmtMs = (x) => (x === null || x === undefined ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const fmtKB = (b) => `${(b / 1024).toFixed(1)} KB`;
+const fmtRange = (s, f = fmtMs) => (s ? `${f(s.median)} [${f(s.p25)}–${f(s.p75)}]` : '–');
+const ratio = (a, b) => (a === null || b === null || a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
+
+function report({ results, engine, chromiumVersion, bytes, started, elapsedS, load }) {
+  const ids = CONTESTANTS.map((c) => c.id);
+  const med = (id, key) => results[id][key]?.median ?? null;
+  const L = [];
+  L.push('# kelisim benchmark results', '');
+  L.push(`Generated by \`make bench\` (bench/run.mjs) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${elapsedS.toFixed(0)} s.`);
+  L.push(`Chromium ${chromiumVersion} (headless, ${os.cpus().length} CPU${os.cpus().length > 1 ? 's' : ''}: ${os.cpus()[0]?.model.trim() || 'unknown'}), ` +
+    `playwright-core ${pkgVersion('playwright-core')}, Node ${process.version}. ${ROUNDS} rounds, contestants interleaved ` +
+    `(${ids.join(' → ')}, repeated) after one discarded warm-up round; loopback server, no throttling, cold HTTP cache ` +
+    `(a fresh browser context for every visit), viewport ${VIEWPORT.width}×${VIEWPORT.height}.`);
+  const busy = Math.max(load.start, load.end) > os.cpus().length;
+  L.push(`Load average (1 min) at start / end: ${load.start.toFixed(2)} / ${load.end.toFixed(2)}${busy ? ' — the machine was busy with other work, so absolute times are inflated and noisier; compare contestants, not runs' : ''}.`);
+  L.push('Figures: median [p25–p75]. Ratios compare medians. Method and caveats: bench/README.md.', '');
+
+  L.push('## Native engine', '');
+  if (engine) {
+    L.push(`40-service configuration (${engine.configBytes} bytes), ${engine.iterations} iterations after a warm-up, median [p25–p75] per call:`, '');
+    L.push('| operation | µs |', '|---|---|');
+    const r = (s) => `${s.median.toFixed(1)} [${s.p25.toFixed(1)}–${s.p75.toFixed(1)}]`;
+    L.push(`| **parse + decode + decide all services** (api_start + api_query, configuration cache defeated) | **${r(engine.pageStartUs)}** (target ≤ ${engine.targetUs}: ${engine.pageStartUs.median <= engine.targetUs ? 'met' : 'missed'}) |`);
+    L.push(`| parse + validate only (api_validate) | ${r(engine.parseOnlyUs)} |`);
+    if (engine.startCachedUs) L.push(`| page start, configuration cached (api_start) | ${r(engine.startCachedUs)} |`);
+    if (engine.textsCachedUs) L.push(`| banner texts, configuration cached (api_texts) | ${r(engine.textsCachedUs)} |`);
+    L.push(`| decode + decide all, configuration cached (api_query) | ${r(engine.queryCachedUs)} |`);
+    L.push(`| accept-all decision, configuration cached (api_decide) | ${r(engine.decideCachedUs)} |`, '');
+  } else {
+    L.push(`No native figures: ${path.relative(root, ENGINE_JSON)} is missing (make bench builds and runs build-bench/kelisim_engine_bench first).`, '');
+  }
+
+  L.push('## Bytes a first visit downloads', '');
+  L.push('The contestant\'s own files (script, style, configuration, wasm), each compressed on its own, then summed; "whole page" adds the page, its CSS and images (and, for the baseline, the ungated stand-ins).', '');
+  L.push('| contestant | own files | raw | gzip -9 | brotli | brotli ×vcc | whole page, brotli | whole page ×baseline |', '|---|---|---|---|---|---|---|---|');
+  for (const id of ids) {
+    const b = bytes[id];
+    if (!b) { L.push(`| ${byId[id].label} | – | – | – | – | – | – | – |`); continue; }
+    const files = b.own.files.map((f) => `${path.basename(f.path)} ${fmtKB(f.brotli)}`).join(', ') || '–';
+    L.push(`| ${byId[id].label} | ${files} | ${fmtKB(b.own.raw)} | ${fmtKB(b.own.gzip)} | ${fmtKB(b.own.brotli)} | ${id === 'baseline' ? '–' : ratio(b.own.brotli, bytes[PEER]?.own.brotli)} | ${fmtKB(b.page.brotli)} (${b.page.requests} requests) | ${ratio(b.page.brotli, bytes.baseline?.page.brotli)} |`);
+  }
+  L.push('');
+
+  const rows = [
+    ['bannerMs', 'first visit: navigation start → banner visible (ms)', fmtMs],
+    ['scriptMs', 'first visit: main-thread script time, CDP ScriptDuration (ms)', fmtMs],
+    ['longTasks', 'first visit: long tasks (count)', (x) => x.toFixed(0)],
+    ['longestTaskMs', 'first visit: longest task (ms, 0 = none over 50 ms)', fmtMs],
+    ['cls', 'first visit: cumulative layout shift', (x) => x.toFixed(3)],
+    ['returnAnalyticsMs', 'returning visitor who accepted: navigation start → analytics executing (ms)', fmtMs],
+    ['acceptToAnalyticsMs', 'accept click → analytics executing (ms)', fmtMs],
+    ['returnScriptMs', 'returning visitor: main-thread script time (ms)', fmtMs],
+    ['wasmKB', 'wasm linear memory after init (KiB)', (x) => x.toFixed(0)],
+    ['jsHeapKB', 'first visit: JS heap used after GC (KiB)', (x) => x.toFixed(0)],
+  ];
+  L.push('## Timings and other figures', '');
+  L.push(`| figure | ${ids.map((id) => byId[id].label).join(' | ')} |`, `|---|${ids.map(() => '---').join('|')}|`);
+  for (const [key, label, f] of rows) L.push(`| ${label} | ${ids.map((id) => fmtRange(results[id][key], f)).join(' | ')} |`);
+  L.push('', 'Wasm memory is the `buffer.byteLength` of the `WebAssembly.Memory` the page\'s instance exports, captured by wrapping `WebAssembly.instantiate*` ' +
+    `before any page script (performance.measureUserAgentSpecificMemory needs cross-origin isolation and does not isolate wasm); the configured -sINITIAL_MEMORY is ${INITIAL_MEMORY / 1024} KiB.`, '');
+
+  L.push('## Where the time goes (medians, ms from navigation start)', '');
+  L.push('| contestant | visit | page HTML arrived | own files arrived | DOMContentLoaded | load | kelisim ready | banner visible / analytics executing |', '|---|---|---|---|---|---|---|---|');
+  for (const id of ids) {
+    for (const [visit, label] of [['first', 'first'], ['back', 'returning']]) {
+      const t = results[id].timeline[visit];
+      const m = (x) => fmtMs(x?.median ?? null);
+      L.push(`| ${byId[id].label} | ${label} | ${m(t.html)} | ${m(t.own)} | ${m(t.dcl)} | ${m(t.load)} | ${m(t.ready)} | ${m(t.end)} |`);
+    }
+  }
+  L.push('');
+  for (const [visit, label] of [['first', 'First visit'], ['back', 'Returning visit']]) {
+    const t = results.kelisim.timeline[visit];
+    const m = (x) => fmtMs(x?.median ?? null);
+    L.push(`${label}, kelisim step by step (medians): ${Object.entries(t.perFile).map(([p, x]) => `${path.basename(p)} arrived ${m(x)}`).join(', ')}; ` +
+      `WebAssembly.instantiateStreaming called ${m(t.wasmCalled)}, instance ready ${m(t.wasmInstantiated)}; kelisim:ready ${m(t.ready)}; ${visit === 'first' ? 'banner visible' : 'analytics executing'} ${m(t.end)}.`, '');
+  }
+  L.push('The first-visit "end" column is the banner (the baseline\'s first visit has none); "load" waits for every image.', '');
+
+  L.push('## Ratios (medians)', '');
+  L.push(`| figure | ${ids.filter((id) => id !== 'baseline').map((id) => `${byId[id].label} ×vcc | ×baseline`).join(' | ')} |`);
+  L.push(`|---|${ids.filter((id) => id !== 'baseline').map(() => '---|---').join('|')}|`);
+  for (const [key, label] of rows) {
+    if (['longTasks', 'longestTaskMs', 'cls', 'wasmKB'].includes(key)) continue;
+    const delta = (id) => {
+      const a = med(id, key), b = med('baseline', key);
+      if (a === null || b === null || !key.endsWith('Ms')) return '';
+      return ` (${a >= b ? '+' : '−'}${fmtMs(Math.abs(a - b))} ms)`;
+    };
+    const cells = ids.filter((id) => id !== 'baseline').map((id) => `${ratio(med(id, key), med(PEER, key))} | ${ratio(med(id, key), med('baseline', key))}${delta(id)}`);
+    L.push(`| ${label} | ${cells.join(' | ')} |`);
+  }
+  L.push('', 'Against the baseline, times also show the difference. Long tasks and CLS are absolute (the baseline has none); see the table above.', '');
+
+  // Goals for kelisim (goals to steer by, not test assertions).
+  const k = (key) => med('kelisim', key);
+  const peersBanner = ids.filter((id) => !['baseline', 'kelisim'].includes(id)).map((id) => med(id, 'bannerMs')).filter((x) => x !== null);
+  const fastestPeer = peersBanner.length ? Math.min(...peersBanner) : null;
+  const kb = bytes.kelisim?.own.brotli ?? null;
+  const goals = [
+    ['returning visitor analytics ≤ 1.0× vanilla-cookieconsent', `${fmtMs(k('returnAnalyticsMs'))} ms vs ${fmtMs(med(PEER, 'returnAnalyticsMs'))} ms (${ratio(k('returnAnalyticsMs'), med(PEER, 'returnAnalyticsMs'))})`, k('returnAnalyticsMs') !== null && k('returnAnalyticsMs') <= med(PEER, 'returnAnalyticsMs')],
+    ['returning visitor analytics ≤ baseline + 10 ms', `${fmtMs(k('returnAnalyticsMs'))} ms vs ${fmtMs(med('baseline', 'returnAnalyticsMs'))} + 10 ms (${k('returnAnalyticsMs') !== null ? `+${fmtMs(k('returnAnalyticsMs') - med('baseline', 'returnAnalyticsMs'))} ms` : '–'})`, k('returnAnalyticsMs') !== null && k('returnAnalyticsMs') <= med('baseline', 'returnAnalyticsMs') + 10],
+    ['first visit banner visible ≤ 1.0× fastest peer', `${fmtMs(k('bannerMs'))} ms vs ${fmtMs(fastestPeer)} ms (${ratio(k('bannerMs'), fastestPeer)})`, k('bannerMs') !== null && fastestPeer !== null && k('bannerMs') <= fastestPeer],
+    ['bytes (brotli, all own files) ≤ 30 KB', kb === null ? '–' : fmtKB(kb), kb !== null && kb <= 30 * 1024],
+    ['main-thread script time ≤ vanilla-cookieconsent\'s', `${fmtMs(k('scriptMs'))} ms vs ${fmtMs(med(PEER, 'scriptMs'))} ms (${ratio(k('scriptMs'), med(PEER, 'scriptMs'))})`, k('scriptMs') !== null && k('scriptMs') <= med(PEER, 'scriptMs')],
+    ['no long task', `long tasks in ${results.kelisim.roundsWithLongTask} of ${results.kelisim.checks.rounds} rounds; longest ${fmtMs(results.kelisim.longestTaskMax)} ms`, results.kelisim.longTasksMax === 0],
+    ['CLS 0', `${results.kelisim.clsMax === undefined ? '–' : results.kelisim.clsMax.toFixed(3)} at most in any round`, results.kelisim.clsMax === 0],
+    ['wasm memory ≤ 1 MiB', k('wasmKB') === null ? '–' : `${k('wasmKB').toFixed(0)} KiB`, k('wasmKB') !== null && k('wasmKB') <= 1024],
+  ];
+  if (engine) goals.push(['native: parse + decode + decide 40 services ≤ 0.2 ms', `${(engine.pageStartUs.median / 1000).toFixed(3)} ms`, engine.pageStartUs.median <= engine.targetUs]);
+  L.push('## kelisim against its goals', '');
+  L.push('| goal | kelisim | met |', '|---|---|---|');
+  for (const [g, v, ok] of goals) L.push(`| ${g} | ${v} | ${ok ? 'yes' : '**no**'} |`);
+  L.push('');
+
+  L.push('## Checks (each contestant really gated the stand-ins)', '');
+  L.push('| contestant | rounds measured | stand-ins blocked before consent | all three after accept | returning: no banner, all three | page errors |', '|---|---|---|---|---|---|');
+  for (const id of ids) {
+    const ck = results[id].checks;
+    const cell = (x) => (byId[id].banner ? `${x}/${ck.rounds}` : 'n/a');
+    L.push(`| ${byId[id].label} | ${ck.rounds - ck.failed}/${ck.rounds}${ck.failedMsg ? ` (${ck.failedMsg})` : ''} | ${cell(ck.blocked)} | ${cell(ck.afterAccept)} | ${cell(ck.returning)} | ${ck.errors.length ? ck.errors.slice(0, 2).map((e) => `\`${e.slice(0, 80)}\``).join('; ') : 'none'} |`);
+  }
+  L.push('');
+  return L.join('\n');
+}
+
+// ----------------------------------------------------------------------- main
+async function main() {
+  const started = new Date();
+  const t0 = Date.now();
+  const load = { start: os.loadavg()[0] };
+  const server = await startServer();
+  const port = server.address().port;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const chromiumVersion = browser.version();
+  const raw = Object.fromEntries(CONTESTANTS.map((c) => [c.id, []]));
+  const bytes = {};
+  console.log(`bench: Chromium ${chromiumVersion}, ${ROUNDS} rounds + 1 warm-up, ${CONTESTANTS.length} contestants`);
+  try {
+    for (let round = 0; round <= ROUNDS; round++) {
+      for (const c of CONTESTANTS) {
+        const first = await firstVisit(browser, c, port);
+        const back = first.failed || (c.accept && !first.state) ? { failed: 'no first visit' } : await returningVisit(browser, c, port, first.state);
+        if (round === 0) continue; // warm-up
+        raw[c.id].push({ first, back });
+        if (!bytes[c.id] && first.urls) bytes[c.id] = byteFigures(c, first.urls);
+      }
+      if (round > 0) process.stdout.write(`\rbench: round ${round}/${ROUNDS}`);
+    }
+    process.stdout.write('\n');
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  const results = {};
+  for (const c of CONTESTANTS) {
+    const rs = raw[c.id];
+    const col = (f) => rs.map(f);
+    const errors = [...new Set(rs.flatMap((r) => [...(r.first.errors || []), ...(r.back.errors || [])]))];
+    const failedMsgs = rs.map((r) => r.first.failed || r.back.failed).filter(Boolean);
+    results[c.id] = {
+      bannerMs: summary(col((r) => r.first.bannerMs)),
+      scriptMs: summary(col((r) => r.first.scriptMs)),
+      longTasks: summary(col((r) => r.first.longTasks)),
+      longTasksMax: Math.max(...col((r) => r.first.longTasks ?? -1)),
+      longestTaskMs: summary(col((r) => r.first.longestTaskMs)),
+      longestTaskMax: Math.max(0, ...col((r) => r.first.longestTaskMs ?? 0)),
+      roundsWithLongTask: rs.filter((r) => r.first.longTasks > 0).length,
+      cls: summary(col((r) => r.first.cls)),
+      clsMax: Math.max(...col((r) => r.first.cls ?? -1)),
+      returnAnalyticsMs: summary(col((r) => r.back.analyticsMs)),
+      acceptToAnalyticsMs: summary(col((r) => r.first.acceptToAnalyticsMs)),
+      returnScriptMs: summary(col((r) => r.back.scriptMs)),
+      wasmKB: summary(col((r) => (r.first.wasmBytes == null ? null : r.first.wasmBytes / 1024))),
+      jsHeapKB: summary(col((r) => r.first.jsHeap / 1024)),
+      timeline: {
+        first: timelineSummary(c, col((r) => r.first.timeline), col((r) => r.first.bannerMs)),
+        back: timelineSummary(c, col((r) => r.back.timeline), col((r) => r.back.analyticsMs)),
+      },
+      checks: {
+        rounds: rs.length,
+        failed: rs.filter((r) => r.first.failed || r.back.failed).length,
+        failedMsg: failedMsgs[0],
+        blocked: rs.filter((r) => r.first.leakedBeforeConsent && r.first.leakedBeforeConsent.length === 0).length,
+        afterAccept: rs.filter((r) => r.first.loadedAfterAccept?.length === STANDIN_HOSTS.length).length,
+        returning: rs.filter((r) => r.back.loaded?.length === STANDIN_HOSTS.length && !r.back.bannerShown).length,
+        errors,
+      },
+    };
+  }
+  load.end = os.loadavg()[0];
+  const engine = existsSync(ENGINE_JSON) ? JSON.parse(readFileSync(ENGINE_JSON, 'utf8')) : null;
+  const md = report({ results, engine, chromiumVersion, bytes, started, elapsedS: (Date.now() - t0) / 1000, load });
+  writeFileSync(RESULTS, md + '\n');
+  if (process.env.BENCH_RAW) writeFileSync(process.env.BENCH_RAW, JSON.stringify({ raw, bytes }, (k, v) => (k === 'state' || k === 'urls' ? undefined : v), 1));
+  console.log(md);
+  console.log(`\nbench: wrote ${path.relative(process.cwd(), RESULTS)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
