@@ -43,6 +43,11 @@ export function pushConsentDefault(win, inlineConfig) {
   if (cm.urlPassthrough === true) gtagPush(win, 'set', 'url_passthrough', true);
 }
 
+/** User Timing marks, so a site's own monitoring can see what kelisim costs. */
+function mark(win, name) {
+  if (win.performance && win.performance.mark) win.performance.mark(name);
+}
+
 function report(win, err) {
   const e = err instanceof KelisimError ? err : new KelisimError('internal', `kelisim: ${err && err.message ? err.message : err}`);
   win.console.error(e.message);
@@ -57,8 +62,10 @@ function report(win, err) {
 export async function boot(win, config, options, wasmUrl, guards) {
   try {
     const [core, text] = await Promise.all([loadCore({ url: wasmUrl }), configText(config, win.location.href)]);
+    mark(win, 'kelisim:loaded');
     const engine = new Engine(core, text);
     const instance = await createBrowserInstance(engine, { ...options, window: win, guards });
+    mark(win, 'kelisim:ready');
     instance._emit('ready', instance.state());
     return instance;
   } catch (err) {

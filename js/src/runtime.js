@@ -306,6 +306,7 @@ export async function createBrowserInstance(engine, options) {
       save: (categories, services) => decideWith('custom', 'custom', categories, services),
       state: () => current,
       setLanguage: (lang) => instance.setLanguage(lang),
+      texts: () => engine.texts(languages(instance.language)),
     },
   });
   const tabs = linkTabs(win, onRemoteDecision);
@@ -327,8 +328,10 @@ export async function createBrowserInstance(engine, options) {
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => processPending());
 
   const firstRun = rescan(); // not awaited: a slow tag must not delay kelisimReady
+  // The banner is on the critical path; a returning visitor's reopen button is not.
+  const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
   if (start.ask) ui.showBanner();
-  else ui.showReopen();
+  else idle(() => current.decided && ui.showReopen());
   // Undelivered receipts from earlier visits, once the page is idle.
   (win.requestIdleCallback || win.setTimeout)(() => receipts.retry().catch(() => {}));
   firstRun.catch(() => {});

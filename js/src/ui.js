@@ -41,7 +41,10 @@ export function createUI({ win, doc, start, enabled, actions }) {
   if (!enabled) {
     return { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop };
   }
-  let content = start; // language, dir, texts, categories: replaced by setTexts
+  // language, dir, texts, categories: from the start answer when it asked,
+  // otherwise fetched from the engine when something is first rendered.
+  let loaded = start.texts ? start : null;
+  const content = () => (loaded = loaded || { ...start, ...actions.texts() });
   let ask = start.ask; // why the banner asks again; answered once the visitor decides
   let host = null;
   let root = null;
@@ -53,7 +56,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
 
   // ---- shared pieces -------------------------------------------------------
 
-  const runsOf = (key) => content.texts[key] || [];
+  const runsOf = (key) => content().texts[key] || [];
   const plain = (key) => runsOf(key).map((r) => r.text).join('');
 
   /** Engine runs ([{text, href?}]) as text nodes and links; `vars` fills `{name}` slots. */
@@ -120,8 +123,8 @@ export function createUI({ win, doc, start, enabled, actions }) {
     const keyOf = (e) => e.getAttribute('data-kelisim-action') || e.id;
     const focused = el.contains(deepActive(doc)) ? keyOf(deepActive(doc)) : null;
     el.replaceChildren(...kids.flat(9).filter(Boolean));
-    el.setAttribute('lang', content.language);
-    el.setAttribute('dir', content.dir);
+    el.setAttribute('lang', content().language);
+    el.setAttribute('dir', content().dir);
     if (focused) for (const e of el.querySelectorAll('[id],[data-kelisim-action]')) if (keyOf(e) === focused) return e.focus();
   }
 
@@ -189,7 +192,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
 
   function preferencesContent(on) {
     const languages = start.languages || [];
-    const rows = content.categories.map((c) =>
+    const rows = content().categories.map((c) =>
       h(doc, 'section', { class: 'cat' },
         toggle('c', c, on, c.required),
         c.services.length > 0 && h(doc, 'details', { id: id('d', c.name), open: on.has(id('d', c.name)) },
@@ -201,7 +204,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
       h(doc, 'div', { class: 'head' },
         h(doc, 'h2', { id: 'kelisim-prefs-title' }, plain('preferences.title')),
         languages.length > 1 && actions.setLanguage && h(doc, 'select', { id: 'kelisim-language', 'aria-label': plain('preferences.language') },
-          languages.map((l) => h(doc, 'option', { value: l, lang: l, selected: l === content.language }, languageName(l)))),
+          languages.map((l) => h(doc, 'option', { value: l, lang: l, selected: l === content().language }, languageName(l)))),
         h(doc, 'button', { type: 'button', class: 'x', 'data-kelisim-action': 'close', 'aria-label': plain('preferences.close'), title: plain('preferences.close') }, '×')),
       h(doc, 'div', { class: 'body' },
         h(doc, 'p', {}, runs(runsOf('preferences.description'))),
@@ -292,7 +295,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
   function placeholderContent(p) {
     const { service, category, onAllow } = p.info;
     let row = null;
-    for (const c of content.categories) {
+    for (const c of content().categories) {
       if (c.name === category && !row) row = c;
       for (const s of c.services) if (s.name === service) row = s;
     }
@@ -373,7 +376,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
   });
 
   function setTexts(next) {
-    content = { ...content, ...next };
+    loaded = { ...content(), ...next };
     const banner = view('banner');
     if (banner) showBanner();
     const dialog = view('preferences');

@@ -321,7 +321,10 @@ std::string api_start(const std::string& config, const std::string& request) {
       {"gpc", gpc},
       {"debug", cfg.debug},
   };
-  out.update(texts_json(cfg, lang));
+  // The texts are only needed when the banner shows; a returning visitor's
+  // page start skips them (the UI asks api_texts when it renders later).
+  if (st.ask != AskReason::none) out.update(texts_json(cfg, lang));
+  else out.update({{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}});
   return text(out);
 }
 

@@ -34,6 +34,16 @@ std::string quote_text(const std::string& s) {
   return out + "\"";
 }
 
+/// Integer to text without std::to_string, which pulls printf into the wasm.
+std::string decimal(int64_t v) {
+  if (v == 0) return "0";
+  bool negative = v < 0;
+  uint64_t u = negative ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+  std::string out;
+  for (; u; u /= 10) out.insert(out.begin(), char('0' + u % 10));
+  return negative ? "-" + out : out;
+}
+
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
@@ -51,7 +61,7 @@ class Reader {
   void warn(const std::string& path, const std::string& msg) { out_.warnings.push_back({path, msg}); }
 
   const json* get(const char* key) {
-    seen_.insert(key);
+    seen_.push_back(key);
     auto it = obj_.find(key);
     return it == obj_.end() ? nullptr : &*it;
   }
@@ -68,7 +78,7 @@ class Reader {
     if (const json* v = get(key)) {
       if (!v->is_number_integer()) return expected(key, "an integer", *v);
       int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v->get<int64_t>();
-      if (n < lo || n > hi) return error(at(key), "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got " + std::to_string(n));
+      if (n < lo || n > hi) return error(at(key), "expected an integer from " + decimal(lo) + " to " + decimal(hi) + ", got " + decimal(n));
       dst = n;
     }
   }
@@ -76,7 +86,7 @@ class Reader {
     if (const json* v = get(key)) {
       if (!v->is_string()) return expected(key, "a string", *v);
       const auto& s = v->get_ref<const std::string&>();
-      if (s.size() > max_len) return error(at(key), "is longer than " + std::to_string(max_len) + " characters");
+      if (s.size() > max_len) return error(at(key), "is longer than " + decimal(max_len) + " characters");
       dst = s;
     }
   }
@@ -98,10 +108,10 @@ class Reader {
     if (!v->is_array()) return expected(key, "an array of strings", *v);
     for (size_t i = 0; i < v->size(); ++i) {
       const json& e = (*v)[i];
-      std::string p = at(key) + "[" + std::to_string(i) + "]";
-      if (!e.is_string()) { error(p, std::string("expected a string, got ") + type_name(e)); continue; }
+      auto p = [&] { return at(key) + "[" + decimal(int64_t(i)) + "]"; };  // built only for an error
+      if (!e.is_string()) { error(p(), std::string("expected a string, got ") + type_name(e)); continue; }
       const auto& s = e.get_ref<const std::string&>();
-      if (valid && !valid(s)) { error(p, std::string("invalid ") + what + " " + quote_text(s)); continue; }
+      if (valid && !valid(s)) { error(p(), std::string("invalid ") + what + " " + quote_text(s)); continue; }
       dst.push_back(s);
       if (indices) indices->push_back(i);
     }
@@ -113,15 +123,18 @@ class Reader {
     return v;
   }
   void finish() {
-    for (auto it = obj_.begin(); it != obj_.end(); ++it)
-      if (!seen_.count(it.key())) warn(at(it.key()), "unknown key, ignored");
+    for (auto it = obj_.begin(); it != obj_.end(); ++it) {
+      bool known = false;
+      for (const char* k : seen_) known = known || it.key() == k;
+      if (!known) warn(at(it.key()), "unknown key, ignored");
+    }
   }
 
  private:
   const json& obj_;
   std::string path_;
   ParseResult& out_;
-  std::set<std::string> seen_;
+  std::vector<const char*> seen_;  // the keys read (string literals): a handful per object
 };
 
 bool valid_name(std::string_view s) {
@@ -201,7 +214,7 @@ void read_categories(const json& cats, ParseResult& res) {
     r.strings("consentMode", c.consent_mode, nullptr, "", &at);
     for (size_t i = 0; i < c.consent_mode.size(); ++i) {
       if (!is_consent_type(c.consent_mode[i]))
-        res.errors.push_back({path + ".consentMode[" + std::to_string(at[i]) + "]", "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
+        res.errors.push_back({path + ".consentMode[" + decimal(at[i]) + "]", "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
     }
     std::string gpc = "allow";
     r.choice("gpc", gpc, {"allow", "deny"});

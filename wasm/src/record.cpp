@@ -172,7 +172,7 @@ std::string encode_record(const Record& r) {
     b.push_back(bits);
   }
   put_u32(b, fnv1a(b.data(), b.size()));
-  return std::to_string(Record::kFormat) + "." + b64_encode(b);
+  return std::string(1, char('0' + Record::kFormat)) + "." + b64_encode(b);  // kFormat < 10
 }
 
 DecodeResult decode_record(std::string_view value) {
