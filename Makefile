@@ -90,6 +90,7 @@ bench: build build-bench/build.ninja
 	build-bench/kelisim_engine_bench build-bench/engine_bench.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	node bench/run.mjs
+	node bench/wasm-size.mjs > /dev/null
 
 demo: build
 	PORT=$(PORT) node demo/server.mjs

@@ -98,7 +98,7 @@ TEST_CASE("api: an invalid configuration fails every call as a value", "[api]") 
 TEST_CASE("api_start: first visit, every field", "[api][start]") {
   json out = start({{"cookieHeader", "other=1; _ga=GA1.2.3"}, {"now", kNowMs}});
   CHECK(keys(out) == Names{"ok", "warnings", "ask", "invalid", "newItems", "state", "consentMode", "cookie", "blocking", "receipts", "compat",
-                           "ui", "languages", "contact", "gpc", "debug", "language", "dir", "texts", "categories"});
+                           "ui", "languages", "contact", "gpc", "debug", "names", "gates", "urls", "cookies", "storage", "language", "dir", "texts", "categories"});
   CHECK(out["ok"] == true);
   CHECK(out["warnings"] == json::array());
   CHECK(out["ask"] == "first-visit");
@@ -475,4 +475,18 @@ TEST_CASE("api: invalid UTF-8 never breaks an answer", "[api]") {
   REQUIRE(v.is_object());
   CHECK(v["ok"] == false);
   CHECK(v["errors"][0]["path"] == "ui.theme");
+}
+
+TEST_CASE("api_start: answers the page's gates in the same call, as api_query does", "[api][start]") {
+  json gates = json::array({{{"category", "analytics"}}, {{"category", "necessary"}}, {{"service", "youtube"}}, {{"category", "!analytics"}}});
+  json before = start({{"cookieHeader", ""}, {"now", kNowMs}, {"gates", gates}, {"names", {"statistics", "necessary"}}});
+  CHECK(before["gates"] == json::array({false, true, false, false}));
+  CHECK(before["names"] == query({{"cookieHeader", ""}, {"now", kNowMs}, {"names", {"statistics", "necessary"}}})["names"]);
+  std::string cookie = cookie_of(decide(decide_req({{"method", "reject-all"}})));
+  json after = start({{"cookieHeader", cookie}, {"now", kNowMs}, {"gates", gates}});
+  CHECK(after["gates"] == json::array({false, true, false, true}));
+  CHECK(after["gates"] == query({{"cookieHeader", cookie}, {"now", kNowMs}, {"gates", gates}})["gates"]);
+  json bad = start({{"cookieHeader", ""}, {"now", kNowMs}, {"gates", "analytics"}});
+  CHECK(bad["ok"] == false);
+  CHECK(error_lines(bad) == Names{"gates: expected an array of gates"});
 }

@@ -100,7 +100,29 @@ export async function createBrowserInstance(engine, options) {
   const request = (extra) => ({ cookieHeader: doc.cookie, now: Date.now(), gpc: win.navigator.globalPrivacyControl === true, ...extra });
   const ask = (question, list) => (list.length ? engine.query(request({ [question]: list }))[question] : []);
 
-  let start = engine.start(request(languages(options.language)));
+  // --- gated elements -------------------------------------------------------
+  const pending = new Set();
+  const placed = new WeakSet();
+  let activation = Promise.resolve();
+  let scheduled = false;
+
+  function collect(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
+    for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
+  }
+
+  /** The waiting elements the parser has finished, in document order, taken off the waiting list. */
+  function takeReady() {
+    const els = [...pending].filter((el) => el.isConnected && !el.hasAttribute(DONE) && complete(doc, el)).sort(byDocumentOrder);
+    for (const el of els) pending.delete(el);
+    return els;
+  }
+
+  // Page start is one engine call: the stored decision and the gates already in the page.
+  collect(doc.documentElement);
+  const initial = takeReady();
+  let start = engine.start({ ...request(languages(options.language)), gates: initial.map(gateOf) });
   for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
   const debug = (...args) => start.debug && win.console.info('kelisim:', ...args);
@@ -126,18 +148,6 @@ export async function createBrowserInstance(engine, options) {
     if (start.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
   }
 
-  // --- gated elements -------------------------------------------------------
-  const pending = new Set();
-  const placed = new WeakSet();
-  let activation = Promise.resolve();
-  let scheduled = false;
-
-  function collect(node) {
-    if (node.nodeType !== 1) return;
-    if (node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
-    for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
-  }
-
   function activateOne(el) {
     if (ui.removePlaceholder) ui.removePlaceholder(el);
     if (el.localName === 'script') {
@@ -152,10 +162,10 @@ export async function createBrowserInstance(engine, options) {
   /** One engine call for every element waiting; scripts run strictly in document order. */
   function processPending() {
     scheduled = false;
-    const els = [...pending].filter((el) => el.isConnected && !el.hasAttribute(DONE) && complete(doc, el)).sort(byDocumentOrder);
-    if (!els.length) return activation;
-    for (const el of els) pending.delete(el);
-    const open = ask('gates', els.map(gateOf));
+    const els = takeReady();
+    return els.length ? applyGates(els, ask('gates', els.map(gateOf))) : activation;
+  }
+  function applyGates(els, open) {
     els.forEach((el, i) => {
       if (open[i]) {
         activation = activation.then(() => (el.isConnected && !el.hasAttribute(DONE) ? activateOne(el) : undefined));
@@ -327,7 +337,8 @@ export async function createBrowserInstance(engine, options) {
   }).observe(doc.documentElement, { childList: true, subtree: true });
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => processPending());
 
-  const firstRun = rescan(); // not awaited: a slow tag must not delay kelisimReady
+  const firstRun = applyGates(initial, start.gates); // not awaited: a slow tag must not delay kelisimReady
+  rescan(); // anything added since the start call
   // The banner is on the critical path; a returning visitor's reopen button is not.
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
   if (start.ask) ui.showBanner();

@@ -267,6 +267,51 @@ std::vector<std::string> requested_languages(const Config& cfg, Request& req) {
   return out;
 }
 
+/// The batched questions of api_query (also accepted by api_start, so a page
+/// start is one call).
+struct Questions {
+  std::vector<std::string> names, urls, cookies, storage;
+  std::vector<Gate> gates;
+};
+
+Questions read_questions(Request& req) {
+  Questions q;
+  q.names = req.strings(req.body, "names", "names");
+  q.urls = req.strings(req.body, "urls", "urls");
+  q.cookies = req.strings(req.body, "cookies", "cookies");
+  q.storage = req.strings(req.body, "storage", "storage");
+  auto gl = req.body.find("gates");
+  if (gl != req.body.end() && !gl->is_null() && !gl->is_array()) req.errors.push_back({"gates", "expected an array of gates"});
+  if (gl != req.body.end() && gl->is_array()) {
+    for (const auto& e : *gl) {
+      Gate gate;
+      if (e.is_object()) {
+        for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
+                                {"service", &gate.service}, {"cookieconsent", &gate.cookieconsent}}) {
+          auto it = e.find(key);
+          if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
+        }
+      }
+      q.gates.push_back(gate);  // a malformed gate stays closed
+    }
+  }
+  return q;
+}
+
+void answer_questions(const Config& cfg, const Status& st, const Questions& q, json& out) {
+  json names = json::array(), gates = json::array(), urls = json::array(), cookies = json::array(), storage = json::array();
+  for (const auto& n : q.names) names.push_back(is_allowed(cfg, st, n));
+  for (const auto& g : q.gates) gates.push_back(gate_open(cfg, st, g));
+  for (const auto& u : q.urls) urls.push_back(url_allowed(cfg, st, u));
+  for (const auto& c : q.cookies) cookies.push_back(cookie_allowed(cfg, st, c));
+  for (const auto& k : q.storage) storage.push_back(storage_allowed(cfg, st, k));
+  out["names"] = std::move(names);
+  out["gates"] = std::move(gates);
+  out["urls"] = std::move(urls);
+  out["cookies"] = std::move(cookies);
+  out["storage"] = std::move(storage);
+}
+
 }  // namespace
 
 std::string api_texts(const std::string& config, const std::string& request) {
@@ -297,6 +342,7 @@ std::string api_start(const std::string& config, const std::string& request) {
   int64_t now = req.now();
   bool gpc = req.boolean("gpc");
   std::vector<std::string> requested = requested_languages(cfg, req);
+  Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
   Status st = evaluate(cfg, stored, now);
@@ -321,6 +367,7 @@ std::string api_start(const std::string& config, const std::string& request) {
       {"gpc", gpc},
       {"debug", cfg.debug},
   };
+  answer_questions(cfg, st, q, out);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
   if (st.ask != AskReason::none) out.update(texts_json(cfg, lang));
@@ -406,35 +453,10 @@ std::string api_query(const std::string& config, const std::string& request) {
   if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
   std::string stored = stored_value(cfg, req.str("cookieHeader"));
   int64_t now = req.now();
-  std::vector<std::string> names = req.strings(req.body, "names", "names");
-  std::vector<std::string> urls = req.strings(req.body, "urls", "urls");
-  std::vector<std::string> cookies = req.strings(req.body, "cookies", "cookies");
-  std::vector<std::string> storage = req.strings(req.body, "storage", "storage");
-  std::vector<Gate> gates;
-  auto gl = req.body.find("gates");
-  if (gl != req.body.end() && !gl->is_null() && !gl->is_array()) req.errors.push_back({"gates", "expected an array of gates"});
-  if (gl != req.body.end() && gl->is_array()) {
-    for (const auto& e : *gl) {
-      Gate gate;
-      if (e.is_object()) {
-        for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
-                                {"service", &gate.service}, {"cookieconsent", &gate.cookieconsent}}) {
-          auto it = e.find(key);
-          if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
-        }
-      }
-      gates.push_back(gate);  // a malformed gate stays closed
-    }
-  }
+  Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
-  Status st = evaluate(cfg, stored, now);
-  json out = {{"ok", true}, {"names", json::array()}, {"gates", json::array()}, {"urls", json::array()}, {"cookies", json::array()}};
-  for (const auto& n : names) out["names"].push_back(is_allowed(cfg, st, n));
-  for (const auto& g : gates) out["gates"].push_back(gate_open(cfg, st, g));
-  for (const auto& u : urls) out["urls"].push_back(url_allowed(cfg, st, u));
-  for (const auto& c : cookies) out["cookies"].push_back(cookie_allowed(cfg, st, c));
-  out["storage"] = json::array();
-  for (const auto& k : storage) out["storage"].push_back(storage_allowed(cfg, st, k));
+  json out = {{"ok", true}};
+  answer_questions(cfg, evaluate(cfg, stored, now), q, out);
   return text(out);
 }
 

@@ -13,7 +13,9 @@ std::string api_validate(const std::string& config);
 /// Page start. Request: {"cookieHeader": the Cookie header / document.cookie, "now": ms, "gpc": bool,
 /// "language": explicit, "documentLanguage": <html lang>, "browserLanguages": [...]}. Answer: the state,
 /// whether and why to ask, allowed names, Consent Mode, normalised options,
-/// and, only when the visitor is to be asked, the UI texts of api_texts.
+/// and, only when the visitor is to be asked, the UI texts of api_texts. It
+/// also takes api_query's questions (e.g. the gates already in the page), so
+/// a page start is one call.
 std::string api_start(const std::string& config, const std::string& request);
 
 /// A decision. Request: {"cookieHeader", "now", "gpc", "random": 32 hex digits,
