@@ -38,7 +38,7 @@ test('Consent Mode: default first (as an arguments object, before the wasm), upd
     ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied',
     functionality_storage: 'denied', personalization_storage: 'denied', security_storage: 'granted', wait_for_update: 500,
   }]);
-  assert.equal(typeof (await page.evaluate(() => typeof window.gtag)), 'string');
+  assert.equal(await page.evaluate(() => typeof window.gtag), 'function');
   await kelisimSettled(page);
   await page.evaluate(() => window.kelisim.accept(['analytics']));
   const cmds = await consentCommands(page);
@@ -47,6 +47,11 @@ test('Consent Mode: default first (as an arguments object, before the wasm), upd
     ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'granted',
     functionality_storage: 'denied', personalization_storage: 'denied', security_storage: 'granted',
   }]);
+  // config-basic.json (fetched by URL) asks for ads_data_redaction: it follows once the configuration is read.
+  const sets = await page.evaluate(() => window.dataLayer.filter((e) => e && e[0] === 'set').map((e) => [e[1], e[2]]));
+  assert.deepEqual(sets, [['ads_data_redaction', true]]);
+  const order = await page.evaluate(() => window.dataLayer.map((e) => (e && e[0]) || (e && e.event)));
+  assert.ok(order.indexOf('set') < order.lastIndexOf('consent'), 'the setting comes before the update');
   const event = await page.evaluate(() => window.dataLayer.find((e) => e && e.event === 'kelisim_consent'));
   assert.equal(event.method, 'api');
   assert.deepEqual(event.categories, ['necessary', 'analytics']);
@@ -61,7 +66,7 @@ test('Consent Mode: a returning visitor\'s update is in dataLayer before the all
   await page.reload();
   await page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
   const seen = await page.evaluate(() => window.__seen['stats/stats.js']);
-  assert.deepEqual(seen.slice(0, 2), ['consent:default:denied', 'consent:update:granted']);
+  assert.deepEqual(seen.filter((e) => e && e.startsWith('consent:')).slice(0, 2), ['consent:default:denied', 'consent:update:granted']);
   await close();
 });
 
@@ -174,5 +179,72 @@ test('cookie.domain "auto" stores the decision on the highest parent domain the 
   await page.goto(`http://www.site.test:${server.port}/auto-domain.html`);
   const settled = await kelisimSettled(page);
   assert.equal(settled.state.decided, true);
+  await close();
+});
+
+test('without BroadcastChannel, the storage event carries a decision to other tabs', async () => {
+  const { context, page, close } = await openPage(browser);
+  await context.addInitScript(() => {
+    delete window.BroadcastChannel;
+  });
+  const other = await context.newPage();
+  await page.goto(`${server.origin}/basic.html`);
+  await other.goto(`${server.origin}/basic.html`);
+  await kelisimSettled(page);
+  await kelisimSettled(other);
+  assert.equal(await other.evaluate(() => typeof window.BroadcastChannel), 'undefined');
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await other.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'), null, { timeout: 1000 });
+  assert.equal(await other.evaluate(() => window.kelisim.isAllowed('analytics')), true);
+  await close();
+});
+
+test('reset() forgets the decision: a new id, the banner again, nothing optional allowed', async () => {
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.origin}/basic.html`);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.acceptAll());
+  const first = await page.evaluate(() => window.kelisim.state().id);
+  await page.evaluate(() => window.kelisim.reset());
+  assert.deepEqual(await page.evaluate(() => [window.kelisim.state().decided, window.kelisim.isAllowed('analytics')]), [false, false]);
+  await page.locator('[data-kelisim="banner"]').waitFor();
+  await page.evaluate(() => window.kelisim.rejectAll());
+  const second = await page.evaluate(() => window.kelisim.state());
+  assert.notEqual(second.id, first);
+  assert.equal(second.method, 'api');
+  await close();
+});
+
+test('reloadOnWithdrawal: withdrawing a category reloads the page; granting does not', async () => {
+  server.routes['/reload.html'] = (req, res) =>
+    server.html(res, `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
+      categories: { necessary: { required: true }, analytics: {} },
+      services: { stats: { category: 'analytics', hosts: ['stats.test'] } },
+      blocking: { reloadOnWithdrawal: true },
+    })}</script><script src="/kelisim/kelisim.js"></script></head><body></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.origin}/reload.html`);
+  await kelisimSettled(page);
+  await page.evaluate(() => (window.__marker = 1));
+  await page.evaluate(() => window.kelisim.acceptAll());
+  assert.equal(await page.evaluate(() => window.__marker), 1, 'no reload when granting');
+  await Promise.all([page.waitForEvent('load'), page.evaluate(() => window.kelisim.rejectAll())]);
+  assert.equal(await page.evaluate(() => window.__marker), undefined, 'reloaded after withdrawal');
+  const settled = await kelisimSettled(page);
+  assert.equal(settled.state.method, 'api');
+  await close();
+});
+
+test('Consent Mode: an inline configuration sets wait_for_update and the settings in the synchronous default', async () => {
+  server.routes['/cm-inline.html'] = (req, res) =>
+    server.html(res, `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
+      categories: { necessary: { required: true }, analytics: { consentMode: ['analytics_storage'] } },
+      consentMode: { waitForUpdate: 250, adsDataRedaction: true, urlPassthrough: true },
+    })}</script><script src="/kelisim/kelisim.js"></script><script src="/own.js"></script></head><body></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.origin}/cm-inline.html`);
+  await kelisimSettled(page);
+  const entries = await page.evaluate(() => window.dataLayer.map((e) => [e[0], e[1], e[2] && typeof e[2] === 'object' ? e[2].wait_for_update : e[2]]));
+  assert.deepEqual(entries, [['consent', 'default', 250], ['set', 'ads_data_redaction', true], ['set', 'url_passthrough', true]]);
   await close();
 });

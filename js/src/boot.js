@@ -22,16 +22,19 @@ const DENIED = {
  * Consent Mode's `default`, pushed synchronously before anything can load.
  * It is static (everything denied but security), so it needs no engine; only
  * the timing options are read from an inline configuration when there is one.
+ * Returns whether that configuration was at hand.
  */
 export function pushConsentDefault(win, inlineConfig) {
   let cm = {};
+  let known = false;
   try {
     const parsed = typeof inlineConfig === 'string' ? JSON.parse(inlineConfig) : inlineConfig;
-    if (parsed && typeof parsed.consentMode === 'object' && parsed.consentMode) cm = parsed.consentMode;
+    known = Boolean(parsed && typeof parsed === 'object');
+    if (known && typeof parsed.consentMode === 'object' && parsed.consentMode) cm = parsed.consentMode;
   } catch {
     // An unreadable configuration is reported by the engine later; the default stays denied.
   }
-  if (cm.enabled === false) return;
+  if (cm.enabled === false) return known;
   if (typeof win.gtag !== 'function') {
     win.dataLayer = win.dataLayer || [];
     win.gtag = function gtag() {
@@ -41,6 +44,7 @@ export function pushConsentDefault(win, inlineConfig) {
   gtagPush(win, 'consent', 'default', { ...DENIED, wait_for_update: Number.isInteger(cm.waitForUpdate) ? cm.waitForUpdate : 500 });
   if (cm.adsDataRedaction === true) gtagPush(win, 'set', 'ads_data_redaction', true);
   if (cm.urlPassthrough === true) gtagPush(win, 'set', 'url_passthrough', true);
+  return known; // false: the configuration is fetched later, the runtime adds its settings then
 }
 
 /** User Timing marks, so a site's own monitoring can see what kelisim costs. */

@@ -9,10 +9,13 @@ export { KelisimError } from './engine.js';
  */
 export function init(config, options = {}) {
   if (window.kelisimReady) return window.kelisimReady; // one kelisim per page
-  pushConsentDefault(window, typeof config === 'object' ? config : undefined);
+  let inline;
+  if (config && typeof config === 'object' && !(config instanceof URL)) inline = config;
+  else if (typeof config === 'string' && config.trim().startsWith('{')) inline = config;
+  const defaultKnewConfig = pushConsentDefault(window, inline);
   const guards = installGuards(window);
   const wasmUrl = options.wasmUrl || new URL('./kelisim.wasm', import.meta.url);
-  const ready = boot(window, config, options, wasmUrl, guards);
+  const ready = boot(window, config, { ...options, defaultKnewConfig }, wasmUrl, guards);
   window.kelisimReady = ready;
   ready.then((instance) => {
     window.kelisim = instance;

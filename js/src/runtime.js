@@ -322,6 +322,12 @@ export async function createBrowserInstance(engine, options) {
   const tabs = linkTabs(win, onRemoteDecision);
   const cookiebot = start.compat.cookiebot ? installCookiebot(win, instance, (names) => ask('names', names)) : null;
 
+  // A configuration fetched by URL was not at hand for the synchronous default:
+  // its Consent Mode settings follow now, still before any gated tag runs.
+  if (!options.defaultKnewConfig && start.consentMode.enabled) {
+    if (start.consentMode.adsDataRedaction) gtagPush(win, 'set', 'ads_data_redaction', true);
+    if (start.consentMode.urlPassthrough) gtagPush(win, 'set', 'url_passthrough', true);
+  }
   // Consent Mode's update is in dataLayer before any tag it allows can run.
   if (current.decided) pushConsent(start.consentMode.update);
   guards.ready({

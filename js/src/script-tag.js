@@ -10,12 +10,12 @@ import { boot, installGuards, pushConsentDefault } from './boot.js';
   const inline = doc.getElementById('kelisim-config');
   const inlineText = inline ? inline.textContent : undefined;
   if (win.kelisimReady) return; // loaded twice: the first copy is in charge
-  pushConsentDefault(win, inlineText);
+  const data = script ? script.dataset : {};
+  const defaultKnewConfig = pushConsentDefault(win, data.config ? undefined : inlineText);
   const guards = installGuards(win);
   const base = script && script.src ? script.src : win.location.href;
-  const data = script ? script.dataset : {};
   const config = data.config || (inline ? inlineConfig(inlineText) : undefined);
-  const options = { language: data.language, ui: data.ui !== 'false' };
+  const options = { language: data.language, ui: data.ui !== 'false', defaultKnewConfig };
   const ready = config
     ? boot(win, config, options, new URL('kelisim.wasm', base), guards)
     : Promise.reject(new KelisimError('no-config', 'kelisim: no configuration: add data-config="/consent.json" to the script tag or a <script type="application/json" id="kelisim-config"> before it'));
