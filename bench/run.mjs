@@ -29,7 +29,7 @@ const STANDIN_HOSTS = ['analytics.test', 'marketing.test', 'video.test'];
 const INITIAL_MEMORY = 1048576; // -sINITIAL_MEMORY in CMakeLists.txt
 
 const dist = path.join(root, 'js', 'dist');
-for (const f of ['kelisim.js', 'kelisim.wasm']) {
+for (const f of ['kelisim.js', 'kelisim-app.js', 'kelisim.wasm']) {
   if (!existsSync(path.join(dist, f))) {
     console.error(`bench: js/dist/${f} is missing: run make build first`);
     process.exit(1);
@@ -66,6 +66,7 @@ const CONTESTANTS = [
     embed: (p) => `<iframe data-category="embedded" data-service="video" data-src="${standin(p).video}" ${IFRAME_ATTRS}></iframe>`,
     files: {
       '/kelisim/kelisim.js': path.join(dist, 'kelisim.js'),
+      '/kelisim/kelisim-app.js': path.join(dist, 'kelisim-app.js'),
       '/kelisim/kelisim.wasm': path.join(dist, 'kelisim.wasm'),
       '/consent.json': path.join(here, 'contestants/kelisim/consent.json'),
     },

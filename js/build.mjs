@@ -35,8 +35,13 @@ const common = {
 };
 const browser = { ...common, platform: 'browser', target: ['chrome90', 'firefox90', 'safari15'] };
 
+// The script-tag bundle is two files: kelisim-app.js first, so that the small
+// kelisim.js can carry its integrity digest and load it pinned.
+await build({ ...browser, entryPoints: [path.join(here, 'src/script-app.js')], format: 'iife', outfile: path.join(dist, 'kelisim-app.js') });
+const appIntegrity = `sha384-${createHash('sha384').update(readFileSync(path.join(dist, 'kelisim-app.js'))).digest('base64')}`;
 await Promise.all([
-  build({ ...browser, entryPoints: [path.join(here, 'src/script-tag.js')], format: 'iife', outfile: path.join(dist, 'kelisim.js') }),
+  build({ ...browser, entryPoints: [path.join(here, 'src/script-tag.js')], format: 'iife', outfile: path.join(dist, 'kelisim.js'),
+    define: { __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity) } }),
   build({ ...browser, entryPoints: [path.join(here, 'src/browser.js')], format: 'esm', outfile: path.join(dist, 'kelisim.mjs') }),
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'esm', outfile: path.join(dist, 'node.mjs') }),
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'cjs', outfile: path.join(dist, 'node.cjs') }),
@@ -55,7 +60,7 @@ for (const doc of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
 // SHA384SUMS in `sha384sum` format (`cd js/dist && sha384sum -c SHA384SUMS`).
 // A <script integrity> value is the same digest in base64: `sha384-` +
 // base64(digest); the README shows how to get it.
-const sums = ['kelisim.js', 'kelisim.mjs', 'kelisim.wasm', 'node.mjs', 'node.cjs', 'testing.mjs']
+const sums = ['kelisim.js', 'kelisim-app.js', 'kelisim.mjs', 'kelisim.wasm', 'node.mjs', 'node.cjs', 'testing.mjs']
   .map((file) => `${createHash('sha384').update(readFileSync(path.join(dist, file))).digest('hex')}  ${file}\n`)
   .join('');
 writeFileSync(path.join(dist, 'SHA384SUMS'), sums);

@@ -20,8 +20,19 @@ before(async () => {
 <script src="/own.js"></script></head><body><p>page</p></body></html>`;
   server.routes['/missing-wasm.html'] = (req, res) => server.html(res, page('/missing/kelisim.js'));
   server.routes['/missing/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
+  server.routes['/missing/kelisim-app.js'] = (req, res) => server.dist(res, 'kelisim-app.js');
   server.routes['/corrupt-wasm.html'] = (req, res) => server.html(res, page('/corrupt/kelisim.js'));
   server.routes['/corrupt/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
+  server.routes['/corrupt/kelisim-app.js'] = (req, res) => server.dist(res, 'kelisim-app.js');
+  // kelisim.js without its kelisim-app.js, and with a kelisim-app.js that is not the one it was built with
+  server.routes['/missing-app.html'] = (req, res) => server.html(res, page('/noapp/kelisim.js'));
+  server.routes['/noapp/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
+  server.routes['/tampered-app.html'] = (req, res) => server.html(res, page('/tampered/kelisim.js'));
+  server.routes['/tampered/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
+  server.routes['/tampered/kelisim-app.js'] = async (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    res.end("window.__tampered = true; document.cookie = '_st=1; path=/';");
+  };
   server.routes['/corrupt/kelisim.wasm'] = (req, res) => {
     res.writeHead(200, { 'content-type': 'application/wasm' });
     res.end(Buffer.from('\0asm\x01\0\0\0garbage-garbage-garbage'));
@@ -89,6 +100,8 @@ for (const [path, code, pattern] of [
   ['/corrupt-wasm.html', 'wasm-load', /kelisim\.wasm/],
   ['/no-wasm-csp.html', 'wasm-load', /kelisim\.wasm/],
   ['/missing-config.html', 'config-load', /nowhere\.json.*HTTP 404/],
+  ['/missing-app.html', 'app-load', /kelisim-app\.js/],
+  ['/tampered-app.html', 'app-load', /kelisim-app\.js/],
 ]) {
   test(`fails closed: ${path.slice(1, -5)} → one ${code} error, nothing gated, the page works`, async () => {
     const { page, requests, errors, consoleErrors, settled, close } = await visit(path);
@@ -102,6 +115,7 @@ for (const [path, code, pattern] of [
     assert.deepEqual(errors, [], 'no uncaught page error');
     await page.waitForTimeout(200);
     assert.equal(statsRequested(requests), false);
+    assert.equal(await page.evaluate(() => window.__tampered), undefined, 'a kelisim-app.js that fails its integrity check never runs');
     assert.equal(await page.locator('[data-kelisim="banner"]').count(), 0);
     // a third-party script the page inserts later stays held too
     await page.evaluate(() => {

@@ -1,16 +1,10 @@
 // Loads the WebAssembly engine and wraps its JSON entry points. The engine
 // decides; this file only moves text in and out.
 import createKelisimCore from 'kelisim-core';
+import { KelisimError } from './errors.js';
 
-/** An error kelisim reports: `code` is stable, `errors` lists {path, message}. */
-export class KelisimError extends Error {
-  constructor(code, message, errors = []) {
-    super(message);
-    this.name = 'KelisimError';
-    this.code = code;
-    this.errors = errors;
-  }
-}
+export { KelisimError };
+export { configText, inlineConfig } from './config-source.js';
 
 let cached = null;
 let cachedKey = null;
@@ -53,7 +47,8 @@ function instantiateCore(source) {
 async function compile(source, imports) {
   if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
   if (source.bytes) return WebAssembly.instantiate(source.bytes, imports);
-  const response = await fetch(source.url, { credentials: 'same-origin' });
+  // `response`: a fetch the script-tag loader started before this code arrived.
+  const response = await (source.response || fetch(source.url, { credentials: 'same-origin' }));
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const type = response.headers.get('content-type') || '';
   if (type.startsWith('text/html')) throw new Error('the server answered with an HTML page (a fallback route?), not the .wasm file');
@@ -96,27 +91,4 @@ export function randomHex() {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-const INLINE = Symbol('kelisim inline configuration');
-/** Marks text as the configuration itself (an inline <script type="application/json">), never a URL. */
-export const inlineConfig = (text) => ({ [INLINE]: String(text) });
-
-/** The configuration as text: an object, a JSON string, inline text, or a URL to fetch. */
-export async function configText(config, baseUrl) {
-  if (config && config[INLINE] !== undefined) return config[INLINE];
-  if (config && typeof config === 'object' && !(config instanceof URL)) return JSON.stringify(config);
-  if (typeof config === 'string' && config.trim().startsWith('{')) return config;
-  if (typeof config === 'string' || config instanceof URL) {
-    const url = new URL(String(config), baseUrl);
-    let response;
-    try {
-      response = await fetch(url, { credentials: 'same-origin' });
-    } catch (err) {
-      throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: ${err.message}`);
-    }
-    if (!response.ok) throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: HTTP ${response.status}`);
-    return response.text();
-  }
-  throw new KelisimError('invalid-config', 'kelisim: init() needs a configuration object, JSON text or a URL');
 }

@@ -3,6 +3,7 @@
 // goes to the engine (one batched call per event); nothing here decides what
 // is allowed.
 import { KelisimError, randomHex } from './engine.js';
+import { gtagPush } from './consent-default.js';
 import { createUI } from './ui.js';
 import { consentCookieString, deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
 import { createReceipts } from './receipts.js';
@@ -20,14 +21,6 @@ const GATED = [
 ].join(',');
 const DONE = 'data-kelisim-done';
 const MEDIA = new Set(['iframe', 'img', 'video', 'audio', 'embed', 'object', 'source', 'picture']);
-
-/** Pushes like gtag() does: an `arguments` object. */
-export function gtagPush(win, ...args) {
-  const dl = (win.dataLayer = win.dataLayer || []);
-  (function () {
-    dl.push(arguments);
-  }).apply(null, args);
-}
 
 function gateOf(el) {
   return {

@@ -27,6 +27,7 @@ test('the tarball holds exactly the allow-listed files', () => {
     'dist/LICENSE',
     'dist/README.md',
     'dist/SHA384SUMS',
+    'dist/kelisim-app.js',
     'dist/kelisim.js',
     'dist/kelisim.mjs',
     'dist/kelisim.wasm',
@@ -51,7 +52,7 @@ test('package.json: name, version, MIT, no install scripts, no dependencies, sid
   }
   assert.equal(manifest.dependencies, undefined);
   assert.equal(manifest.peerDependencies, undefined);
-  assert.deepEqual(manifest.sideEffects, ['./dist/kelisim.js']);
+  assert.deepEqual(manifest.sideEffects, ['./dist/kelisim.js', './dist/kelisim-app.js']);
   assert.ok(manifest.engines.node.startsWith('>=20'));
   const changelog = readFileSync(installed('dist', 'CHANGELOG.md'), 'utf8');
   assert.ok(changelog.includes(`## ${manifest.version}`), 'CHANGELOG.md has an entry for this version');
