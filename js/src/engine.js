@@ -2,6 +2,7 @@
 // decides; this file only moves text in and out.
 import createKelisimCore from 'kelisim-core';
 import { KelisimError } from './errors.js';
+import { compileWasm } from './wasm-fetch.js';
 
 export { KelisimError };
 export { configText, inlineConfig } from './config-source.js';
@@ -11,7 +12,8 @@ let cachedKey = null;
 
 /**
  * Loads the engine once per page (or per wasm source in Node).
- * `source` is `{ url }` (fetched, streaming compile) or `{ bytes }` (Node).
+ * `source` is `{ url }` (fetched, streaming compile), `{ url, module }` (compiled
+ * already) or `{ bytes }` (Node).
  */
 export function loadCore(source) {
   const key = source.bytes ? 'bytes' : String(source.url);
@@ -47,15 +49,9 @@ function instantiateCore(source) {
 async function compile(source, imports) {
   if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
   if (source.bytes) return WebAssembly.instantiate(source.bytes, imports);
-  // `response`: a fetch the script-tag loader started before this code arrived.
-  const response = await (source.response || fetch(source.url, { credentials: 'same-origin' }));
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const type = response.headers.get('content-type') || '';
-  if (type.startsWith('text/html')) throw new Error('the server answered with an HTML page (a fallback route?), not the .wasm file');
-  if (WebAssembly.instantiateStreaming && type.startsWith('application/wasm')) {
-    return WebAssembly.instantiateStreaming(response, imports);
-  }
-  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  // `module`: compiled by the script-tag loader while the rest of kelisim was downloading.
+  const module = await (source.module || compileWasm(source.url));
+  return { instance: await WebAssembly.instantiate(module, imports), module };
 }
 
 /** The engine bound to one configuration text. */

@@ -12,6 +12,7 @@ import { KelisimError, reportError } from './errors.js';
 import { configText, inlineConfig } from './config-source.js';
 import { installGuards } from './guards.js';
 import { pushConsentDefault } from './consent-default.js';
+import { compileWasm } from './wasm-fetch.js';
 
 /* global __KELISIM_APP_INTEGRITY__ */
 (function main(win) {
@@ -37,7 +38,7 @@ import { pushConsentDefault } from './consent-default.js';
       return;
     }
     const wasmUrl = new URL('kelisim.wasm', base);
-    const early = fetch(wasmUrl, { credentials: 'same-origin' });
+    const early = compileWasm(wasmUrl); // compiles while kelisim-app.js downloads
     const configPromise = configText(config, win.location.href).then(inlineConfig);
     // Their failures are reported by the app, which owns both promises now.
     early.catch(() => {});
@@ -45,7 +46,7 @@ import { pushConsentDefault } from './consent-default.js';
     const app = doc.createElement('script');
     app.setAttribute('data-kelisim-done', ''); // kelisim's own: the guards let it through
     app.integrity = __KELISIM_APP_INTEGRITY__;
-    app.kelisimHandoff = { win, config: configPromise, options, wasm: { url: wasmUrl, response: early }, guards, resolve, reject };
+    app.kelisimHandoff = { win, config: configPromise, options, wasm: { url: wasmUrl, module: early }, guards, resolve, reject };
     app.addEventListener('error', () => fail(new KelisimError('app-load', `kelisim: cannot load kelisim-app.js from ${new URL('kelisim-app.js', base)} (missing, or not the file this kelisim.js was built with)`)));
     app.src = new URL('kelisim-app.js', base).href;
     (doc.head || doc.documentElement).appendChild(app);
