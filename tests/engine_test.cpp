@@ -538,3 +538,37 @@ TEST_CASE("engine: an opt-out gate naming an unknown category stays closed after
   CHECK_FALSE(kelisim::gate_open(p.config, st, {"!analytcs", "", ""}));
   CHECK_FALSE(kelisim::gate_open(p.config, st, {"!", "", ""}));
 }
+
+TEST_CASE("engine: GPC turned on after an accept-all withholds gpc:deny categories; an explicit choice keeps them", "[engine][gpc]") {
+  kelisim::ParseResult p = kelisim::parse_config(std::string_view(R"({
+    "categories": {"necessary": {"required": true}, "analytics": {}, "marketing": {"gpc": "deny"}},
+    "services": {"ads": {"category": "marketing"}, "stats": {"category": "analytics"}}})"));
+  REQUIRE(p.ok);
+  std::array<uint8_t, 16> id{};
+  kelisim::Status none = kelisim::evaluate(p.config, "", 1000);
+  kelisim::Choice all;
+  all.method = kelisim::Method::accept_all;
+  all.preset = kelisim::Method::accept_all;
+  std::string accepted = kelisim::decide(p.config, none, all, false, 1000, id).cookie_value;
+
+  kelisim::Status without = kelisim::evaluate(p.config, accepted, 1000, false);
+  CHECK(kelisim::is_allowed(p.config, without, "marketing"));
+  CHECK(kelisim::is_allowed(p.config, without, "ads"));
+
+  kelisim::Status with = kelisim::evaluate(p.config, accepted, 1000, true);
+  CHECK(with.decided);
+  CHECK_FALSE(kelisim::is_allowed(p.config, with, "marketing"));
+  CHECK_FALSE(kelisim::is_allowed(p.config, with, "ads"));
+  CHECK(kelisim::is_allowed(p.config, with, "analytics"));
+  CHECK(kelisim::is_allowed(p.config, with, "stats"));
+  CHECK(kelisim::allowed_categories(p.config, with) == std::vector<std::string>{"necessary", "analytics"});
+
+  kelisim::Choice own;
+  own.method = kelisim::Method::custom;
+  own.preset = kelisim::Method::custom;
+  own.categories = {"analytics", "marketing"};
+  std::string chosen = kelisim::decide(p.config, none, own, true, 1000, id).cookie_value;
+  kelisim::Status explicit_choice = kelisim::evaluate(p.config, chosen, 1000, true);
+  CHECK(kelisim::is_allowed(p.config, explicit_choice, "marketing"));
+  CHECK(kelisim::is_allowed(p.config, explicit_choice, "ads"));
+}

@@ -248,3 +248,24 @@ test('Consent Mode: an inline configuration sets wait_for_update and the setting
   assert.deepEqual(entries, [['consent', 'default', 250], ['set', 'ads_data_redaction', true], ['set', 'url_passthrough', true]]);
   await close();
 });
+
+test('GPC turned on after an "accept all": gpc:"deny" categories are withheld on the next visit', async () => {
+  const { context, page, requests, close } = await openPage(browser);
+  await page.goto(`${server.origin}/basic.html`);
+  await kelisimSettled(page);
+  await page.locator('[data-kelisim="banner"] [data-kelisim-action="accept-all"]').click();
+  await page.waitForFunction(() => (window.__ran || []).includes('ads/ads.js'));
+  const later = await context.newPage();
+  await later.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  const before = requests.length;
+  const laterRequests = [];
+  later.on('request', (r) => laterRequests.push(r.url()));
+  await later.goto(`${server.origin}/basic.html`);
+  await kelisimSettled(later);
+  await later.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  await later.waitForTimeout(200);
+  assert.equal(await later.evaluate(() => window.kelisim.isAllowed('marketing')), false);
+  assert.ok(!laterRequests.some((u) => new URL(u).hostname === 'ads.test'), 'the marketing tag was not requested');
+  assert.ok(before > 0);
+  await close();
+});

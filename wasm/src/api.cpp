@@ -345,7 +345,7 @@ std::string api_start(const std::string& config, const std::string& request) {
   Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
-  Status st = evaluate(cfg, stored, now);
+  Status st = evaluate(cfg, stored, now, gpc);
   std::string lang = negotiate_language(requested, cfg.languages(), cfg.default_language);
   json out = {
       {"ok", true},
@@ -412,9 +412,9 @@ std::string api_decide(const std::string& config, const std::string& request) {
   std::string language = req.str("language"), url = req.str("url");
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
-  Status before = evaluate(cfg, stored, now);
+  Status before = evaluate(cfg, stored, now, gpc);
   DecideResult d = decide(cfg, before, choice, gpc, now, fresh);
-  Status after = evaluate(cfg, d.cookie_value, now);
+  Status after = evaluate(cfg, d.cookie_value, now, gpc);
   Changes changes = diff(cfg, before, after);
 
   json accepted = allowed_categories(cfg, after), rejected = json::array();
@@ -453,10 +453,11 @@ std::string api_query(const std::string& config, const std::string& request) {
   if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
   std::string stored = stored_value(cfg, req.str("cookieHeader"));
   int64_t now = req.now();
+  bool gpc = req.boolean("gpc");
   Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
   json out = {{"ok", true}};
-  answer_questions(cfg, evaluate(cfg, stored, now), q, out);
+  answer_questions(cfg, evaluate(cfg, stored, now, gpc), q, out);
   return text(out);
 }
 

@@ -14,8 +14,15 @@ const Answer* category_answer(const Status& st, const std::string& name) {
   return st.decided ? st.record.find(category_key(name)) : nullptr;
 }
 
+/// GPC turned on after an "accept all": that sweeping yes does not cover
+/// categories the site marks `"gpc": "deny"` (SPEC §6); an explicit choice does.
+bool gpc_withholds(const Status& st, const Category& c) {
+  return st.gpc && c.gpc_deny && st.record.method == Method::accept_all;
+}
+
 bool category_allowed(const Status& st, const Category& c) {
   if (c.required) return true;
+  if (gpc_withholds(st, c)) return false;
   const Answer* a = category_answer(st, c.name);
   return a && a->accepted;
 }
@@ -23,6 +30,7 @@ bool category_allowed(const Status& st, const Category& c) {
 bool service_allowed(const Config& cfg, const Status& st, const Service& s) {
   const Category* c = cfg.find_category(s.category);
   if (c && c->required) return true;
+  if (c && gpc_withholds(st, *c)) return false;
   const Answer* a = st.decided ? st.record.find(service_key(s.name)) : nullptr;
   return a && a->accepted;
 }
@@ -94,8 +102,9 @@ int expiry_days(const Config& cfg, const Record& record) {
   return all_optional_rejected(cfg, record) ? cfg.cookie.rejected_expires_after_days : cfg.cookie.expires_after_days;
 }
 
-Status evaluate(const Config& cfg, std::string_view stored, int64_t now) {
+Status evaluate(const Config& cfg, std::string_view stored, int64_t now, bool gpc) {
   Status st;
+  st.gpc = gpc;
   if (stored.empty()) return st;
   DecodeResult d = decode_record(stored);
   if (!d.ok) {

@@ -19,13 +19,16 @@ struct Status {
   AskReason ask = AskReason::first_visit;
   std::string invalid_reason;  ///< set when a stored value existed but could not be used
   bool readable = false;       ///< the stored value decoded (it may still be outdated)
+  bool gpc = false;            ///< Global Privacy Control was on when asked
   Record record;               ///< meaningful when `readable`
   std::vector<std::string> new_items;  ///< categories/services never asked about (ask == new_items)
 };
 
 /// Decodes `stored` (the consent cookie value, possibly empty or garbage) and
-/// decides whether it is current at `now_seconds`.
-Status evaluate(const Config& cfg, std::string_view stored, int64_t now_seconds);
+/// decides whether it is current at `now_seconds`. With `gpc` (the browser
+/// sends Global Privacy Control), an earlier "accept all" does not cover
+/// `"gpc": "deny"` categories: only an explicit choice does.
+Status evaluate(const Config& cfg, std::string_view stored, int64_t now_seconds, bool gpc = false);
 
 /// True when `name` (a category, service or alias) is allowed.
 /// Unknown names are never allowed.
