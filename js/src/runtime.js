@@ -142,7 +142,7 @@ export async function createBrowserInstance(engine, options) {
   }
 
   function activateOne(el) {
-    if (ui.removePlaceholder) ui.removePlaceholder(el);
+    ui.removePlaceholder(el);
     if (el.localName === 'script') {
       const done = activateScript(doc, el);
       activation = activation.then(() => done);
@@ -164,7 +164,7 @@ export async function createBrowserInstance(engine, options) {
         activation = activation.then(() => (el.isConnected && !el.hasAttribute(DONE) ? activateOne(el) : undefined));
       } else if (MEDIA.has(el.localName) && !placed.has(el)) {
         placed.add(el);
-        if (ui.placeholder) ui.placeholder(el, {
+        ui.placeholder(el, {
           service: el.getAttribute('data-service') || '',
           category: el.getAttribute('data-category') || '',
           onLoadOnce: () => activateOne(el),
@@ -291,9 +291,13 @@ export async function createBrowserInstance(engine, options) {
       emit(name, detail);
       // Like Cookiebot, its events come once the document is parsed, so the
       // page's own (deferred) listeners are attached by then.
+      // readyState turns "interactive" before deferred scripts run, so ask the
+      // navigation timing whether DOMContentLoaded itself has begun.
       if (name === 'ready' && cookiebot) {
-        if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => cookiebot.fire(), { once: true });
-        else cookiebot.fire();
+        const nav = win.performance && win.performance.getEntriesByType ? win.performance.getEntriesByType('navigation')[0] : null;
+        const parsed = nav ? nav.domContentLoadedEventStart > 0 : doc.readyState !== 'loading';
+        if (parsed) cookiebot.fire();
+        else doc.addEventListener('DOMContentLoaded', () => cookiebot.fire(), { once: true });
       }
     },
   };
