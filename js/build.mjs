@@ -39,9 +39,11 @@ const browser = { ...common, platform: 'browser', target: ['chrome90', 'firefox9
 // kelisim.js can carry its integrity digest and load it pinned.
 await build({ ...browser, entryPoints: [path.join(here, 'src/script-app.js')], format: 'iife', outfile: path.join(dist, 'kelisim-app.js') });
 const appIntegrity = `sha384-${createHash('sha384').update(readFileSync(path.join(dist, 'kelisim-app.js'))).digest('base64')}`;
+// Names this build's engine in the browser's cache, so a cached wasm of another build is never used.
+const wasmId = createHash('sha384').update(readFileSync(path.join(wasmOut, 'kelisim.wasm'))).digest('base64url').slice(0, 16);
 await Promise.all([
   build({ ...browser, entryPoints: [path.join(here, 'src/script-tag.js')], format: 'iife', outfile: path.join(dist, 'kelisim.js'),
-    define: { __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity) } }),
+    define: { __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity), __KELISIM_WASM_ID__: JSON.stringify(wasmId) } }),
   build({ ...browser, entryPoints: [path.join(here, 'src/browser.js')], format: 'esm', outfile: path.join(dist, 'kelisim.mjs') }),
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'esm', outfile: path.join(dist, 'node.mjs') }),
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'cjs', outfile: path.join(dist, 'node.cjs') }),

@@ -97,8 +97,10 @@ TEST_CASE("api: an invalid configuration fails every call as a value", "[api]") 
 
 TEST_CASE("api_start: first visit, every field", "[api][start]") {
   json out = start({{"cookieHeader", "other=1; _ga=GA1.2.3"}, {"now", kNowMs}});
-  CHECK(keys(out) == Names{"ok", "warnings", "ask", "invalid", "newItems", "state", "consentMode", "cookie", "blocking", "receipts", "compat",
-                           "ui", "languages", "contact", "gpc", "debug", "names", "gates", "urls", "cookies", "storage", "language", "dir", "texts", "categories"});
+  for (const char* key : {"ok", "warnings", "ask", "invalid", "newItems", "state", "allowed", "consentMode", "cookie", "blocking", "receipts",
+                          "compat", "ui", "languages", "contact", "gpc", "debug", "names", "gates", "urls", "cookies", "storage", "language",
+                          "dir", "texts", "categories"})
+    CHECK(out.contains(key));
   CHECK(out["ok"] == true);
   CHECK(out["warnings"] == json::array());
   CHECK(out["ask"] == "first-visit");
@@ -106,8 +108,15 @@ TEST_CASE("api_start: first visit, every field", "[api][start]") {
   CHECK(out["newItems"] == json::array());
   CHECK(out["state"] == json::parse(R"({"decided": false, "categories": ["necessary"], "services": ["session"], "revision": 3,
                                         "id": "", "created": "", "updated": "", "method": null})"));
-  CHECK(out["consentMode"] == json({{"enabled", true}, {"update", all_denied_but_security()}, {"waitForUpdate", 500},
-                                    {"adsDataRedaction", true}, {"urlPassthrough", false}}));
+  json consent_default = all_denied_but_security();
+  consent_default["wait_for_update"] = 500;
+  CHECK(out["consentMode"] == json({{"enabled", true}, {"default", consent_default}, {"update", all_denied_but_security()},
+                                    {"waitForUpdate", 500}, {"adsDataRedaction", true}, {"urlPassthrough", false}}));
+  // Every name a page may ask about, answered: only what is required before a decision.
+  CHECK(nlohmann::json::parse(out["allowed"].dump()) == nlohmann::json::parse(R"({"necessary": true, "preferences": false, "analytics": false, "marketing": false,
+      "embedded": false, "session": true, "site-language": false, "google-analytics": false, "hubspot": false,
+      "google-tag-manager": false, "youtube": false, "facebook": false, "recaptcha": false, "statistics": false,
+      "youtube-video": false})"));
   CHECK(out["cookie"] == json::parse(R"({"name": "kelisim", "domain": "auto", "path": "/", "sameSite": "Lax", "secure": "true"})"));
   CHECK(out["blocking"] == json::parse(R"({"autoBlock": true, "cookieGuard": true, "reloadOnWithdrawal": false})"));
   CHECK(out["receipts"] == json::parse(R"({"endpoint": "/consent-receipts"})"));
@@ -240,7 +249,10 @@ TEST_CASE("api: cookie header parsing", "[api][cookies]") {
 TEST_CASE("api_decide: every field of an accept-all decision", "[api][decide]") {
   json req = decide_req({{"method", "accept-all"}});
   json out = decide(req);
-  CHECK(keys(out) == Names{"ok", "cookie", "state", "changes", "cleanup", "reload", "consentMode", "receipt", "unknown"});
+  for (const char* key : {"ok", "cookie", "state", "allowed", "changes", "cleanup", "reload", "consentMode", "receipt", "unknown"})
+    CHECK(out.contains(key));
+  CHECK(out["allowed"]["statistics"] == true);
+  CHECK(out["allowed"]["youtube-video"] == true);
   CHECK(out["ok"] == true);
   CHECK(keys(out["cookie"]) == Names{"name", "domain", "path", "sameSite", "secure", "value", "maxAge"});
   CHECK(out["cookie"]["name"] == "kelisim");

@@ -27,6 +27,8 @@ before(async () => {
   // kelisim.js without its kelisim-app.js, and with a kelisim-app.js that is not the one it was built with
   server.routes['/missing-app.html'] = (req, res) => server.html(res, page('/noapp/kelisim.js'));
   server.routes['/noapp/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
+  server.routes['/noapp/kelisim.wasm'] = (req, res) => server.dist(res, 'kelisim.wasm');
+  server.routes['/tampered/kelisim.wasm'] = (req, res) => server.dist(res, 'kelisim.wasm');
   server.routes['/tampered-app.html'] = (req, res) => server.html(res, page('/tampered/kelisim.js'));
   server.routes['/tampered/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
   server.routes['/tampered/kelisim-app.js'] = async (req, res) => {

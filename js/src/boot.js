@@ -1,14 +1,11 @@
-// Starting kelisim in a page: load the engine and the configuration in
-// parallel, then hand over to the runtime. Any failure is reported once
-// (console + kelisim:error) and leaves the page fail-closed: gated content
-// simply stays inert.
+// Starting kelisim from the npm package's browser entry: load the engine and
+// the configuration in parallel, then hand over to the runtime. Any failure is
+// reported once (console + kelisim:error) and leaves the page fail-closed:
+// gated content simply stays inert.
 import { Engine, configText, loadCore } from './engine.js';
 import { reportError } from './errors.js';
 import { createBrowserInstance } from './runtime.js';
-import { installGuards } from './guards.js';
-import { pushConsentDefault } from './consent-default.js';
-
-export { installGuards, pushConsentDefault };
+import { createUI } from './ui.js';
 
 /** User Timing marks, so a site's own monitoring can see what kelisim costs. */
 function mark(win, name) {
@@ -24,7 +21,9 @@ export async function boot(win, config, options, wasmSource, guards) {
     const [core, text] = await Promise.all([loadCore(wasmSource), configText(config, win.location.href)]);
     mark(win, 'kelisim:loaded');
     const engine = new Engine(core, text);
-    const instance = await createBrowserInstance(engine, { ...options, window: win, guards });
+    const loadUI = () => Promise.resolve(createUI);
+    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, pushDefault: false });
+    await instance._shown;
     mark(win, 'kelisim:ready');
     instance._emit('ready', instance.state());
     return instance;

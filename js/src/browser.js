@@ -1,6 +1,7 @@
 // The npm package's browser entry: `import { init } from 'kelisim'`.
-import { boot, installGuards, pushConsentDefault } from './boot.js';
-
+import { boot } from './boot.js';
+import { installGuards } from './guards.js';
+import { pushFallbackDefault } from './consent-default.js';
 export { KelisimError } from './engine.js';
 
 /**
@@ -9,13 +10,10 @@ export { KelisimError } from './engine.js';
  */
 export function init(config, options = {}) {
   if (window.kelisimReady) return window.kelisimReady; // one kelisim per page
-  let inline;
-  if (config && typeof config === 'object' && !(config instanceof URL)) inline = config;
-  else if (typeof config === 'string' && config.trim().startsWith('{')) inline = config;
-  const defaultKnewConfig = pushConsentDefault(window, inline);
+  pushFallbackDefault(window);
   const guards = installGuards(window);
   const wasmUrl = options.wasmUrl || new URL('./kelisim.wasm', import.meta.url);
-  const ready = boot(window, config, { ...options, defaultKnewConfig }, { url: wasmUrl }, guards);
+  const ready = boot(window, config, options, { url: wasmUrl }, guards);
   window.kelisimReady = ready;
   ready.then((instance) => {
     window.kelisim = instance;

@@ -6,8 +6,8 @@ const INLINE = Symbol.for('kelisim.inline-configuration'); // shared by kelisim.
 export const inlineConfig = (text) => ({ [INLINE]: String(text) });
 
 /** The configuration as text: an object, a JSON string, inline text, or a URL to fetch. */
-export async function configText(config, baseUrl) {
-  if (config && typeof config.then === 'function') return configText(await config, baseUrl); // started earlier
+export async function configText(config, baseUrl, integrity) {
+  if (config && typeof config.then === 'function') return configText(await config, baseUrl, integrity); // started earlier
   if (config && config[INLINE] !== undefined) return config[INLINE];
   if (config && typeof config === 'object' && !(config instanceof URL)) return JSON.stringify(config);
   if (typeof config === 'string' && config.trim().startsWith('{')) return config;
@@ -15,8 +15,12 @@ export async function configText(config, baseUrl) {
     const url = new URL(String(config), baseUrl);
     let response;
     try {
-      response = await fetch(url, { credentials: 'same-origin' });
+      response = await fetch(url, integrity ? { credentials: 'same-origin', integrity } : { credentials: 'same-origin' });
     } catch (err) {
+      if (integrity) {
+        throw new KelisimError('config-integrity', `kelisim: cannot load the configuration from ${url}: unreachable, or it does not match data-config-integrity="${integrity}" ` +
+          `(if consent.json changed, give the tag its new digest: openssl dgst -sha384 -binary consent.json | openssl base64 -A)`);
+      }
       throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: ${err.message}`);
     }
     if (!response.ok) throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: HTTP ${response.status}`);

@@ -1,5 +1,5 @@
 // Google Consent Mode's `default`, pushed synchronously when kelisim starts,
-// before the engine or any tag has loaded.
+// before any tag has loaded.
 
 /** Pushes like gtag() does: an `arguments` object. */
 export function gtagPush(win, ...args) {
@@ -9,41 +9,41 @@ export function gtagPush(win, ...args) {
   }).apply(null, args);
 }
 
-const DENIED = {
-  ad_storage: 'denied',
-  ad_user_data: 'denied',
-  ad_personalization: 'denied',
-  analytics_storage: 'denied',
-  functionality_storage: 'denied',
-  personalization_storage: 'denied',
-  security_storage: 'granted',
-};
+function ensureGtag(win) {
+  if (typeof win.gtag === 'function') return;
+  win.dataLayer = win.dataLayer || [];
+  win.gtag = function gtag() {
+    win.dataLayer.push(arguments);
+  };
+}
 
 /**
- * Consent Mode's `default`, pushed synchronously before anything can load.
- * It is static (everything denied but security), so it needs no engine; only
- * the timing options are read from an inline configuration when there is one.
- * Returns whether that configuration was at hand.
+ * The default as the engine worded it for the configuration (`consentMode`
+ * of its start answer): used whenever the engine is up before any tag runs.
  */
-export function pushConsentDefault(win, inlineConfig) {
-  let cm = {};
-  let known = false;
-  try {
-    const parsed = typeof inlineConfig === 'string' ? JSON.parse(inlineConfig) : inlineConfig;
-    known = Boolean(parsed && typeof parsed === 'object');
-    if (known && typeof parsed.consentMode === 'object' && parsed.consentMode) cm = parsed.consentMode;
-  } catch {
-    // An unreadable configuration is reported by the engine later; the default stays denied.
-  }
-  if (cm.enabled === false) return known;
-  if (typeof win.gtag !== 'function') {
-    win.dataLayer = win.dataLayer || [];
-    win.gtag = function gtag() {
-      win.dataLayer.push(arguments);
-    };
-  }
-  gtagPush(win, 'consent', 'default', { ...DENIED, wait_for_update: Number.isInteger(cm.waitForUpdate) ? cm.waitForUpdate : 500 });
-  if (cm.adsDataRedaction === true) gtagPush(win, 'set', 'ads_data_redaction', true);
-  if (cm.urlPassthrough === true) gtagPush(win, 'set', 'url_passthrough', true);
-  return known; // false: the configuration is fetched later, the runtime adds its settings then
+export function pushConsentDefault(win, consentMode) {
+  if (!consentMode.enabled) return;
+  ensureGtag(win);
+  gtagPush(win, 'consent', 'default', consentMode.default);
+  if (consentMode.adsDataRedaction) gtagPush(win, 'set', 'ads_data_redaction', true);
+  if (consentMode.urlPassthrough) gtagPush(win, 'set', 'url_passthrough', true);
+}
+
+/**
+ * The default when the engine is not up yet (the very first page view): no
+ * configuration has been read, so every type but security is denied, and tags
+ * wait up to 500 ms for the update. The engine adds its settings once it is up.
+ */
+export function pushFallbackDefault(win) {
+  ensureGtag(win);
+  gtagPush(win, 'consent', 'default', {
+    ad_storage: 'denied',
+    ad_user_data: 'denied',
+    ad_personalization: 'denied',
+    analytics_storage: 'denied',
+    functionality_storage: 'denied',
+    personalization_storage: 'denied',
+    security_storage: 'granted',
+    wait_for_update: 500,
+  });
 }

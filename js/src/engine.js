@@ -46,6 +46,36 @@ function instantiateCore(source) {
   });
 }
 
+/**
+ * The engine from a module compiled already, instantiated synchronously: the
+ * glue finishes its start-up within this call when the instance is handed
+ * over at once. Throws when it could not.
+ */
+export function instantiateCoreSync(module) {
+  let failure = null;
+  const core = {
+    instantiateWasm(imports, receive) {
+      try {
+        receive(new WebAssembly.Instance(module, imports), module);
+      } catch (err) {
+        failure = err;
+      }
+      return {};
+    },
+    locateFile: (file) => file,
+    onAbort: (what) => {
+      failure = failure || new Error(String(what));
+    },
+    print() {},
+    printErr() {},
+  };
+  createKelisimCore(core).catch(() => {}); // settles only after this call; the result is read from `core`
+  if (failure || typeof core._start !== 'function') {
+    throw new KelisimError('wasm-load', `kelisim: cannot start its engine: ${failure && failure.message ? failure.message : 'no entry points'}`);
+  }
+  return core;
+}
+
 async function compile(source, imports) {
   if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
   if (source.bytes) return WebAssembly.instantiate(source.bytes, imports);

@@ -5,7 +5,10 @@
 // answers; `decider` (the engine) gives them.
 const HELD = 'data-kelisim-held';
 const BLOCKED_TYPE = 'javascript/blocked';
-const OWN = 'data-kelisim-done'; // elements kelisim itself activates
+/** Marks elements kelisim itself activates or inserts: the guards let them through. */
+export const DONE = 'data-kelisim-done';
+const OWN = DONE;
+const RUNNABLE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/jscript|text\/livescript)$/i;
 const RISKY_HTML = /<\s*(iframe|frame|embed|object|script)\b/i;
 
 export function installGuards(win) {
@@ -207,6 +210,48 @@ export function installGuards(win) {
     },
   });
 
+  // Tags in the page's own HTML: the parser inserts them without any setter,
+  // so an observer holds them; its callbacks run before the parser executes a
+  // script it has just inserted. `holdUnknown`: hold every third-party one
+  // while the engine is not up (the site asked for auto-blocking).
+  let holdUnknown = false;
+  function candidate(el) {
+    if (el.hasAttribute(OWN) || el.hasAttribute(HELD)) return false;
+    if (el.localName === 'script') return el.hasAttribute('src') && RUNNABLE.test((getAttribute.call(el, 'type') || '').trim());
+    return (el.localName === 'iframe' || el.localName === 'frame') && el.hasAttribute('src');
+  }
+  function holdParsed(found) {
+    const els = found.filter((el) => crossOrigin(absolute(getAttribute.call(el, 'src'))));
+    if (!els.length) return;
+    let hold;
+    if (failed || !decider) hold = els.map(() => failed || holdUnknown);
+    else if (!decider.autoBlock) return;
+    else hold = decider.urls(els.map((el) => absolute(getAttribute.call(el, 'src')))).map((ok) => !ok);
+    els.forEach((el, i) => {
+      if (!hold[i]) return;
+      const url = getAttribute.call(el, 'src');
+      if (el.localName === 'script') holdScript(el);
+      else {
+        holdFrame(el, url);
+        el.removeAttribute('src');
+      }
+    });
+  }
+  function watchParser(holdWhileUnknown) {
+    holdUnknown = holdWhileUnknown;
+    new win.MutationObserver((records) => {
+      const found = new Set(); // an element may come both as an added node and inside an added parent
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (n.nodeType !== 1) continue;
+          if (candidate(n)) found.add(n);
+          if (n.firstElementChild) for (const el of n.querySelectorAll('script[src],iframe[src],frame[src]')) if (candidate(el)) found.add(el);
+        }
+      }
+      if (found.size) holdParsed([...found]);
+    }).observe(doc.documentElement, { childList: true, subtree: true });
+  }
+
   /** Releases what is now allowed; called when the engine is ready and after each decision. */
   function release() {
     if (!decider) return;
@@ -245,6 +290,7 @@ export function installGuards(win) {
   }
 
   return {
+    watchParser,
     /** The engine answers from now on. */
     ready(d) {
       decider = d;

@@ -3,8 +3,8 @@
 // goes to the engine (one batched call per event); nothing here decides what
 // is allowed.
 import { KelisimError, randomHex } from './engine.js';
-import { gtagPush } from './consent-default.js';
-import { createUI } from './ui.js';
+import { gtagPush, pushConsentDefault } from './consent-default.js';
+import { DONE } from './guards.js';
 import { consentCookieString, deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
@@ -19,7 +19,6 @@ const GATED = [
   '[data-src][data-cookieconsent]',
   '[data-cookieblock-src][data-cookieconsent]', // Cookiebot's iframe markup, unchanged
 ].join(',');
-const DONE = 'data-kelisim-done';
 const MEDIA = new Set(['iframe', 'img', 'video', 'audio', 'embed', 'object', 'source', 'picture']);
 
 function gateOf(el) {
@@ -78,7 +77,41 @@ function complete(doc, el) {
 
 const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); // 4: b follows a
 
-export async function createBrowserInstance(engine, options) {
+/** UI calls made before the UI has arrived wait in order; `load` gives createUI. */
+function lazyUI(load, create) {
+  let ui = null;
+  let loading = null;
+  const queue = [];
+  const ensure = () => {
+    if (!loading) {
+      loading = load().then((createUI) => {
+        ui = create(createUI);
+        for (const call of queue.splice(0)) call(ui);
+        return ui;
+      });
+    }
+    return loading;
+  };
+  const later = (name) => (...args) => {
+    if (ui) return ui[name](...args);
+    queue.push((u) => u[name](...args));
+    ensure().catch(() => {}); // the loader reports its own failure
+    return undefined;
+  };
+  const proxy = {};
+  for (const name of ['showBanner', 'showPreferences', 'showReopen', 'hide', 'setTexts', 'placeholder']) proxy[name] = later(name);
+  // Nothing was placed before the UI arrived, unless a call for it is still waiting.
+  proxy.removePlaceholder = (el) => (ui ? ui.removePlaceholder(el) : queue.length ? later('removePlaceholder')(el) : undefined);
+  proxy.ready = ensure;
+  return proxy;
+}
+
+/**
+ * Starts kelisim on a page with the engine up: synchronous, so that a script
+ * right after kelisim's tag already sees the visitor's decision. The UI
+ * (`options.loadUI`) arrives when something is to be shown.
+ */
+export function createBrowserInstance(engine, options) {
   const win = options.window;
   const doc = win.document;
   const guards = options.guards;
@@ -118,6 +151,8 @@ export async function createBrowserInstance(engine, options) {
   let start = engine.start({ ...request(languages(options.language)), gates: initial.map(gateOf) });
   for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
+  let allowed = start.allowed;
+  if (options.pushDefault) pushConsentDefault(win, start.consentMode);
   const debug = (...args) => start.debug && win.console.info('kelisim:', ...args);
   debug('start', start.ask || 'decided', start.invalid ? `(stored value: ${start.invalid})` : '');
 
@@ -189,8 +224,11 @@ export async function createBrowserInstance(engine, options) {
   }
 
   // --- decisions ------------------------------------------------------------
-  function applyState(next, consentUpdate, accepted, rejected) {
+  function applyState(answer, accepted, rejected) {
+    const next = answer.state;
+    const consentUpdate = answer.consentMode.update;
     current = next;
+    allowed = answer.allowed;
     pushConsent(consentUpdate);
     (win.dataLayer = win.dataLayer || []).push({ event: 'kelisim_consent', ...current, accepted, rejected });
     if (cookiebot) cookiebot.refresh();
@@ -217,7 +255,7 @@ export async function createBrowserInstance(engine, options) {
     removeStorageKeys(win, 'localStorage', answer.cleanup.localStorage);
     removeStorageKeys(win, 'sessionStorage', answer.cleanup.sessionStorage);
     start = { ...start, ask: null };
-    applyState(answer.state, answer.consentMode.update, answer.changes.accepted, answer.changes.rejected);
+    applyState(answer, answer.changes.accepted, answer.changes.rejected);
     ui.hide();
     ui.showReopen();
     receipts.send(answer.receipt).catch(() => {});
@@ -245,7 +283,7 @@ export async function createBrowserInstance(engine, options) {
     const rejected = [...was].filter((n) => !now.has(n));
     const plan = engine.query(request({ storage: storageKeys(win, 'sessionStorage') })).storage;
     removeStorageKeys(win, 'sessionStorage', storageKeys(win, 'sessionStorage').filter((_, i) => !plan[i]));
-    applyState(next, start.consentMode.update, accepted, rejected);
+    applyState(start, accepted, rejected);
     if (next.decided) {
       ui.hide();
       ui.showReopen();
@@ -258,7 +296,7 @@ export async function createBrowserInstance(engine, options) {
 
   const instance = {
     language: start.language,
-    isAllowed: (name) => ask('names', [String(name)])[0],
+    isAllowed: (name) => Object.prototype.hasOwnProperty.call(allowed, String(name)) && allowed[String(name)] === true,
     state: () => JSON.parse(JSON.stringify(current)),
     acceptAll: () => decideWith('api', 'accept-all'),
     rejectAll: () => decideWith('api', 'reject-all'),
@@ -272,7 +310,7 @@ export async function createBrowserInstance(engine, options) {
       guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`);
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
       start = engine.start(request(languages(instance.language)));
-      applyState(start.state, start.consentMode.update, [], []);
+      applyState(start, [], []);
       ui.showBanner();
     },
     on(name, fn) {
@@ -302,26 +340,25 @@ export async function createBrowserInstance(engine, options) {
     },
   };
 
-  const ui = createUI({
-    win,
-    doc,
-    start,
-    enabled: options.ui !== false,
-    actions: {
+  const noop = () => {};
+  const actions = {
       acceptAll: () => decideWith('accept-all', 'accept-all'),
       rejectAll: () => decideWith('reject-all', 'reject-all'),
       save: (categories, services) => decideWith('custom', 'custom', categories, services),
       state: () => current,
       setLanguage: (lang) => instance.setLanguage(lang),
       texts: () => engine.texts(languages(instance.language)),
-    },
-  });
+  };
+  const ui =
+    options.ui === false
+      ? { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop, ready: () => Promise.resolve() }
+      : lazyUI(options.loadUI, (createUI) => createUI({ win, doc, start, enabled: true, actions }));
   const tabs = linkTabs(win, onRemoteDecision);
-  const cookiebot = start.compat.cookiebot ? installCookiebot(win, instance, (names) => ask('names', names)) : null;
+  const cookiebot = start.compat.cookiebot ? installCookiebot(win, instance, (names) => names.map((n) => instance.isAllowed(n))) : null;
 
-  // A configuration fetched by URL was not at hand for the synchronous default:
-  // its Consent Mode settings follow now, still before any gated tag runs.
-  if (!options.defaultKnewConfig && start.consentMode.enabled) {
+  // The engine was not up for the default (the fallback was pushed): the
+  // configuration's settings follow now, still before any gated tag runs.
+  if (!options.pushDefault && start.consentMode.enabled) {
     if (start.consentMode.adsDataRedaction) gtagPush(win, 'set', 'ads_data_redaction', true);
     if (start.consentMode.urlPassthrough) gtagPush(win, 'set', 'url_passthrough', true);
   }
@@ -346,6 +383,8 @@ export async function createBrowserInstance(engine, options) {
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
   if (start.ask) ui.showBanner();
   else idle(() => current.decided && ui.showReopen());
+  // kelisimReady waits for the banner when there is one to show.
+  instance._shown = start.ask ? ui.ready() : Promise.resolve();
   // Undelivered receipts from earlier visits, once the page is idle.
   (win.requestIdleCallback || win.setTimeout)(() => receipts.retry().catch(() => {}));
   firstRun.catch(() => {});

@@ -1,59 +1,158 @@
 // The classic <script> tag: kelisim.js, with kelisim-app.js and kelisim.wasm
-// beside it. <script src="/kelisim/kelisim.js" data-config="/consent.json">, or
-// an inline <script type="application/json" id="kelisim-config"> before it.
+// beside it. <script src="/kelisim/kelisim.js" data-config="/consent.json"
+// data-config-integrity="sha384-…">, or an inline
+// <script type="application/json" id="kelisim-config"> before it.
 //
-// This file is the small part that must run synchronously, before anything
-// else on the page: the Consent Mode default, the guards, and the start of
-// every download kelisim needs (the engine, the configuration, the rest of
-// kelisim). The rest arrives as kelisim-app.js, loaded with the integrity
-// digest built into this file, so a site that pins kelisim.js with SRI pins
-// both. The parser is held only for this file.
+// This file runs synchronously, before anything else on the page. When the
+// engine's bytes are in this browser's storage from an earlier page view (and
+// the configuration is inline, or cached under the digest the tag declares),
+// the engine is compiled and started right here: the visitor's decision is
+// known while the parser is still in <head>, allowed tags start as the parser
+// reaches them, and window.kelisim answers at once. Otherwise (a first page
+// view) everything third-party is held, the engine loads in parallel with the
+// configuration, and the page proceeds as soon as it answers. The UI
+// (kelisim-app.js, pinned by the digest built into this file) loads only when
+// something is to be shown.
 import { KelisimError, reportError } from './errors.js';
-import { configText, inlineConfig } from './config-source.js';
-import { installGuards } from './guards.js';
-import { pushConsentDefault } from './consent-default.js';
+import { configText } from './config-source.js';
+import { installGuards, DONE } from './guards.js';
+import { pushFallbackDefault } from './consent-default.js';
 import { compileWasm } from './wasm-fetch.js';
+import { cachedConfig, cachedModule, forgetConfig, storeConfig, storeModule } from './wasm-cache.js';
+import { Engine, instantiateCoreSync, loadCore } from './engine.js';
+import { createBrowserInstance } from './runtime.js';
+import { createFacade } from './facade.js';
 
-/* global __KELISIM_APP_INTEGRITY__ */
+/* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__ */
 (function main(win) {
   const doc = win.document;
   const script = doc.currentScript;
-  const inline = doc.getElementById('kelisim-config');
-  const inlineText = inline ? inline.textContent : undefined;
   if (win.kelisimReady) return; // loaded twice: the first copy is in charge
   const data = script ? script.dataset : {};
-  const defaultKnewConfig = pushConsentDefault(win, data.config ? undefined : inlineText);
-  const guards = installGuards(win);
   const base = script && script.src ? script.src : win.location.href;
-  const config = data.config || (inline ? inlineConfig(inlineText) : undefined);
-  const options = { language: data.language, ui: data.ui !== 'false', defaultKnewConfig };
+  const nonce = script ? script.nonce || script.getAttribute('nonce') || '' : '';
+  const inline = doc.getElementById('kelisim-config');
+  const configUrl = data.config ? new URL(data.config, win.location.href) : null;
+  const integrity = data.configIntegrity || '';
+  const options = { language: data.language, ui: data.ui !== 'false' };
+  const guards = installGuards(win);
+  const facade = createFacade(win);
+  win.kelisim = facade.instance;
+  const mark = (name) => win.performance && win.performance.mark && win.performance.mark(name);
 
+  let resolveReady;
+  let rejectReady;
   const ready = new Promise((resolve, reject) => {
-    const fail = (err) => {
-      guards.fail();
-      reject(reportError(win, err));
-    };
-    if (!config) {
-      fail(new KelisimError('no-config', 'kelisim: no configuration: add data-config="/consent.json" to the script tag or a <script type="application/json" id="kelisim-config"> before it'));
-      return;
-    }
-    const wasmUrl = new URL('kelisim.wasm', base);
-    const early = compileWasm(wasmUrl); // compiles while kelisim-app.js downloads
-    const configPromise = configText(config, win.location.href).then(inlineConfig);
-    // Their failures are reported by the app, which owns both promises now.
-    early.catch(() => {});
-    configPromise.catch(() => {});
-    const app = doc.createElement('script');
-    app.setAttribute('data-kelisim-done', ''); // kelisim's own: the guards let it through
-    app.integrity = __KELISIM_APP_INTEGRITY__;
-    app.kelisimHandoff = { win, config: configPromise, options, wasm: { url: wasmUrl, module: early }, guards, resolve, reject };
-    app.addEventListener('error', () => fail(new KelisimError('app-load', `kelisim: cannot load kelisim-app.js from ${new URL('kelisim-app.js', base)} (missing, or not the file this kelisim.js was built with)`)));
-    app.src = new URL('kelisim-app.js', base).href;
-    (doc.head || doc.documentElement).appendChild(app);
+    resolveReady = resolve;
+    rejectReady = reject;
   });
   win.kelisimReady = ready;
-  // Reported once already; a page without its own handler sees no second, unhandled copy.
-  ready.then((instance) => {
-    win.kelisim = instance;
-  }, () => {});
+  ready.catch(() => {}); // reported once already; a page without its own handler sees no second copy
+  const fail = (err) => {
+    guards.fail();
+    rejectReady(reportError(win, err));
+  };
+
+  // kelisim-app.js (the UI), loaded once, with the tag's nonce for nonce-based CSPs.
+  let app = null;
+  const loadUI = () =>
+    (app =
+      app ||
+      new Promise((resolve, reject) => {
+        const el = doc.createElement('script');
+        el.setAttribute(DONE, '');
+        if (nonce) el.nonce = nonce;
+        el.integrity = __KELISIM_APP_INTEGRITY__;
+        el.kelisimHandoff = resolve;
+        const where = new URL('kelisim-app.js', base).href;
+        el.addEventListener('error', () =>
+          reject(reportError(win, new KelisimError('app-load', `kelisim: cannot load kelisim-app.js from ${where} (missing, or not the file this kelisim.js was built with)`))),
+        );
+        el.src = where;
+        (doc.head || doc.documentElement).appendChild(el);
+      }));
+
+  /** The engine is up: start the page, then say so once the banner (if any) is shown. */
+  function run(core, text, pushDefault) {
+    const engine = new Engine(core, text);
+    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, pushDefault });
+    facade.become(instance);
+    mark('kelisim:ready');
+    // A UI that cannot load was reported by loadUI; the engine keeps gating.
+    instance._shown.then(() => {
+      instance._emit('ready', instance.state());
+      resolveReady(facade.instance);
+    }, rejectReady);
+  }
+
+  if (!configUrl && !inline) {
+    pushFallbackDefault(win);
+    guards.watchParser(false);
+    fail(new KelisimError('no-config', 'kelisim: no configuration: add data-config="/consent.json" to the script tag or a <script type="application/json" id="kelisim-config"> before it'));
+    return;
+  }
+  const textNow = inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity);
+  const moduleNow = textNow !== undefined ? cachedModule(win, __KELISIM_WASM_ID__) : null;
+  if (moduleNow) {
+    // The synchronous start: the engine answers before the parser goes on.
+    let core = null;
+    try {
+      core = instantiateCoreSync(moduleNow);
+    } catch {
+      core = null; // tried again below, over the network, where a real failure is reported
+    }
+    if (core) {
+      guards.watchParser(true);
+      try {
+        run(core, textNow, true);
+      } catch (err) {
+        pushFallbackDefault(win);
+        fail(err);
+        return;
+      }
+      // The file behind data-config may have changed while the tag kept the
+      // old digest: check it once the page is idle, so that the next page view
+      // does not start from a configuration the site no longer serves.
+      if (configUrl) {
+        idle(win, () =>
+          configText(configUrl, win.location.href, integrity).catch((err) => {
+            forgetConfig(win);
+            reportError(win, err);
+          }),
+        );
+      }
+      return;
+    }
+  }
+
+  // The first page view: hold, load, then start.
+  pushFallbackDefault(win);
+  guards.watchParser(data.blockingmode === 'auto' || inlineAutoBlock(inline));
+  const wasmUrl = new URL('kelisim.wasm', base);
+  const wasm = compileWasm(wasmUrl, (bytes) => idle(win, () => storeModule(win, __KELISIM_WASM_ID__, bytes)));
+  const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
+  // A first page view most likely shows the banner: the UI downloads beside the engine.
+  if (options.ui) loadUI().catch(() => {});
+  Promise.all([loadCore({ url: wasmUrl, module: wasm }), text])
+    .then(([core, t]) => {
+      mark('kelisim:loaded');
+      run(core, t, false);
+      if (configUrl && integrity) storeConfig(win, configUrl, integrity, t); // checked by the browser against the digest
+    })
+    .catch(fail);
 })(window);
+
+function idle(win, fn) {
+  if (win.requestIdleCallback) win.requestIdleCallback(fn, { timeout: 2000 });
+  else win.setTimeout(fn, 200);
+}
+
+/** Whether an inline configuration asks for auto-blocking (read only to know what to hold before the engine is up). */
+function inlineAutoBlock(inline) {
+  try {
+    const c = inline ? JSON.parse(inline.textContent) : null;
+    return Boolean(c && c.blocking && c.blocking.autoBlock === true);
+  } catch {
+    return false;
+  }
+}

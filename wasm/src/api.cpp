@@ -179,6 +179,24 @@ json state_json(const Config& cfg, const Status& st) {
           {"method", method ? json(method) : json(nullptr)}};
 }
 
+/// Every name a page may ask about (categories, services, aliases) and the
+/// engine's answer for it, so the shim's isAllowed() only reads a table.
+json allowed_json(const Config& cfg, const Status& st) {
+  json out = json::object();
+  for (const auto& c : cfg.categories) out[c.name] = is_allowed(cfg, st, c.name);
+  for (const auto& s : cfg.services) out[s.name] = is_allowed(cfg, st, s.name);
+  for (const auto& a : cfg.aliases) out[a.first] = is_allowed(cfg, st, a.first);
+  return out;
+}
+
+/// Consent Mode's default: nothing granted but security_storage, whatever was decided.
+json consent_default_json(const Config& cfg) {
+  json out = json::object();
+  for (const auto& type : consent_mode_types()) out[type] = type == "security_storage" ? "granted" : "denied";
+  out["wait_for_update"] = cfg.wait_for_update;
+  return out;
+}
+
 json consent_mode_json(const Config& cfg, const Status& st) {
   json update = json::object();
   for (const auto& kv : consent_mode_state(cfg, st)) update[kv.first] = kv.second ? "granted" : "denied";
@@ -354,7 +372,9 @@ std::string api_start(const std::string& config, const std::string& request) {
       {"invalid", st.invalid_reason.empty() ? json(nullptr) : json(st.invalid_reason)},
       {"newItems", st.new_items},
       {"state", state_json(cfg, st)},
-      {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, st)},
+      {"allowed", allowed_json(cfg, st)},
+      {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"default", consent_default_json(cfg)},
+                       {"update", consent_mode_json(cfg, st)},
                        {"waitForUpdate", cfg.wait_for_update}, {"adsDataRedaction", cfg.ads_data_redaction},
                        {"urlPassthrough", cfg.url_passthrough}}},
       {"cookie", cookie_json(cfg)},
@@ -431,6 +451,7 @@ std::string api_decide(const std::string& config, const std::string& request) {
       {"ok", true},
       {"cookie", cookie},
       {"state", state_json(cfg, after)},
+      {"allowed", allowed_json(cfg, after)},
       {"changes", {{"accepted", changes.accepted}, {"rejected", changes.rejected}}},
       {"cleanup", {{"cookies", cleanup_cookies(cfg, after, cookies)},
                    {"localStorage", cleanup_storage(cfg, after, local)},

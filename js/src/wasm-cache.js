@@ -1,0 +1,92 @@
+// What lets a returning visitor's page start without waiting: the engine's
+// bytes and a fetched configuration, kept in localStorage after the first page
+// view, so that kelisim.js can compile and run the engine synchronously while
+// the parser is still in <head>. Only bytes are kept here: every answer is
+// computed afresh by the engine from the cookie and the configuration.
+//
+// The bytes are keyed by the build (a wasm from another kelisim version is
+// never used); a configuration by its URL and the integrity digest the page's
+// tag declares (data-config-integrity), so a changed consent.json is never
+// mistaken for the cached one. localStorage is writable by the page's own
+// scripts, which can equally write the consent cookie: this adds nothing an
+// attacker running script on the site could not already do.
+const WASM_KEY = 'kelisim:wasm';
+const CONFIG_KEY = 'kelisim:config';
+
+const storage = (win) => {
+  try {
+    return win.localStorage;
+  } catch {
+    return null; // storage disabled (privacy settings, sandboxed frame)
+  }
+};
+
+function fromBase64(text) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text);
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function toBase64(bytes) {
+  if (typeof bytes.toBase64 === 'function') return bytes.toBase64();
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** The compiled engine from this build's cached bytes, or null (none, another build, or compiling refused). */
+export function cachedModule(win, buildId) {
+  const store = storage(win);
+  const entry = store && store.getItem(WASM_KEY);
+  if (!entry || !entry.startsWith(`${buildId}:`) || typeof WebAssembly !== 'object') return null;
+  try {
+    return new WebAssembly.Module(fromBase64(entry.slice(buildId.length + 1)));
+  } catch {
+    // Corrupt bytes, a size limit on synchronous compiling, or a CSP without
+    // 'wasm-unsafe-eval': the asynchronous path tries again and reports.
+    return null;
+  }
+}
+
+/** Keeps this build's engine bytes for the next page view. */
+export function storeModule(win, buildId, bytes) {
+  const store = storage(win);
+  if (!store || (store.getItem(WASM_KEY) || '').startsWith(`${buildId}:`)) return;
+  try {
+    store.setItem(WASM_KEY, `${buildId}:${toBase64(new Uint8Array(bytes))}`);
+  } catch {
+    // Over quota: the next page view loads the engine over the network again.
+  }
+}
+
+/** The cached text of the configuration at `url` with `integrity`, or undefined. */
+export function cachedConfig(win, url, integrity) {
+  const store = storage(win);
+  if (!store || !integrity) return undefined;
+  try {
+    const entry = JSON.parse(store.getItem(CONFIG_KEY) || 'null');
+    if (entry && entry.url === String(url) && entry.integrity === integrity && typeof entry.text === 'string') return entry.text;
+  } catch {
+    // Unreadable: as if absent.
+  }
+  return undefined;
+}
+
+/** Keeps a configuration the browser fetched and checked against `integrity`. */
+export function storeConfig(win, url, integrity, text) {
+  const store = storage(win);
+  if (!store || !integrity) return;
+  try {
+    store.setItem(CONFIG_KEY, JSON.stringify({ url: String(url), integrity, text }));
+  } catch {
+    // Over quota: fetched again next time.
+  }
+}
+
+/** Drops the cached configuration (its file no longer matches the tag's digest). */
+export function forgetConfig(win) {
+  const store = storage(win);
+  if (store) store.removeItem(CONFIG_KEY);
+}

@@ -1,0 +1,258 @@
+// The page start without waiting: once the engine is in the browser (from an
+// earlier page view), kelisim.js starts it synchronously, so the visitor's
+// decision is known while the parser runs. These tests watch what the parser
+// sees at each point of a real page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
+
+const basic = JSON.parse(readFileSync(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+const withAutoBlock = (config) => ({ ...config, blocking: { autoBlock: true, cookieGuard: true } });
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  server.routes['/slow.js'] = (req, res, body, url) =>
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      res.end('window.__slowRan = true;');
+    }, Number(url.searchParams.get('ms') || 500));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page with an inline configuration; `body` is the HTML after kelisim's tag. */
+function inlinePage(config, body, { tag = '<script src="/kelisim/kelisim.js"></script>', headers = {} } = {}) {
+  const path = `/p${Math.random().toString(36).slice(2)}.html`;
+  server.routes[path] = (req, res) =>
+    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${JSON.stringify(config)}</script>
+${tag}
+${body}`, headers);
+  return `${server.origin}${path}`;
+}
+
+/** Waits until this browser keeps the engine's bytes: from then on page starts are synchronous. */
+const engineCached = (page) => page.waitForFunction(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
+
+// What an inline script right after kelisim's tag sees.
+const PROBE = `<script>window.__probe = { kelisim: typeof window.kelisim, analytics: window.kelisim && window.kelisim.isAllowed('analytics'),
+  statistics: window.kelisim && window.kelisim.isAllowed('statistics'), decided: window.kelisim && window.kelisim.state().decided,
+  categories: window.kelisim && window.kelisim.state().categories };</script>`;
+
+test('window.kelisim answers from the stored decision right after the tag: first visit, then a returning visitor', async () => {
+  const url = inlinePage(basic, `${PROBE}<script src="/own.js"></script></head><body><p>x</p></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.goto(url);
+  assert.deepEqual(await page.evaluate(() => window.__probe), { kelisim: 'object', analytics: false, statistics: false, decided: false, categories: [] });
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await engineCached(page);
+  await page.reload();
+  assert.deepEqual(await page.evaluate(() => window.__probe), {
+    kelisim: 'object', analytics: true, statistics: true, decided: true, categories: ['necessary', 'analytics'],
+  });
+  // kelisimReady keeps its meaning: it resolves once everything is up, to the same object.
+  assert.equal(await page.evaluate(() => window.kelisimReady.then((k) => k === window.kelisim)), true);
+  // A returning visitor who rejected: decided, nothing optional.
+  await page.evaluate(() => window.kelisim.rejectAll());
+  await page.reload();
+  assert.deepEqual(await page.evaluate(() => window.__probe), { kelisim: 'object', analytics: false, statistics: false, decided: true, categories: ['necessary'] });
+  await close();
+});
+
+test('returning visitor: allowed gated scripts start as the parser reaches them, in document order', async () => {
+  const url = inlinePage(basic, `
+<script type="text/plain" data-category="analytics">(window.__order = window.__order || []).push('gated-inline-1');</script>
+<script>window.__seenByNext = (window.__order || []).slice();</script>
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
+<script type="text/plain" data-category="analytics" src="/order.js"></script>
+<script type="text/plain" data-service="ads" src="http://ads.test:{{PORT}}/ads.js"></script>
+<script src="/slow.js?ms=700"></script>
+<script>window.__ranBeforeSlowEnded = (window.__ran || []).slice();</script>
+<script src="/own.js"></script></head><body></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await engineCached(page);
+  const before = server.log.length;
+  await page.reload();
+  await page.waitForFunction(() => window.__ownRan === true);
+  // The gated inline script ran before the next script of the page was parsed.
+  assert.deepEqual(await page.evaluate(() => window.__seenByNext), ['gated-inline-1']);
+  // The gated external script was requested while the parser still waited for slow.js.
+  const log = server.log.slice(before);
+  const stats = log.findIndex((r) => r.host === 'stats.test');
+  const slow = log.findIndex((r) => r.path === '/slow.js');
+  assert.ok(stats >= 0 && slow >= 0, 'both requested');
+  assert.ok(log[stats].time < log[slow].time + 600, 'stats.js requested before slow.js was answered');
+  assert.deepEqual(await page.evaluate(() => window.__ranBeforeSlowEnded), ['stats/stats.js']);
+  assert.deepEqual(await page.evaluate(() => window.__order), ['gated-inline-1', 'external-1']);
+  assert.equal(log.some((r) => r.host === 'ads.test'), false, 'marketing stays blocked');
+  await close();
+});
+
+test('autoBlock: unmarked third-party tags in the page\'s HTML never run before a decision or after a rejection; allowed ones run in order', async () => {
+  const html = `
+<script src="http://stats.test:{{PORT}}/tag-1.js"></script>
+<script>window.__after1 = (window.__ran || []).slice();</script>
+<script src="http://ads.test:{{PORT}}/pixel.js"></script>
+<script src="http://cdn.test:{{PORT}}/lib.js"></script>
+<script src="http://stats.test:{{PORT}}/tag-2.js"></script>
+<script src="/own.js"></script></head><body>
+<iframe id="video" width="300" height="150" src="http://video.test:{{PORT}}/frame/unmarked"></iframe>
+</body></html>`;
+  const url = inlinePage(withAutoBlock(basic), html);
+  const { page, close } = await openPage(browser);
+  const frameLoaded = () => page.frames().some((f) => f.url().includes('video.test'));
+  const ran = () => page.evaluate(() => window.__ran || []);
+
+  // First page view (no engine in the browser yet): held until the engine answers "no".
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await ran(), ['cdn/lib.js'], 'only the host no service names ran');
+  assert.equal(frameLoaded(), false);
+  assert.equal(await page.evaluate(() => document.getElementById('video').getAttribute('src')), null);
+
+  // After "reject all", with the engine starting synchronously.
+  await page.evaluate(() => window.kelisim.rejectAll());
+  await engineCached(page);
+  await page.reload();
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await ran(), ['cdn/lib.js']);
+  assert.equal(frameLoaded(), false);
+
+  // After accepting analytics and embedded: those run, in document order; marketing does not.
+  await page.evaluate(() => window.kelisim.accept(['analytics', 'embedded']));
+  await page.reload();
+  await page.waitForFunction(() => (window.__ran || []).length >= 3);
+  await page.waitForTimeout(200);
+  assert.deepEqual(await ran(), ['stats/tag-1.js', 'cdn/lib.js', 'stats/tag-2.js']);
+  // Allowed at once, the first tag ran as a normal parser-blocking script.
+  assert.deepEqual(await page.evaluate(() => window.__after1), ['stats/tag-1.js']);
+  await page.waitForFunction(() => document.getElementById('video').contentDocument === null || true);
+  assert.ok(await page.waitForFunction(() => document.getElementById('video').getAttribute('src')?.includes('video.test')));
+  await close();
+});
+
+test('a stale stored decision never runs anything: revision bump, new service, expiry', async () => {
+  const gated = `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
+<script type="text/plain" data-service="stats" src="http://stats.test:{{PORT}}/by-service.js"></script>
+${PROBE}<script src="/own.js"></script></head><body></body></html>`;
+  for (const [name, next] of [
+    ['revision', { ...basic, revision: 2 }],
+    ['new service', { ...basic, services: { ...basic.services, heatmap: { category: 'analytics', hosts: ['heat.test'] } } }],
+    ['expiry', { ...basic, cookie: { expiresAfterDays: 1 } }],
+  ]) {
+    const { page, close } = await openPage(browser);
+    await page.goto(inlinePage(basic, gated));
+    await kelisimSettled(page);
+    await page.evaluate(() => window.kelisim.acceptAll());
+    await engineCached(page);
+    if (name === 'expiry') await page.clock.install({ time: Date.now() + 3 * 86400 * 1000 });
+    const before = server.requestsTo('stats.test').length;
+    await page.goto(inlinePage(next, gated));
+    await kelisimSettled(page);
+    await page.waitForTimeout(300);
+    const probe = await page.evaluate(() => window.__probe);
+    if (name === 'new service') {
+      // Earlier answers are kept: analytics stays allowed, the new service is asked about and not allowed.
+      assert.equal(await page.evaluate(() => window.kelisim.isAllowed('heatmap')), false, name);
+    } else {
+      assert.equal(probe.analytics, false, name);
+      assert.equal(server.requestsTo('stats.test').length, before, `${name}: nothing ran on the old decision`);
+    }
+    assert.equal(await page.locator('#kelisim-root >> [data-kelisim="banner"]').count(), 1, `${name}: asked again`);
+    await close();
+  }
+});
+
+test('data-config with data-config-integrity: a returning visit starts synchronously; a changed file is never taken for the cached one', async () => {
+  let config = basic;
+  const digest = (c) => `sha384-${createHash('sha384').update(JSON.stringify(c)).digest('base64')}`;
+  server.routes['/cfg.json'] = (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(config));
+  };
+  let tagDigest = digest(config);
+  server.routes['/integrity.html'] = (req, res) =>
+    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script src="/kelisim/kelisim.js" data-config="/cfg.json" data-config-integrity="${tagDigest}"></script>
+${PROBE}<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
+<script src="/own.js"></script></head><body></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.goto(`${server.origin}/integrity.html`);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.acceptAll());
+  await engineCached(page);
+  await page.waitForFunction(() => localStorage.getItem('kelisim:config') !== null);
+  const configFetches = () => server.log.filter((r) => r.path === '/cfg.json').length;
+  let fetched = configFetches();
+  await page.reload();
+  assert.deepEqual((await page.evaluate(() => window.__probe)).decided, true, 'known while parsing');
+  assert.equal((await page.evaluate(() => window.__probe)).analytics, true);
+  await kelisimSettled(page);
+
+  // The site publishes revision 2 and the tag's new digest: nothing runs on the old decision.
+  config = { ...basic, revision: 2 };
+  tagDigest = digest(config);
+  const before = server.requestsTo('stats.test').length;
+  await page.reload();
+  assert.deepEqual(await page.evaluate(() => window.__probe), { kelisim: 'object', analytics: false, statistics: false, decided: false, categories: [] });
+  await kelisimSettled(page);
+  await page.waitForTimeout(200);
+  assert.equal(server.requestsTo('stats.test').length, before);
+  assert.equal(await page.locator('#kelisim-root >> [data-kelisim="banner"]').count(), 1);
+
+  // The file changes but the tag still names the old digest: one clear error, and closed.
+  await page.evaluate(() => window.kelisim.acceptAll());
+  fetched = configFetches();
+  config = { ...basic, revision: 3 };
+  await page.addInitScript(() => {
+    window.__errors = [];
+    window.addEventListener('kelisim:error', (e) => window.__errors.push(e.detail.code));
+  });
+  await page.reload();
+  const settled = await kelisimSettled(page);
+  assert.equal(settled.ok, true, 'this page view started from the cached configuration');
+  await page.waitForFunction(() => window.__errors.length > 0);
+  assert.deepEqual(await page.evaluate(() => window.__errors), ['config-integrity'], 'the check in the background reports the mismatch');
+  assert.ok(configFetches() > fetched, 'the file was fetched to check it');
+  await page.waitForFunction(() => localStorage.getItem('kelisim:config') === null);
+  await page.reload();
+  const after = await kelisimSettled(page);
+  assert.equal(after.ok, false);
+  assert.equal(after.code, 'config-integrity');
+  await close();
+});
+
+test('nonce-based CSP (with and without strict-dynamic): kelisim starts, shows its banner and gates', async () => {
+  for (const policy of ["script-src 'nonce-k3l1s1m' 'wasm-unsafe-eval'", "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'"]) {
+    const url = inlinePage(basic, `
+<script nonce="k3l1s1m">window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));</script>
+<script type="text/plain" data-category="analytics" nonce="k3l1s1m" src="http://stats.test:{{PORT}}/stats.js"></script>
+<script src="/own.js" nonce="k3l1s1m"></script></head><body></body></html>`,
+    { tag: '<script src="/kelisim/kelisim.js" nonce="k3l1s1m"></script>', headers: { 'content-security-policy': policy } });
+    const { page, close } = await openPage(browser);
+    await page.goto(url);
+    const settled = await kelisimSettled(page);
+    assert.equal(settled.ok, true, `${policy}: ${settled.message}`);
+    await page.locator('#kelisim-root >> [data-kelisim="banner"] [data-kelisim-action="accept-all"]').click();
+    await page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    await engineCached(page);
+    await page.reload();
+    assert.equal((await kelisimSettled(page)).ok, true);
+    await page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    assert.deepEqual(await page.evaluate(() => window.__violations), [], policy);
+    await close();
+  }
+});
