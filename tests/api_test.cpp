@@ -254,7 +254,8 @@ TEST_CASE("api_decide: every field of an accept-all decision", "[api][decide]") 
   CHECK(out["allowed"]["statistics"] == true);
   CHECK(out["allowed"]["youtube-video"] == true);
   CHECK(out["ok"] == true);
-  CHECK(keys(out["cookie"]) == Names{"name", "domain", "path", "sameSite", "secure", "value", "maxAge"});
+  CHECK(out["cookie"]["attributes"] == "Path=/; Max-Age=31536000; SameSite=Lax; Secure");  // secure: "true" in the fixture
+  CHECK(out["cookie"]["useSecure"] == true);
   CHECK(out["cookie"]["name"] == "kelisim");
   CHECK(out["cookie"]["domain"] == "auto");
   CHECK(out["cookie"]["maxAge"] == 365 * 86400);
@@ -425,7 +426,7 @@ TEST_CASE("api: invalid requests are reported as values", "[api][errors]") {
 
 TEST_CASE("api_query: batched answers in request order", "[api][query]") {
   json none = query({{"now", kNowMs}, {"names", {"necessary", "analytics", "youtube", "tiktok"}}});
-  CHECK(keys(none) == Names{"ok", "names", "gates", "urls", "cookies", "storage"});
+  for (const char* key : {"ok", "names", "gates", "urls", "cookies", "storage", "cookieWrites"}) CHECK(none[key].is_array() != (key[0] == 'o'));
   CHECK(none["names"] == json::parse("[true, false, false, false]"));
   CHECK(none["gates"] == json::array());
   CHECK(none["urls"] == json::array());
@@ -449,12 +450,14 @@ TEST_CASE("api_query: batched answers in request order", "[api][query]") {
 
 TEST_CASE("api_texts: one language's texts and rows", "[api][texts]") {
   json ru = texts({{"documentLanguage", "ru-KZ"}});
-  CHECK(keys(ru) == Names{"language", "dir", "texts", "categories", "ok"});
+  for (const char* key : {"language", "dir", "texts", "categories", "notice", "placeholders", "ok"}) CHECK(ru.contains(key));
+  CHECK(ru["notice"].is_null());  // no cookie given: nothing to explain
   CHECK(ru["ok"] == true);
   CHECK(ru["language"] == "ru");
   CHECK(ru["dir"] == "ltr");
   CHECK(ru["texts"]["banner.title"] == json::parse(R"([{"text": "О файлах cookie"}])"));
-  CHECK(ru["texts"]["preferences.contact"] == json::parse(R"([{"text": "Вопросы о ваших данных? Напишите нам: export.kz@meestgroup.com"}])"));
+  CHECK(ru["texts"]["preferences.contact"] == json::parse(R"([{"text": "Вопросы о ваших данных? Напишите нам: "},
+      {"text": "export.kz@meestgroup.com", "href": "mailto:export.kz@meestgroup.com"}])"));
   CHECK(ru["categories"][2]["services"][0]["title"] == "Google Analytics");  // kk has it, ru falls back to the default
   json c = kelisim_test::fixture_json("config-demo.json");
   c["language"]["translations"]["ar"] = {{"banner", {{"title", "ملفات تعريف الارتباط"}}}};
@@ -501,4 +504,75 @@ TEST_CASE("api_start: answers the page's gates in the same call, as api_query do
   json bad = start({{"cookieHeader", ""}, {"now", kNowMs}, {"gates", "analytics"}});
   CHECK(bad["ok"] == false);
   CHECK(error_lines(bad) == Names{"gates: expected an array of gates"});
+}
+
+TEST_CASE("api_decide: \"allow\" keeps the decision and adds what a gate needs", "[api][decide]") {
+  std::string rejected = cookie_of(decide(decide_req({{"method", "reject-all"}})));
+  // A placeholder on Cookiebot markup: no data-service, only data-cookieconsent (an alias).
+  json iframe = decide(decide_req({{"method", "custom"}, {"allow", {{"cookieconsent", "statistics"}}}}, rejected));
+  REQUIRE(iframe["ok"] == true);
+  CHECK(iframe["state"]["method"] == "custom");
+  CHECK(iframe["state"]["categories"] == json::parse(R"(["necessary", "analytics"])"));
+  CHECK(iframe["changes"]["accepted"] == json::parse(R"(["analytics", "google-analytics", "google-tag-manager"])"));
+  // A service gate adds only that service; what was allowed before stays allowed.
+  json video = decide(decide_req({{"method", "custom"}, {"allow", {{"category", "embedded"}, {"service", "youtube"}}}}, cookie_of(iframe)));
+  CHECK(video["state"]["services"] == json::parse(R"(["session", "google-analytics", "google-tag-manager", "youtube"])"));
+  CHECK(video["allowed"]["embedded"] == false);
+  CHECK(video["allowed"]["youtube"] == true);
+  CHECK(video["allowed"]["statistics"] == true);
+  // allowService() through the API: the same rule, recorded as "api".
+  json api = decide(decide_req({{"method", "api"}, {"allow", {{"service", "youtube-video"}}}}, rejected));
+  CHECK(api["state"]["method"] == "api");
+  CHECK(api["allowed"]["youtube"] == true);
+  // A malformed "allow" is an error, not a silent rejection.
+  CHECK(decide(decide_req({{"method", "custom"}, {"allow", "youtube"}}))["error"]["errors"][0]["path"] == "choice.allow");
+}
+
+TEST_CASE("api_decide: answers the page's follow-up questions with the new decision", "[api][decide]") {
+  json req = decide_req({{"method", "accept-all"}});
+  req["gates"] = json::parse(R"([{"category": "analytics"}, {"category": "!analytics"}])");
+  req["urls"] = json::parse(R"(["https://www.google-analytics.com/g/collect"])");
+  json out = decide(req);
+  CHECK(out["gates"] == json::parse("[true, false]"));
+  CHECK(out["urls"] == json::parse("[true]"));
+}
+
+TEST_CASE("api_start: after another tab decided, what changed and this tab's storage to delete", "[api][start]") {
+  std::string accepted = cookie_of(decide(decide_req({{"method", "accept-all"}})));
+  std::string rejected = cookie_of(decide(decide_req({{"method", "reject-all"}}, accepted)));
+  json out = start({{"cookieHeader", rejected}, {"now", kNowMs}, {"previous", accepted},
+                    {"present", {{"sessionStorage", {"hubspotutk", "cart", "_hjSession_1"}}}}});
+  CHECK(out["changes"]["accepted"] == json::array());
+  CHECK(out["changes"]["rejected"].size() == 11);
+  CHECK(out["changes"]["rejected"][0] == "preferences");
+  // Without "previous" the answer has no diff.
+  CHECK_FALSE(start({{"cookieHeader", rejected}, {"now", kNowMs}}).contains("changes"));
+}
+
+TEST_CASE("api_query: cookie writes are read as a browser reads them", "[api][query][cookies]") {
+  json req = {{"cookieHeader", ""}, {"now", kNowMs},
+              {"cookieWrites", {"_ga=1; path=/", "_ga=; Max-Age=0", "_ga=x; Max-Age=0; Max-Age=63072000",
+                                "_ga=x; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=63072000",
+                                "_ga=x; expires=Thu, 01 Jan 1970 00:00:00 GMT", "_ga=x; expires=Fri, 01 Jan 2100 00:00:00 GMT",
+                                "_ga=x; Max-Age=abc", "_ga=x; max-age=-1", "PHPSESSID=1", "kelisim=x", "nameless"}}};
+  CHECK(query(req)["cookieWrites"] == json::parse("[false, true, false, false, true, false, false, true, true, true, true]"));
+}
+
+TEST_CASE("api: the consent cookie's attributes, and its remaining lifetime on a later page view", "[api][cookies]") {
+  json c = kelisim_test::fixture_json("config-demo.json");
+  c["cookie"]["secure"] = "auto";
+  json req = decide_req({{"method", "reject-all"}});
+  json plain = decide(req, c.dump());
+  CHECK(plain["cookie"]["attributes"] == "Path=/; Max-Age=15724800; SameSite=Lax");  // 182 days: everything rejected
+  req["https"] = true;
+  CHECK(decide(req, c.dump())["cookie"]["attributes"] == "Path=/; Max-Age=15724800; SameSite=Lax; Secure");
+  // Ten days later the server re-sets it for what is left, not a fresh lifetime.
+  std::string header = "kelisim=" + plain["cookie"]["value"].get<std::string>();
+  json later = start({{"cookieHeader", header}, {"now", kNowMs + 10 * 86400000LL}}, c.dump());
+  CHECK(later["cookie"]["value"] == plain["cookie"]["value"]);
+  CHECK(later["cookie"]["maxAge"] == (182 - 10) * 86400);
+  // "Always allow" one service after rejecting everything: the full 365 days again.
+  json allow = decide(decide_req({{"method", "custom"}, {"allow", {{"service", "youtube"}}}}, header), c.dump());
+  CHECK(allow["cookie"]["maxAge"] == 365 * 86400);
+  CHECK(start({{"cookieHeader", cookie_of(allow)}, {"now", kNowMs}}, c.dump())["cookie"]["maxAge"] == 365 * 86400);
 }

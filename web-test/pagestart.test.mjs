@@ -256,3 +256,56 @@ test('nonce-based CSP (with and without strict-dynamic): kelisim starts, shows i
     await close();
   }
 });
+
+test('one engine call per event: a page start, a decision, a batch of insertions, a cookie write', async () => {
+  const url = inlinePage(withAutoBlock(basic), `
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
+<script type="text/plain" data-category="analytics">window.__inline = true;</script>
+<script src="/own.js"></script></head><body><p>page</p></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.addInitScript(() => {
+    window.__calls = [];
+    window.__kelisimTrace = (fn) => window.__calls.push(fn);
+  });
+  await page.goto(url);
+  await kelisimSettled(page);
+  await engineCached(page);
+  await page.reload();
+  await kelisimSettled(page);
+  const calls = () => page.evaluate(() => window.__calls.splice(0));
+  // The page start is one call; each parser batch that brings gated elements is one more (here at most two).
+  const startCalls = await calls();
+  assert.equal(startCalls[0], '_start');
+  assert.ok(startCalls.length <= 3 && startCalls.slice(1).every((c) => c === '_query'), startCalls.join());
+  await page.evaluate(() => window.kelisim.acceptAll());
+  await page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  assert.deepEqual(await calls(), ['_decide'], 'a decision answers its own follow-up questions');
+  await page.evaluate(() => {
+    document.body.insertAdjacentHTML('beforeend', `<div><script src="http://ads.test:${location.port}/a.js"></script>` +
+      `<iframe src="http://video.test:${location.port}/frame/a"></iframe><img src="http://ads.test:${location.port}/pixel.gif"></div>`);
+  });
+  assert.deepEqual(await calls(), ['_query'], 'one HTML insertion with several elements is one call');
+  await page.evaluate(() => (document.cookie = '_st_x=1; path=/'));
+  assert.deepEqual(await calls(), ['_query'], 'a cookie write is one call');
+  assert.equal(await page.evaluate(() => window.kelisim.isAllowed('analytics')), true);
+  assert.deepEqual(await calls(), [], 'isAllowed reads the answer at hand');
+  await close();
+});
+
+test('"always allow" on a placeholder of Cookiebot markup allows what the element needs and names it', async () => {
+  const url = inlinePage({ ...basic, ui: { reopenButton: false } }, `<script src="/own.js"></script></head><body>
+<iframe width="300" height="150" data-cookieconsent="statistics" data-src="http://video.test:{{PORT}}/frame/cb"></iframe></body></html>`);
+  const { page, close } = await openPage(browser);
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.locator('#kelisim-root >> [data-kelisim="banner"] [data-kelisim-action="reject-all"]').click();
+  const placeholder = page.locator('[data-kelisim="placeholder"]').first();
+  await placeholder.waitFor();
+  const text = await placeholder.innerText();
+  assert.match(text, /analytics/i, 'the placeholder names what the content needs');
+  assert.doesNotMatch(text, /from ,|from\s*$/m);
+  await placeholder.locator('[data-kelisim-action="allow-service"]').click();
+  await page.waitForFunction(() => document.querySelector("iframe").getAttribute("src")?.includes("video.test"));
+  assert.deepEqual(await page.evaluate(() => [window.kelisim.state().method, window.kelisim.isAllowed("statistics"), window.kelisim.isAllowed("ads")]), ["custom", true, false]);
+  await close();
+});

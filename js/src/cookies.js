@@ -27,14 +27,6 @@ export function probeDomain(win, setCookie) {
   return '';
 }
 
-/** The Set-Cookie-like string for the consent cookie the engine encoded. */
-export function consentCookieString(win, c, domain) {
-  let s = `${c.name}=${c.value}; Path=${c.path}; Max-Age=${c.maxAge}; SameSite=${c.sameSite}`;
-  if (domain) s += `; Domain=${domain}`;
-  if (c.secure === 'true' || (c.secure === 'auto' && win.location.protocol === 'https:') || c.sameSite === 'None') s += '; Secure';
-  return s;
-}
-
 /** Deletes a cookie wherever a script may have set it: this host, every parent domain, `/` and the current path. */
 export function deleteCookieEverywhere(win, setCookie, name) {
   const host = win.location.hostname;

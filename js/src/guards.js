@@ -49,11 +49,31 @@ export function installGuards(win) {
   };
   /** Whether a URL must be kept from loading now. */
   function mustHold(url) {
-    const href = absolute(url);
-    if (!crossOrigin(href)) return false;
-    if (failed || !decider) return true; // not ready (or never will be): fail closed
-    if (!decider.autoBlock) return false;
-    return !decider.urls([href])[0];
+    return mustHoldAll([url])[0];
+  }
+  /** Which of these URLs to keep from loading now: one engine call for the lot. */
+  function mustHoldAll(list) {
+    const hrefs = list.map(absolute);
+    const out = hrefs.map((href) => crossOrigin(href));
+    if (failed || !decider) return out; // not ready (or never will be): every third party is held
+    if (!decider.autoBlock) return out.map(() => false);
+    const ask = [...new Set(hrefs.filter((href, i) => out[i] && !answered.has(href)))];
+    if (ask.length) {
+      decider.urls(ask).forEach((ok, i) => answered.set(ask[i], ok));
+      if (!forgetting) {
+        forgetting = true;
+        win.setTimeout(forget); // answers hold for this task only: the next one may follow a decision
+      }
+    }
+    return hrefs.map((href, i) => out[i] && !answered.get(href));
+  }
+  // The engine's answers within one task: an element checked while its HTML
+  // was sanitized is not asked about again when the observer sees it inserted.
+  const answered = new Map();
+  let forgetting = false;
+  function forget() {
+    answered.clear();
+    forgetting = false;
   }
 
   function holdScript(el) {
@@ -126,9 +146,12 @@ export function installGuards(win) {
     const t = doc.createElement('template');
     innerHTML.set.call(t, html);
     let changed = false;
-    for (const el of t.content.querySelectorAll('iframe[src],frame[src],embed[src],script[src]')) {
+    const loaders = [...t.content.querySelectorAll('iframe[src],frame[src],embed[src],script[src]')];
+    const objects = [...t.content.querySelectorAll('object[data]')];
+    const hold = mustHoldAll([...loaders.map((el) => getAttribute.call(el, 'src')), ...objects.map((el) => getAttribute.call(el, 'data'))]);
+    loaders.forEach((el, i) => {
       const url = getAttribute.call(el, 'src');
-      if (!mustHold(url)) continue;
+      if (!hold[i]) return;
       changed = true;
       setAttribute.call(el, HELD, '');
       if (el.localName === 'script') {
@@ -138,14 +161,14 @@ export function installGuards(win) {
         setAttribute.call(el, 'data-src', url);
         el.removeAttribute('src');
       }
-    }
-    for (const el of t.content.querySelectorAll('object[data]')) {
-      if (!mustHold(getAttribute.call(el, 'data'))) continue;
+    });
+    objects.forEach((el, i) => {
+      if (!hold[loaders.length + i]) return;
       changed = true;
       setAttribute.call(el, HELD, '');
       setAttribute.call(el, 'data-src', getAttribute.call(el, 'data'));
       el.removeAttribute('data');
-    }
+    });
     return changed ? innerHTML.get.call(t) : html;
   }
   Object.defineProperty(win.Element.prototype, 'innerHTML', {
@@ -185,7 +208,6 @@ export function installGuards(win) {
     const eq = first.indexOf('=');
     return eq < 0 ? '' : first.slice(0, eq).trim();
   };
-  const isDeletion = (s) => /;\s*(max-age\s*=\s*(0|-)|expires\s*=\s*thu,\s*01\s+jan\s+1970)/i.test(String(s));
   Object.defineProperty(doc, 'cookie', {
     configurable: true,
     enumerable: true,
@@ -194,14 +216,15 @@ export function installGuards(win) {
     },
     set(value) {
       const s = String(value);
-      if (failed || isDeletion(s)) return cookieDesc.set.call(doc, s);
+      if (failed) return cookieDesc.set.call(doc, s);
       if (!decider) {
         heldCookies.push(s);
         return undefined;
       }
       if (!decider.cookieGuard) return cookieDesc.set.call(doc, s);
+      // The engine reads the write as the browser will (name, deletion or not).
+      if (decider.cookieWrites([s])[0]) return cookieDesc.set.call(doc, s);
       const name = cookieName(s);
-      if (!name || decider.cookies([name])[0]) return cookieDesc.set.call(doc, s);
       if (decider.debug && !reported.has(name)) {
         reported.add(name);
         win.console.info(`kelisim: dropped the cookie "${name}": its service is not allowed`);
@@ -223,10 +246,7 @@ export function installGuards(win) {
   function holdParsed(found) {
     const els = found.filter((el) => crossOrigin(absolute(getAttribute.call(el, 'src'))));
     if (!els.length) return;
-    let hold;
-    if (failed || !decider) hold = els.map(() => failed || holdUnknown);
-    else if (!decider.autoBlock) return;
-    else hold = decider.urls(els.map((el) => absolute(getAttribute.call(el, 'src')))).map((ok) => !ok);
+    const hold = failed || decider ? mustHoldAll(els.map((el) => getAttribute.call(el, 'src'))) : els.map(() => holdUnknown);
     els.forEach((el, i) => {
       if (!hold[i]) return;
       const url = getAttribute.call(el, 'src');
@@ -252,17 +272,29 @@ export function installGuards(win) {
     }).observe(doc.documentElement, { childList: true, subtree: true });
   }
 
-  /** Releases what is now allowed; called when the engine is ready and after each decision. */
-  function release() {
-    if (!decider) return;
+  /**
+   * What is held now: its URLs, and `release(answers)` that lets through
+   * those the engine allowed (answers in the same order; asked when omitted).
+   */
+  function held() {
+    forget(); // a decision follows: earlier answers no longer hold
     const scripts = [...heldScripts];
     const frames = [...heldFrames];
     const allScripts = [...doc.querySelectorAll(`script[${HELD}]`)].filter((s) => !heldScripts.has(s));
     scripts.push(...allScripts);
     const frameEls = [...frames, ...[...doc.querySelectorAll(`[${HELD}][data-src]`)].filter((f) => f.localName !== 'script' && !heldFrames.has(f))];
     const urls = [...scripts.map((s) => absolute(scriptSrc.get.call(s))), ...frameEls.map((f) => absolute(getAttribute.call(f, 'data-src')))];
-    if (!urls.length) return;
-    const ok = decider.autoBlock ? decider.urls(urls) : urls.map(() => true);
+    return { urls, release: (answers) => releaseHeld(scripts, frameEls, urls, answers) };
+  }
+
+  /** Releases what is now allowed; called when the engine is ready. */
+  function release() {
+    if (decider) held().release();
+  }
+
+  function releaseHeld(scripts, frameEls, urls, answers) {
+    if (!decider || !urls.length) return;
+    const ok = !decider.autoBlock ? urls.map(() => true) : answers || decider.urls(urls);
     scripts.forEach((el, i) => {
       if (!ok[i]) return;
       heldScripts.delete(el);
@@ -291,6 +323,7 @@ export function installGuards(win) {
 
   return {
     watchParser,
+    held,
     /** The engine answers from now on. */
     ready(d) {
       decider = d;

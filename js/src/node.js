@@ -23,11 +23,7 @@ export async function loadEngine(config, options = {}) {
   }
   const [core, text] = await Promise.all([loadCore({ bytes }), configText(config, options.baseUrl)]);
   const engine = new Engine(core, text);
-  const checked = engine.validate();
-  if (!checked.ok) {
-    const msg = checked.errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
-    throw new KelisimError('invalid-config', `invalid kelisim configuration: ${msg}`, checked.errors);
-  }
+  engine.start({ cookieHeader: '', now: Date.now() }); // throws the engine's own error for an invalid configuration
   return engine;
 }
 
@@ -42,7 +38,7 @@ export async function init(config, options = {}) {
   };
   return {
     language: start.language,
-    isAllowed: (name) => engine.query(request({ names: [String(name)] })).names[0],
+    isAllowed: (name) => Object.prototype.hasOwnProperty.call(start.allowed, String(name)) && start.allowed[String(name)] === true,
     state: () => JSON.parse(JSON.stringify(start.state)),
     acceptAll: unsupported('acceptAll'),
     rejectAll: unsupported('rejectAll'),

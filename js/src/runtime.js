@@ -5,7 +5,7 @@
 import { KelisimError, randomHex } from './engine.js';
 import { gtagPush, pushConsentDefault } from './consent-default.js';
 import { DONE } from './guards.js';
-import { consentCookieString, deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
+import { deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
 import { installCookiebot } from './cookiebot.js';
@@ -123,7 +123,13 @@ export function createBrowserInstance(engine, options) {
     documentLanguage: doc.documentElement.lang || '',
     browserLanguages: Array.from(win.navigator.languages || []),
   });
-  const request = (extra) => ({ cookieHeader: doc.cookie, now: Date.now(), gpc: win.navigator.globalPrivacyControl === true, ...extra });
+  const request = (extra) => ({
+    cookieHeader: doc.cookie,
+    now: Date.now(),
+    gpc: win.navigator.globalPrivacyControl === true,
+    https: win.location.protocol === 'https:',
+    ...extra,
+  });
   const ask = (question, list) => (list.length ? engine.query(request({ [question]: list }))[question] : []);
 
   // --- gated elements -------------------------------------------------------
@@ -148,6 +154,7 @@ export function createBrowserInstance(engine, options) {
   // Page start is one engine call: the stored decision and the gates already in the page.
   collect(doc.documentElement);
   const initial = takeReady();
+  let readHeader = doc.cookie; // the cookies the engine last read the decision from
   let start = engine.start({ ...request(languages(options.language)), gates: initial.map(gateOf) });
   for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
@@ -200,14 +207,10 @@ export function createBrowserInstance(engine, options) {
       } else if (MEDIA.has(el.localName) && !placed.has(el)) {
         placed.add(el);
         ui.placeholder(el, {
-          service: el.getAttribute('data-service') || '',
-          category: el.getAttribute('data-category') || '',
+          gate: gateOf(el),
           onLoadOnce: () => activateOne(el),
-          onAllow: () => {
-            const svc = el.getAttribute('data-service');
-            const cats = svc ? [] : (el.getAttribute('data-category') || '').split(/[\s,]+/).filter(Boolean);
-            decideWith('custom', 'custom', [...current.categories, ...cats], [...current.services, ...(svc ? [svc] : [])]);
-          },
+          // The engine keeps the current decision and adds what this element needs.
+          onAllow: () => decideWith('custom', { allow: gateOf(el) }),
         });
       }
     });
@@ -236,21 +239,34 @@ export function createBrowserInstance(engine, options) {
 
   function writeConsentCookie(c) {
     if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`); // no stale host-only copy
-    guards.setCookie(consentCookieString(win, c, cookieDomain));
+    guards.setCookie(`${c.name}=${c.value}; ${c.attributes}${cookieDomain ? `; Domain=${cookieDomain}` : ''}`);
   }
 
-  function decideWith(method, preset, categories = [], services = []) {
+  /**
+   * One engine call per decision: the choice, and the questions that follow
+   * from it (the page's waiting gates, the URLs the guards hold).
+   * `choice`: { preset, categories, services } or { allow: gate }.
+   */
+  function decideWith(method, choice) {
+    collect(doc.documentElement);
+    const waiting = takeReady();
+    const held = guards.held();
     const answer = engine.decide(
       request({
         random: randomHex(),
-        choice: { method, preset, categories: categories.map(String), services: services.map(String) },
+        choice: choice.allow
+          ? { method, allow: choice.allow }
+          : { method, preset: choice.preset, categories: (choice.categories || []).map(String), services: (choice.services || []).map(String) },
         present: { localStorage: storageKeys(win, 'localStorage'), sessionStorage: storageKeys(win, 'sessionStorage') },
         language: instance.language,
         url: win.location.href,
+        gates: waiting.map(gateOf),
+        urls: held.urls,
       }),
     );
     if (answer.unknown.length) win.console.warn(`kelisim: unknown categories or services ignored: ${answer.unknown.join(', ')}`);
     writeConsentCookie(answer.cookie);
+    readHeader = doc.cookie;
     for (const name of answer.cleanup.cookies) deleteCookieEverywhere(win, guards.setCookie, name);
     removeStorageKeys(win, 'localStorage', answer.cleanup.localStorage);
     removeStorageKeys(win, 'sessionStorage', answer.cleanup.sessionStorage);
@@ -266,23 +282,20 @@ export function createBrowserInstance(engine, options) {
     if (answer.reload) {
       win.location.reload();
     } else {
-      guards.release();
-      rescan();
+      held.release(answer.urls);
+      applyGates(waiting, answer.gates);
     }
     return instance.state();
   }
 
   /** Another tab decided: read the shared cookie again and apply what changed here. */
   function onRemoteDecision() {
-    const before = current;
-    start = engine.start(request(languages(instance.language)));
+    const previous = readHeader;
+    readHeader = doc.cookie;
+    start = engine.start(request({ ...languages(instance.language), previous, present: { sessionStorage: storageKeys(win, 'sessionStorage') } }));
     const next = start.state;
-    const was = new Set([...before.categories, ...before.services]);
-    const now = new Set([...next.categories, ...next.services]);
-    const accepted = [...now].filter((n) => !was.has(n));
-    const rejected = [...was].filter((n) => !now.has(n));
-    const plan = engine.query(request({ storage: storageKeys(win, 'sessionStorage') })).storage;
-    removeStorageKeys(win, 'sessionStorage', storageKeys(win, 'sessionStorage').filter((_, i) => !plan[i]));
+    const { accepted, rejected } = start.changes;
+    removeStorageKeys(win, 'sessionStorage', start.cleanup.sessionStorage); // this tab's own; the rest is shared
     applyState(start, accepted, rejected);
     if (next.decided) {
       ui.hide();
@@ -298,10 +311,10 @@ export function createBrowserInstance(engine, options) {
     language: start.language,
     isAllowed: (name) => Object.prototype.hasOwnProperty.call(allowed, String(name)) && allowed[String(name)] === true,
     state: () => JSON.parse(JSON.stringify(current)),
-    acceptAll: () => decideWith('api', 'accept-all'),
-    rejectAll: () => decideWith('api', 'reject-all'),
-    accept: (categories = [], services = []) => decideWith('api', 'custom', Array.from(categories), Array.from(services)),
-    allowService: (name) => decideWith('api', 'custom', current.categories, [...current.services, String(name)]),
+    acceptAll: () => decideWith('api', { preset: 'accept-all' }),
+    rejectAll: () => decideWith('api', { preset: 'reject-all' }),
+    accept: (categories = [], services = []) => decideWith('api', { preset: 'custom', categories: Array.from(categories), services: Array.from(services) }),
+    allowService: (name) => decideWith('api', { allow: { service: String(name) } }),
     showBanner: () => ui.showBanner(),
     showPreferences: () => ui.showPreferences(),
     hide: () => ui.hide(),
@@ -309,6 +322,7 @@ export function createBrowserInstance(engine, options) {
       const c = start.cookie;
       guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`);
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
+      readHeader = doc.cookie;
       start = engine.start(request(languages(instance.language)));
       applyState(start, [], []);
       ui.showBanner();
@@ -342,12 +356,13 @@ export function createBrowserInstance(engine, options) {
 
   const noop = () => {};
   const actions = {
-      acceptAll: () => decideWith('accept-all', 'accept-all'),
-      rejectAll: () => decideWith('reject-all', 'reject-all'),
-      save: (categories, services) => decideWith('custom', 'custom', categories, services),
+      acceptAll: () => decideWith('accept-all', { preset: 'accept-all' }),
+      rejectAll: () => decideWith('reject-all', { preset: 'reject-all' }),
+      save: (categories, services) => decideWith('custom', { preset: 'custom', categories, services }),
+      placeholder: (gate) => engine.texts(request({ ...languages(instance.language), placeholders: [gate] })).placeholders[0],
       state: () => current,
       setLanguage: (lang) => instance.setLanguage(lang),
-      texts: () => engine.texts(languages(instance.language)),
+      texts: () => engine.texts(request(languages(instance.language))),
   };
   const ui =
     options.ui === false
@@ -369,7 +384,7 @@ export function createBrowserInstance(engine, options) {
     cookieGuard: start.blocking.cookieGuard,
     debug: start.debug,
     urls: (urls) => ask('urls', urls),
-    cookies: (names) => ask('cookies', names),
+    cookieWrites: (writes) => ask('cookieWrites', writes),
   });
   new win.MutationObserver((records) => {
     for (const r of records) for (const n of r.addedNodes) collect(n);

@@ -17,6 +17,7 @@ export async function consentCookie(config, choice, { url = 'http://localhost/' 
     random: randomHex(),
     choice: { method: preset, preset, categories: picked.categories || [], services: picked.services || [] },
     url,
+    https: new URL(url).protocol === 'https:',
   });
   const c = answer.cookie;
   const page = new URL(url);
@@ -27,7 +28,7 @@ export async function consentCookie(config, choice, { url = 'http://localhost/' 
     path: c.path,
     expires: Math.floor(Date.now() / 1000) + c.maxAge,
     sameSite: c.sameSite,
-    secure: c.secure === 'true' || (c.secure === 'auto' && page.protocol === 'https:'),
+    secure: c.useSecure,
     httpOnly: false,
   };
 }

@@ -9,7 +9,7 @@ import css from './ui.css';
 const OPEN = 'data-kelisim-open';
 const FOCUSABLE = 'button,input:not(:disabled),select,summary,a[href]';
 // Links the engine produced are http(s) or relative; checked again here because a bad href would run script.
-const SAFE_HREF = /^(https?:\/\/|[/?#.]|[^:]*$)/i;
+const SAFE_HREF = /^(https?:\/\/|mailto:|[/?#.]|[^:]*$)/i;
 
 /** An element with attributes (never `style`) and children (nodes or text). */
 function h(doc, tag, attrs, ...kids) {
@@ -59,24 +59,9 @@ export function createUI({ win, doc, start, enabled, actions }) {
   const runsOf = (key) => content().texts[key] || [];
   const plain = (key) => runsOf(key).map((r) => r.text).join('');
 
-  /** Engine runs ([{text, href?}]) as text nodes and links; `vars` fills `{name}` slots. */
-  function runs(list, vars = {}) {
-    return list.map((r) => {
-      let text = r.text;
-      for (const k in vars) text = text.split(`{${k}}`).join(vars[k]);
-      return r.href && SAFE_HREF.test(r.href) ? h(doc, 'a', { href: r.href }, text) : text;
-    });
-  }
-
-  /** The contact line with the address as a mailto: (or https:) link. */
-  function contactLine() {
-    const c = start.contact;
-    const href = /^[^\s@]+@[^\s@]+$/.test(c) ? `mailto:${c}` : /^https?:\/\//i.test(c) ? c : '';
-    return runs(runsOf('preferences.contact')).map((part) => {
-      if (!href || typeof part !== 'string' || !part.includes(c)) return part;
-      const [before, ...after] = part.split(c);
-      return [before, h(doc, 'a', { href }, c), after.join(c)];
-    });
+  /** Engine runs ([{text, href?}]) as text nodes and links. */
+  function runs(list) {
+    return list.map((r) => (r.href && SAFE_HREF.test(r.href) ? h(doc, 'a', { href: r.href }, r.text) : r.text));
   }
 
   const button = (action, key, cls = 'btn') => h(doc, 'button', { type: 'button', class: cls, 'data-kelisim-action': action }, plain(key));
@@ -146,11 +131,12 @@ export function createUI({ win, doc, start, enabled, actions }) {
   // ---- banner --------------------------------------------------------------
 
   function bannerContent() {
-    const notice = { revision: 'banner.revisionNotice', 'new-items': 'banner.newServicesNotice', expired: 'ui.expiredNotice' }[ask];
+    // The engine words why it asks again; once the visitor answered, no notice.
+    const notice = ask ? content().notice : null;
     return [
       h(doc, 'div', { class: 'text' },
         h(doc, 'h2', {}, plain('banner.title')),
-        notice && h(doc, 'p', { class: 'notice' }, runs(runsOf(notice))),
+        notice && h(doc, 'p', { class: 'notice' }, runs(notice)),
         h(doc, 'p', {}, runs(runsOf('banner.description')))),
       h(doc, 'div', { class: 'buttons' },
         button('accept-all', 'banner.acceptAll'),
@@ -210,7 +196,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
         h(doc, 'p', {}, runs(runsOf('preferences.description'))),
         start.gpc && h(doc, 'p', { class: 'notice' }, runs(runsOf('preferences.gpcNotice'))),
         rows,
-        start.contact && h(doc, 'p', { class: 'contact' }, contactLine())),
+        start.contact && h(doc, 'p', { class: 'contact' }, runs(runsOf('preferences.contact')))),
       h(doc, 'div', { class: 'buttons foot' },
         button('accept-all', 'preferences.acceptAll'),
         button('reject-all', 'preferences.rejectAll'),
@@ -293,17 +279,12 @@ export function createUI({ win, doc, start, enabled, actions }) {
   // ---- placeholders for gated embeds --------------------------------------
 
   function placeholderContent(p) {
-    const { service, category, onAllow } = p.info;
-    let row = null;
-    for (const c of content().categories) {
-      if (c.name === category && !row) row = c;
-      for (const s of c.services) if (s.name === service) row = s;
-    }
-    const title = row ? row.title : service || category;
+    const { gate, onAllow } = p.info;
+    const words = actions.placeholder(gate); // title, text and description, as the engine resolved them
     return h(doc, 'div', {},
-      h(doc, 'p', { class: 'title' }, title),
-      h(doc, 'p', {}, runs(runsOf('placeholder.text'), { service: title })),
-      row && row.name === service && h(doc, 'p', { class: 'small' }, runs(row.description)),
+      h(doc, 'p', { class: 'title' }, words.title),
+      h(doc, 'p', {}, runs(words.text)),
+      words.description && words.description.length > 0 && h(doc, 'p', { class: 'small' }, runs(words.description)),
       h(doc, 'div', { class: 'buttons' },
         button('load-once', 'placeholder.loadOnce'),
         onAllow && button('allow-service', 'placeholder.allowService')));

@@ -1,5 +1,6 @@
 #include "kelisim/api.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kelisim/config.hpp"
@@ -208,6 +209,20 @@ json cookie_json(const Config& cfg) {
           {"sameSite", cfg.cookie.same_site}, {"secure", cfg.cookie.secure}};
 }
 
+/// The consent cookie to write for `value`, living `max_age` seconds: every
+/// attribute but Domain (which the browser finds by probing for "auto").
+/// `https`: whether the page is served over HTTPS (for `secure: "auto"`).
+json cookie_write_json(const Config& cfg, const std::string& value, int64_t max_age, bool https) {
+  bool secure = cfg.cookie.secure == "true" || (cfg.cookie.secure == "auto" && https) || cfg.cookie.same_site == "None";
+  json out = cookie_json(cfg);
+  out["value"] = value;
+  out["maxAge"] = max_age;
+  out["useSecure"] = secure;
+  out["attributes"] = "Path=" + cfg.cookie.path + "; Max-Age=" + std::to_string(max_age) + "; SameSite=" + cfg.cookie.same_site +
+                      (secure ? "; Secure" : "");
+  return out;
+}
+
 /// A text in `lang`: the site's translation, the built-in text, then the same
 /// two in the default language, then built-in English.
 std::string resolve_text(const Config& cfg, const std::string& lang, const std::string& key, const std::string& fallback = "") {
@@ -227,6 +242,15 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
   for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
 }
 
+/// The link for the configured contact: an e-mail address or an http(s) URL.
+std::string contact_link(const std::string& c) {
+  if (c.empty() || c.find_first_of(" \t\"<>") != std::string::npos) return "";
+  if (c.rfind("https://", 0) == 0 || c.rfind("http://", 0) == 0) return c;
+  size_t at = c.find('@');
+  if (at != std::string::npos && at > 0 && at + 1 < c.size() && c.find('@', at + 1) == std::string::npos) return "mailto:" + c;
+  return "";
+}
+
 /// Text runs for display: placeholders filled in, `[label](url)` links parsed.
 json runs_json(const Config& cfg, std::string text) {
   if (cfg.policy_url.empty()) {
@@ -240,16 +264,74 @@ json runs_json(const Config& cfg, std::string text) {
   replace_all(text, "{policyUrl}", cfg.policy_url);
   replace_all(text, "{contact}", cfg.contact);
   json out = json::array();
+  std::string contact_href = contact_link(cfg.contact);
   for (const auto& r : parse_links(text)) {
-    if (r.href.empty()) out.push_back({{"text", r.text}});
-    else out.push_back({{"text", r.text}, {"href", r.href}});
+    if (!r.href.empty()) {
+      out.push_back({{"text", r.text}, {"href", r.href}});
+      continue;
+    }
+    // The contact address becomes a link of its own (mailto: or its URL).
+    std::string rest = r.text;
+    for (size_t at; !contact_href.empty() && (at = rest.find(cfg.contact)) != std::string::npos;) {
+      if (at) out.push_back({{"text", rest.substr(0, at)}});
+      out.push_back({{"text", cfg.contact}, {"href", contact_href}});
+      rest = rest.substr(at + cfg.contact.size());
+    }
+    if (!rest.empty()) out.push_back({{"text", rest}});
   }
   return out;
 }
 
+/// The title a placeholder names for a gate: its service, else the
+/// categories or services it lists.
+std::string gate_title(const Config& cfg, const std::string& lang, const Gate& g) {
+  auto title_of = [&](const std::string& raw) {
+    auto a = cfg.aliases.find(raw);
+    std::string name = a == cfg.aliases.end() ? raw : a->second;
+    if (cfg.find_service(name)) return resolve_text(cfg, lang, "services." + name + ".title", name);
+    if (cfg.find_category(name)) return resolve_text(cfg, lang, "categories." + name + ".title", name);
+    return name;
+  };
+  std::vector<std::string> names;
+  if (!g.service.empty()) names.push_back(g.service);
+  else {
+    for (const std::string* list : {&g.category, &g.cookieconsent}) {
+      std::string cur;
+      for (char ch : *list + ",") {
+        if (ch == ',' || ch == ' ' || ch == '\t') {
+          if (!cur.empty() && cur[0] != '!') names.push_back(cur);
+          cur.clear();
+        } else {
+          cur += ch;
+        }
+      }
+    }
+  }
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + title_of(n);
+  return out;
+}
+
+/// What a placeholder shows for a gate: the title, the text with {service}
+/// filled in, and the service's description.
+json placeholder_json(const Config& cfg, const std::string& lang, const Gate& g) {
+  std::string title = gate_title(cfg, lang, g);
+  std::string textv = resolve_text(cfg, lang, "placeholder.text");
+  replace_all(textv, "{service}", title);
+  json out = {{"title", title}, {"text", runs_json(cfg, textv)}};
+  if (!g.service.empty() && cfg.find_service(g.service))
+    out["description"] = runs_json(cfg, resolve_text(cfg, lang, "services." + g.service + ".description"));
+  return out;
+}
+
 /// Everything the UI shows in `lang`, resolved.
-json texts_json(const Config& cfg, const std::string& lang) {
+json texts_json(const Config& cfg, const std::string& lang, AskReason ask = AskReason::none) {
   json texts = json::object();
+  // Why the banner asks again, when it does.
+  const char* notice_key = ask == AskReason::revision    ? "banner.revisionNotice"
+                           : ask == AskReason::new_items ? "banner.newServicesNotice"
+                           : ask == AskReason::expired   ? "ui.expiredNotice"
+                                                         : nullptr;
   for (const auto& key : builtin_keys())
     if (key.rfind("categories.", 0) != 0) texts[key] = runs_json(cfg, resolve_text(cfg, lang, key));
   json cats = json::array();
@@ -269,7 +351,8 @@ json texts_json(const Config& cfg, const std::string& lang) {
                     {"description", runs_json(cfg, resolve_text(cfg, lang, "categories." + c.name + ".description"))},
                     {"services", services}});
   }
-  return {{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}, {"texts", texts}, {"categories", cats}};
+  return {{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}, {"texts", texts}, {"categories", cats},
+          {"notice", notice_key ? runs_json(cfg, resolve_text(cfg, lang, notice_key)) : json(nullptr)}};
 }
 
 /// The languages to negotiate, in the order SPEC §3 gives: the explicit one,
@@ -288,9 +371,21 @@ std::vector<std::string> requested_languages(const Config& cfg, Request& req) {
 /// The batched questions of api_query (also accepted by api_start, so a page
 /// start is one call).
 struct Questions {
-  std::vector<std::string> names, urls, cookies, storage;
+  std::vector<std::string> names, urls, cookies, storage, cookie_writes;
   std::vector<Gate> gates;
 };
+
+Gate read_gate(const json& e) {
+  Gate gate;
+  if (e.is_object()) {
+    for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
+                            {"service", &gate.service}, {"cookieconsent", &gate.cookieconsent}}) {
+      auto it = e.find(key);
+      if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
+    }
+  }
+  return gate;  // a malformed gate stays closed
+}
 
 Questions read_questions(Request& req) {
   Questions q;
@@ -298,26 +393,18 @@ Questions read_questions(Request& req) {
   q.urls = req.strings(req.body, "urls", "urls");
   q.cookies = req.strings(req.body, "cookies", "cookies");
   q.storage = req.strings(req.body, "storage", "storage");
+  q.cookie_writes = req.strings(req.body, "cookieWrites", "cookieWrites");
   auto gl = req.body.find("gates");
   if (gl != req.body.end() && !gl->is_null() && !gl->is_array()) req.errors.push_back({"gates", "expected an array of gates"});
-  if (gl != req.body.end() && gl->is_array()) {
-    for (const auto& e : *gl) {
-      Gate gate;
-      if (e.is_object()) {
-        for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
-                                {"service", &gate.service}, {"cookieconsent", &gate.cookieconsent}}) {
-          auto it = e.find(key);
-          if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
-        }
-      }
-      q.gates.push_back(gate);  // a malformed gate stays closed
-    }
-  }
+  if (gl != req.body.end() && gl->is_array())
+    for (const auto& e : *gl) q.gates.push_back(read_gate(e));
   return q;
 }
 
-void answer_questions(const Config& cfg, const Status& st, const Questions& q, json& out) {
-  json names = json::array(), gates = json::array(), urls = json::array(), cookies = json::array(), storage = json::array();
+void answer_questions(const Config& cfg, const Status& st, const Questions& q, int64_t now, json& out) {
+  json names = json::array(), gates = json::array(), urls = json::array(), cookies = json::array(), storage = json::array(),
+       writes = json::array();
+  for (const auto& w : q.cookie_writes) writes.push_back(cookie_write_allowed(cfg, st, w, now));
   for (const auto& n : q.names) names.push_back(is_allowed(cfg, st, n));
   for (const auto& g : q.gates) gates.push_back(gate_open(cfg, st, g));
   for (const auto& u : q.urls) urls.push_back(url_allowed(cfg, st, u));
@@ -328,6 +415,7 @@ void answer_questions(const Config& cfg, const Status& st, const Questions& q, j
   out["urls"] = std::move(urls);
   out["cookies"] = std::move(cookies);
   out["storage"] = std::move(storage);
+  out["cookieWrites"] = std::move(writes);
 }
 
 }  // namespace
@@ -338,8 +426,21 @@ std::string api_texts(const std::string& config, const std::string& request) {
   Request req;
   if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
   std::vector<std::string> requested = requested_languages(p.config, req);
+  std::vector<Gate> gates;
+  if (auto pl = req.body.find("placeholders"); pl != req.body.end() && pl->is_array())
+    for (const auto& e : *pl) gates.push_back(read_gate(e));
+  // With the visitor's cookie, the notice says why the banner asks (if it does).
+  AskReason ask = AskReason::none;
+  if (req.body.contains("now")) {
+    int64_t now = req.now();
+    ask = evaluate(p.config, stored_value(p.config, req.str("cookieHeader")), now, req.boolean("gpc")).ask;
+  }
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
-  json out = texts_json(p.config, negotiate_language(requested, p.config.languages(), p.config.default_language));
+  std::string lang = negotiate_language(requested, p.config.languages(), p.config.default_language);
+  json out = texts_json(p.config, lang, ask);
+  json placeholders = json::array();
+  for (const auto& g : gates) placeholders.push_back(placeholder_json(p.config, lang, g));
+  out["placeholders"] = std::move(placeholders);
   out["ok"] = true;
   return text(out);
 }
@@ -361,6 +462,15 @@ std::string api_start(const std::string& config, const std::string& request) {
   bool gpc = req.boolean("gpc");
   std::vector<std::string> requested = requested_languages(cfg, req);
   Questions q = read_questions(req);
+  // Re-reading after another tab decided: what changed since `previous`, and
+  // which of this tab's own storage keys (sessionStorage) to delete.
+  auto prev = req.body.find("previous");
+  bool has_previous = prev != req.body.end() && !prev->is_null();
+  bool https = req.boolean("https");
+  std::string previous = req.str("previous");
+  std::vector<std::string> session;
+  if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object())
+    session = req.strings(*pr, "sessionStorage", "present.sessionStorage");
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
   Status st = evaluate(cfg, stored, now, gpc);
@@ -377,7 +487,8 @@ std::string api_start(const std::string& config, const std::string& request) {
                        {"update", consent_mode_json(cfg, st)},
                        {"waitForUpdate", cfg.wait_for_update}, {"adsDataRedaction", cfg.ads_data_redaction},
                        {"urlPassthrough", cfg.url_passthrough}}},
-      {"cookie", cookie_json(cfg)},
+      {"cookie", st.decided ? cookie_write_json(cfg, stored, std::max<int64_t>(0, st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400 - now), https)
+                            : cookie_json(cfg)},
       {"blocking", {{"autoBlock", cfg.auto_block}, {"cookieGuard", cfg.cookie_guard}, {"reloadOnWithdrawal", cfg.reload_on_withdrawal}}},
       {"receipts", {{"endpoint", cfg.receipts_endpoint}}},
       {"compat", {{"cookiebot", cfg.compat_cookiebot}}},
@@ -387,10 +498,15 @@ std::string api_start(const std::string& config, const std::string& request) {
       {"gpc", gpc},
       {"debug", cfg.debug},
   };
-  answer_questions(cfg, st, q, out);
+  answer_questions(cfg, st, q, now, out);
+  if (has_previous) {
+    Changes changes = diff(cfg, evaluate(cfg, stored_value(cfg, previous), now, gpc), st);
+    out["changes"] = {{"accepted", changes.accepted}, {"rejected", changes.rejected}};
+    out["cleanup"] = {{"sessionStorage", cleanup_storage(cfg, st, session)}};
+  }
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
-  if (st.ask != AskReason::none) out.update(texts_json(cfg, lang));
+  if (st.ask != AskReason::none) out.update(texts_json(cfg, lang, st.ask));
   else out.update({{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}});
   return text(out);
 }
@@ -421,6 +537,16 @@ std::string api_decide(const std::string& config, const std::string& request) {
     choice.categories = req.strings(*ch, "categories", "choice.categories");
     choice.services = req.strings(*ch, "services", "choice.services");
   }
+  // "allow": keep the current decision and add what this gate needs.
+  const json* allow = nullptr;
+  if (ch != req.body.end() && ch->is_object()) {
+    auto a = ch->find("allow");
+    if (a != ch->end() && !a->is_null()) {
+      if (a->is_object()) allow = &*a;
+      else req.errors.push_back({"choice.allow", "expected a gate object"});
+    }
+  }
+  Questions q = read_questions(req);
   static const json no_present = json::object();
   const json* present = &no_present;  // by pointer: copying a deep value would recurse
   if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object()) present = &*pr;
@@ -430,9 +556,11 @@ std::string api_decide(const std::string& config, const std::string& request) {
   std::vector<std::string> local = req.strings(*present, "localStorage", "present.localStorage");
   std::vector<std::string> session = req.strings(*present, "sessionStorage", "present.sessionStorage");
   std::string language = req.str("language"), url = req.str("url");
+  bool https = req.boolean("https");
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
   Status before = evaluate(cfg, stored, now, gpc);
+  if (allow) choice = choice_adding(cfg, before, read_gate(*allow), choice.method);
   DecideResult d = decide(cfg, before, choice, gpc, now, fresh);
   Status after = evaluate(cfg, d.cookie_value, now, gpc);
   Changes changes = diff(cfg, before, after);
@@ -444,9 +572,7 @@ std::string api_decide(const std::string& config, const std::string& request) {
   for (const auto& s : cfg.services)
     if (!is_allowed(cfg, after, s.name)) rejected.push_back(s.name);
 
-  json cookie = cookie_json(cfg);
-  cookie["value"] = d.cookie_value;
-  cookie["maxAge"] = int64_t(expiry_days(cfg, d.record)) * 86400;
+  json cookie = cookie_write_json(cfg, d.cookie_value, int64_t(expiry_days(cfg, d.record)) * 86400, https);
   json out = {
       {"ok", true},
       {"cookie", cookie},
@@ -463,6 +589,8 @@ std::string api_decide(const std::string& config, const std::string& request) {
                    {"accepted", accepted}, {"rejected", rejected}, {"language", language}, {"url", receipt_url(url)}}},
       {"unknown", d.unknown},
   };
+  // The follow-up questions of a decision (the page's waiting gates, held URLs) in the same call.
+  answer_questions(cfg, after, q, now, out);
   return text(out);
 }
 
@@ -478,7 +606,7 @@ std::string api_query(const std::string& config, const std::string& request) {
   Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
   json out = {{"ok", true}};
-  answer_questions(cfg, evaluate(cfg, stored, now, gpc), q, out);
+  answer_questions(cfg, evaluate(cfg, stored, now, gpc), q, now, out);
   return text(out);
 }
 

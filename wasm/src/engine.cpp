@@ -1,5 +1,9 @@
 #include "kelisim/engine.hpp"
 
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+
 #include <algorithm>
 
 #include "kelisim/patterns.hpp"
@@ -237,6 +241,128 @@ DecideResult decide(const Config& cfg, const Status& before, const Choice& choic
   }
   res.cookie_value = encode_record(r);
   return res;
+}
+
+Choice choice_adding(const Config& cfg, const Status& before, const Gate& gate, Method method) {
+  Choice c;
+  c.method = method;
+  c.preset = Method::custom;
+  c.categories = allowed_categories(cfg, before);
+  c.services = allowed_services(cfg, before);
+  if (!gate.service.empty()) c.services.push_back(gate.service);
+  else if (!gate.category.empty() && gate.category[0] != '!')
+    for (const auto& n : split_names(gate.category)) c.categories.push_back(n);
+  for (const auto& n : split_names(gate.cookieconsent)) c.categories.push_back(n);
+  return c;
+}
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& ch : out) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// Days from 1970-01-01 to a civil date (proleptic Gregorian).
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/// A cookie date (RFC 6265 5.1.1, the parts that matter): seconds since the
+/// epoch, or false when it is not a date a browser would accept.
+bool parse_cookie_date(std::string_view text, int64_t& out) {
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  int64_t day = -1, month = -1, year = -1, hh = -1, mm = 0, ss = 0;
+  size_t i = 0;
+  auto delimiter = [](char ch) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+  };
+  while (i < text.size()) {
+    while (i < text.size() && delimiter(text[i])) ++i;
+    size_t start = i;
+    while (i < text.size() && !delimiter(text[i])) ++i;
+    std::string_view tok = text.substr(start, i - start);
+    if (tok.empty()) continue;
+    int h = 0, m = 0, s2 = 0;
+    char rest = 0;
+    std::string t(tok);
+    if (hh < 0 && std::sscanf(t.c_str(), "%2d:%2d:%2d%c", &h, &m, &s2, &rest) == 3) {
+      hh = h, mm = m, ss = s2;
+      continue;
+    }
+    bool digits = !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]));
+    if (day < 0 && digits && t.size() <= 2) {
+      day = std::atoi(t.c_str());
+      continue;
+    }
+    if (month < 0 && t.size() >= 3) {
+      std::string l = lower(t.substr(0, 3));
+      for (int k = 0; k < 12; ++k)
+        if (l == kMonths[k]) month = k + 1;
+      if (month > 0) continue;
+    }
+    if (year < 0 && digits && t.size() >= 2 && t.size() <= 4) {
+      year = std::atoi(t.c_str());
+      if (year >= 70 && year <= 99) year += 1900;
+      else if (year >= 0 && year <= 69) year += 2000;
+    }
+  }
+  if (day < 1 || day > 31 || month < 1 || year < 1601 || hh < 0 || hh > 23 || mm > 59 || ss > 59) return false;
+  out = days_from_civil(year, month, day) * 86400 + hh * 3600 + mm * 60 + ss;
+  return true;
+}
+
+}  // namespace
+
+CookieWrite parse_cookie_write(std::string_view text, int64_t now_seconds) {
+  CookieWrite w;
+  size_t semi = text.find(';');
+  std::string_view pair = text.substr(0, semi);
+  size_t eq = pair.find('=');
+  w.name = std::string(eq == std::string_view::npos ? std::string_view() : trim(pair.substr(0, eq)));
+  bool has_max_age = false, has_expires = false;
+  int64_t max_age = 0, expires = 0;
+  while (semi != std::string_view::npos) {
+    size_t next = text.find(';', semi + 1);
+    std::string_view attr = text.substr(semi + 1, next == std::string_view::npos ? std::string_view::npos : next - semi - 1);
+    semi = next;
+    size_t aeq = attr.find('=');
+    std::string key = lower(trim(attr.substr(0, aeq)));
+    std::string_view value = aeq == std::string_view::npos ? std::string_view() : trim(attr.substr(aeq + 1));
+    if (key == "max-age") {
+      // A browser ignores a Max-Age that is not an optional '-' and digits.
+      bool ok = !value.empty();
+      for (size_t k = 0; k < value.size() && ok; ++k) ok = std::isdigit(static_cast<unsigned char>(value[k])) || (k == 0 && value[k] == '-' && value.size() > 1);
+      if (ok) {
+        has_max_age = true;
+        max_age = value[0] == '-' ? -1 : (value.size() > 12 ? 1 : std::atoll(std::string(value).c_str()));
+      }
+    } else if (key == "expires") {
+      int64_t t = 0;
+      if (parse_cookie_date(value, t)) has_expires = true, expires = t;
+    }
+  }
+  if (has_max_age) w.deletion = max_age <= 0;
+  else if (has_expires) w.deletion = expires <= now_seconds;
+  return w;
+}
+
+bool cookie_write_allowed(const Config& cfg, const Status& st, std::string_view text, int64_t now_seconds) {
+  CookieWrite w = parse_cookie_write(text, now_seconds);
+  return w.deletion || cookie_allowed(cfg, st, w.name);
 }
 
 Changes diff(const Config& cfg, const Status& before, const Status& after) {

@@ -59,6 +59,24 @@ struct Choice {
   std::vector<std::string> services;    ///< for custom/api: services accepted individually
 };
 
+/// The choice that keeps the current decision (`before`) and adds what `gate`
+/// needs to open: its service, else its categories, and its Cookiebot names.
+/// A placeholder's "always allow" and allowService() record this.
+Choice choice_adding(const Config& cfg, const Status& before, const Gate& gate, Method method);
+
+/// One `document.cookie` write as a browser reads it: the cookie's name and
+/// whether it deletes the cookie (the last Max-Age wins over Expires; an
+/// Expires date before `now_seconds` deletes).
+struct CookieWrite {
+  std::string name;
+  bool deletion = false;
+};
+CookieWrite parse_cookie_write(std::string_view text, int64_t now_seconds);
+
+/// Whether a `document.cookie` write may go through: deletions always may; a
+/// cookie that belongs to a service not allowed may not.
+bool cookie_write_allowed(const Config& cfg, const Status& st, std::string_view text, int64_t now_seconds);
+
 struct DecideResult {
   Record record;
   std::string cookie_value;
