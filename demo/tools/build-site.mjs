@@ -9,6 +9,7 @@
 // the demo server fills both in per request (see server.mjs).
 
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LANGUAGES, TEXTS } from './texts.mjs';
@@ -16,7 +17,10 @@ import { LANGUAGES, TEXTS } from './texts.mjs';
 const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SITE_DIR = path.join(DEMO_DIR, 'site');
 const POLICY_FILE = path.join(DEMO_DIR, 'content', 'policy-kk.md');
-const CONFIG = JSON.parse(fs.readFileSync(path.join(SITE_DIR, 'consent.json'), 'utf8'));
+const CONFIG_BYTES = fs.readFileSync(path.join(SITE_DIR, 'consent.json'));
+const CONFIG = JSON.parse(CONFIG_BYTES.toString('utf8'));
+// The tag names the configuration it serves, so a returning visit starts without a request.
+const CONFIG_INTEGRITY = `sha384-${createHash('sha384').update(CONFIG_BYTES).digest('base64')}`;
 const PAGES = ['index', 'tracking', 'media', 'contacts', 'privacy', 'cookiebot'];
 
 const standin = (name, rest) => `{{SCHEME}}://${name}.{{STANDIN_SUFFIX}}${rest}`;
@@ -124,7 +128,7 @@ function layout(lang, page, { main, head = '', thirdPartyHead = true }) {
 ${alternates}
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/panel.css">
-<script src="/kelisim/kelisim.js" data-config="/consent.json"></script>
+<script src="/kelisim/kelisim.js" data-config="/consent.json" data-config-integrity="${CONFIG_INTEGRITY}"></script>
 <script src="/assets/bridge.js"></script>
 ${gated}<script src="/assets/site.js" defer></script>
 <script src="/assets/panel.js" defer></script>
@@ -343,7 +347,8 @@ function cookiebot(lang) {
   const before = `<script id="Cookiebot" src="https://consent.cookiebot.com/uc.js"
         data-cbid="00000000-0000-0000-0000-000000000000"
         data-blockingmode="manual" type="text/javascript"></script>`;
-  const after = `<script src="/kelisim/kelisim.js" data-config="/consent.json"></script>
+  const after = `<script src="/kelisim/kelisim.js" data-config="/consent.json"
+        data-config-integrity="sha384-…"></script>
 
 // consent.json
 "compat": { "cookiebot": true },
