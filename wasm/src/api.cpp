@@ -218,7 +218,7 @@ json cookie_write_json(const Config& cfg, const std::string& value, int64_t max_
   out["value"] = value;
   out["maxAge"] = max_age;
   out["useSecure"] = secure;
-  out["attributes"] = "Path=" + cfg.cookie.path + "; Max-Age=" + std::to_string(max_age) + "; SameSite=" + cfg.cookie.same_site +
+  out["attributes"] = "Path=" + cfg.cookie.path + "; Max-Age=" + decimal(max_age) + "; SameSite=" + cfg.cookie.same_site +
                       (secure ? "; Secure" : "");
   return out;
 }

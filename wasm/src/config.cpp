@@ -7,6 +7,17 @@
 #include "kelisim/patterns.hpp"
 
 namespace kelisim {
+
+/// Integer to text without std::to_string, which pulls printf into the wasm.
+std::string decimal(int64_t v) {
+  if (v == 0) return "0";
+  bool negative = v < 0;
+  uint64_t u = negative ? uint64_t(0) - uint64_t(v) : uint64_t(v);
+  std::string out;
+  for (; u; u /= 10) out.insert(out.begin(), char('0' + u % 10));
+  return negative ? "-" + out : out;
+}
+
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -34,15 +45,6 @@ std::string quote_text(const std::string& s) {
   return out + "\"";
 }
 
-/// Integer to text without std::to_string, which pulls printf into the wasm.
-std::string decimal(int64_t v) {
-  if (v == 0) return "0";
-  bool negative = v < 0;
-  uint64_t u = negative ? uint64_t(0) - uint64_t(v) : uint64_t(v);
-  std::string out;
-  for (; u; u /= 10) out.insert(out.begin(), char('0' + u % 10));
-  return negative ? "-" + out : out;
-}
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;

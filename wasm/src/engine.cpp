@@ -1,8 +1,6 @@
 #include "kelisim/engine.hpp"
 
 #include <cctype>
-#include <cstdio>
-#include <cstdlib>
 
 #include <algorithm>
 
@@ -280,6 +278,31 @@ int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
   return era * 146097 + doe - 719468;
 }
 
+/// The value of the leading decimal digits (at most 12 are read).
+int64_t digits_value(std::string_view t) {
+  int64_t v = 0;
+  for (size_t i = 0; i < t.size() && i < 12 && std::isdigit(static_cast<unsigned char>(t[i])); ++i) v = v * 10 + (t[i] - '0');
+  return v;
+}
+
+/// "h:m:s" with one or two digits each (a cookie date's time); rest ignored.
+bool parse_time(const std::string& t, int64_t& h, int64_t& m, int64_t& s) {
+  int64_t* parts[3] = {&h, &m, &s};
+  size_t i = 0;
+  for (int k = 0; k < 3; ++k) {
+    size_t start = i;
+    int64_t v = 0;
+    while (i < t.size() && i - start < 2 && std::isdigit(static_cast<unsigned char>(t[i]))) v = v * 10 + (t[i++] - '0');
+    if (i == start) return false;
+    *parts[k] = v;
+    if (k < 2) {
+      if (i >= t.size() || t[i] != ':') return false;
+      ++i;
+    }
+  }
+  return true;
+}
+
 /// A cookie date (RFC 6265 5.1.1, the parts that matter): seconds since the
 /// epoch, or false when it is not a date a browser would accept.
 bool parse_cookie_date(std::string_view text, int64_t& out) {
@@ -296,16 +319,15 @@ bool parse_cookie_date(std::string_view text, int64_t& out) {
     while (i < text.size() && !delimiter(text[i])) ++i;
     std::string_view tok = text.substr(start, i - start);
     if (tok.empty()) continue;
-    int h = 0, m = 0, s2 = 0;
-    char rest = 0;
     std::string t(tok);
-    if (hh < 0 && std::sscanf(t.c_str(), "%2d:%2d:%2d%c", &h, &m, &s2, &rest) == 3) {
+    int64_t h = 0, m = 0, s2 = 0;
+    if (hh < 0 && parse_time(t, h, m, s2)) {
       hh = h, mm = m, ss = s2;
       continue;
     }
     bool digits = !t.empty() && std::isdigit(static_cast<unsigned char>(t[0]));
     if (day < 0 && digits && t.size() <= 2) {
-      day = std::atoi(t.c_str());
+      day = digits_value(t);
       continue;
     }
     if (month < 0 && t.size() >= 3) {
@@ -315,7 +337,7 @@ bool parse_cookie_date(std::string_view text, int64_t& out) {
       if (month > 0) continue;
     }
     if (year < 0 && digits && t.size() >= 2 && t.size() <= 4) {
-      year = std::atoi(t.c_str());
+      year = digits_value(t);
       if (year >= 70 && year <= 99) year += 1900;
       else if (year >= 0 && year <= 69) year += 2000;
     }
@@ -348,7 +370,7 @@ CookieWrite parse_cookie_write(std::string_view text, int64_t now_seconds) {
       for (size_t k = 0; k < value.size() && ok; ++k) ok = std::isdigit(static_cast<unsigned char>(value[k])) || (k == 0 && value[k] == '-' && value.size() > 1);
       if (ok) {
         has_max_age = true;
-        max_age = value[0] == '-' ? -1 : (value.size() > 12 ? 1 : std::atoll(std::string(value).c_str()));
+        max_age = value[0] == '-' ? -1 : (value.size() > 12 ? 1 : digits_value(value));
       }
     } else if (key == "expires") {
       int64_t t = 0;

@@ -77,6 +77,9 @@ struct Config {
 /// The seven Google Consent Mode v2 types, in Google's documentation order.
 const std::vector<std::string>& consent_mode_types();
 
+/// Integer to text without std::to_string, which pulls printf into the wasm.
+std::string decimal(int64_t v);
+
 struct ParseResult {
   bool ok = false;
   Config config;
