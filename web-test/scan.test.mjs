@@ -168,14 +168,20 @@ test('real host names: every catalogue service is recognised, the unknown left t
 });
 
 test('real host names: --check names the page and the element that breaks the promise', async () => {
-  const r = await scan([`${site.origin}/consent/`, ...fixtureArgs(), '--max-pages', '1', '--check', path.join(here, 'scan-site', 'consent', 'consent.json')]);
+  const r = await scan([`${site.origin}/consent/`, ...fixtureArgs(), '--max-pages', '1', '--check', path.join(here, 'scan-site', 'consent', 'consent.json'),
+    '--html', 'leak.html']);
   assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
-  const pixel = `<img src="https://www.facebook.com:${site.port}/tr?id=1&amp;ev=PageView" alt="" width="1" height="1">`;
+  const pixel = `<img src="https://www.facebook.com:${site.port}/tr?id=1&amp;ev=PageView">`;
   assert.ok(r.stdout.includes(`✗ before any decision: /consent/ requested https://www.facebook.com:${site.port}/tr?id=1&ev=PageView (facebook) by ${pixel}`), r.stdout);
   assert.ok(r.stdout.includes(`✗ after "reject all": /consent/ requested https://www.facebook.com:${site.port}/tr?id=1&ev=PageView (facebook) by ${pixel}`), r.stdout);
   // The gated Google Analytics tag kept its promise.
   assert.doesNotMatch(r.stdout, /requested https:\/\/www\.googletagmanager\.com/);
   assert.match(r.stderr, /\[rejected 1\/1\]/);
+  // The HTML report shows the whole element, as text.
+  const html = readFileSync(path.join(work, 'leak.html'), 'utf8');
+  const tag = `&lt;img src=&quot;https://www.facebook.com:${site.port}/tr?id=1&amp;amp;ev=PageView&quot; alt=&quot;&quot; width=&quot;1&quot; height=&quot;1&quot;&gt;`;
+  assert.equal(html.split(tag).length - 1, 3, 'the host\'s row, before any decision, after reject-all');
+  assert.match(html, /before any decision/);
 });
 
 test('bad input: an unreachable URL, a page that times out, no browser, a browser that cannot start', async () => {

@@ -21,6 +21,14 @@ function pad(rows) {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? String(c) : String(c).padEnd(widths[i]))).join('  ').trimEnd());
 }
 
+/** An element's opening tag cut to what identifies it: `<script src="…">`. */
+export function compactElement(html) {
+  const tag = /^<([a-z0-9-]+)/i.exec(html);
+  const src = /\s(src|href|data)="([^"]*)"/i.exec(html);
+  if (tag && src) return `<${tag[1]} ${src[1]}="${src[2]}">`;
+  return html.length > 100 ? `${html.slice(0, 99)}…` : html;
+}
+
 const list = (xs, n = 3) => (xs.length > n ? `${xs.slice(0, n).join(', ')} +${xs.length - n}` : xs.join(', '));
 const owner = (f) => (f.service ? `${f.service} (${f.category}, ${f.source})` : f.source === 'kelisim' ? 'kelisim itself' : 'unknown');
 
@@ -53,7 +61,9 @@ export function textSummary(report, { draftPath = null, checkPath = null } = {})
   out.push('', `Third-party hosts (${report.hosts.length})`);
   out.push(...pad(report.hosts.map((h) => ['  ', h.host, `${h.requests} request${h.requests === 1 ? '' : 's'}`,
     h.services.length ? h.services.map(owner).join(', ') : 'unknown',
-    h.elements.length ? `by ${h.elements[0]}` : h.initiators.length ? `from ${short(h.initiators[0])}` : h.frames.length ? `in frame ${short(h.frames[0])}` : ''])));
+    [h.elements.length && `by ${compactElement(h.elements[0])}`,
+      h.initiators.length && `${h.elements.length ? 'inserted by' : 'from'} ${short(h.initiators[0])}`,
+      !h.elements.length && !h.initiators.length && h.frames.length && `in frame ${short(h.frames[0])}`].filter(Boolean).join(', ')])));
 
   if (report.warnings.length) {
     out.push('', `To place by hand (${report.warnings.length})`);
@@ -78,7 +88,7 @@ export function textSummary(report, { draftPath = null, checkPath = null } = {})
       const when = v.phase === 'fresh' ? 'before any decision' : 'after "reject all"';
       const who = v.services.map((s) => s.service).join(', ') || 'a configured service';
       if (v.kind === 'request') {
-        const by = v.element ? ` by ${v.element}` : v.initiator ? ` from ${short(v.initiator)}` : v.frame ? ` in frame ${short(v.frame)}` : '';
+        const by = v.element ? ` by ${compactElement(v.element)}` : v.initiator ? ` from ${short(v.initiator)}` : v.frame ? ` in frame ${short(v.frame)}` : '';
         out.push(`  ✗ ${when}: ${short(v.page)} requested ${v.url} (${who})${by}`);
       } else {
         out.push(`  ✗ ${when}: ${v.kind} ${v.name} (${who}) present on ${short(v.page)}${v.setBy && v.setBy.length ? `, set by ${short(v.setBy[0])}` : ''}`);

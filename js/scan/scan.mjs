@@ -359,7 +359,9 @@ function buildReport({ options, started, accept, fresh, rejected, found, siteHos
     if (!hosts.has(r.host)) hosts.set(r.host, { host: r.host, requests: 0, types: [], pages: [], elements: [], initiators: [], frames: [], services: [] });
     const h = hosts.get(r.host);
     h.requests += r.count;
-    for (const k of ['types', 'pages', 'elements', 'initiators', 'frames']) for (const x of r[k]) addTo(h[k], x);
+    for (const k of ['types', 'pages', 'elements', 'frames']) for (const x of r[k]) addTo(h[k], x);
+    // A host's own scripts calling home say nothing new: keep what brought it in.
+    for (const x of r.initiators) if (hostOf(x) !== r.host) addTo(h.initiators, x);
     if (v.service && !h.services.some((s) => s.service === v.service)) h.services.push({ service: v.service, category: v.category, source: v.source });
   });
 
