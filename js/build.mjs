@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, mkdirSync, existsSync, readFileSync, writeFile
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { writeCatalogue } from './scan/build-catalogue.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmOut = process.env.KELISIM_WASM_OUT || path.join(here, '..', 'build-wasm', 'out');
@@ -21,6 +22,13 @@ const core = {
   name: 'kelisim-core',
   setup(b) {
     b.onResolve({ filter: /^kelisim-core$/ }, () => ({ path: glue }));
+  },
+};
+const scanWasmOut = path.join(wasmOut, '..', 'out-scan');
+const scanCore = {
+  name: 'kelisim-scan-core',
+  setup(b) {
+    b.onResolve({ filter: /^kelisim-scan-core$/ }, () => ({ path: path.join(scanWasmOut, 'kelisim-scan-core.mjs') }));
   },
 };
 const common = {
@@ -48,7 +56,15 @@ await Promise.all([
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'esm', outfile: path.join(dist, 'node.mjs') }),
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'cjs', outfile: path.join(dist, 'node.cjs') }),
   build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/testing.js')], format: 'esm', outfile: path.join(dist, 'testing.mjs') }),
+  // `kelisim scan` (bin) with its own engine build (kelisim-scan.wasm); playwright-core
+  // stays the user's, an optional peer dependency.
+  build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'bin/kelisim.mjs')], format: 'esm', outfile: path.join(dist, 'cli.mjs'),
+    external: ['playwright-core'], plugins: [scanCore] }),
 ]);
+chmodSync(path.join(dist, 'cli.mjs'), 0o755);
+writeCatalogue(dist); // dist/scan/: the scanner's catalogue, with the Open Cookie Database's licence and NOTICE
+copyFileSync(path.join(scanWasmOut, 'kelisim-scan.wasm'), path.join(dist, 'scan', 'kelisim-scan.wasm'));
+chmodSync(path.join(dist, 'scan', 'kelisim-scan.wasm'), 0o644);
 copyFileSync(path.join(wasmOut, 'kelisim.wasm'), path.join(dist, 'kelisim.wasm'));
 chmodSync(path.join(dist, 'kelisim.wasm'), 0o644); // the linker leaves it executable
 

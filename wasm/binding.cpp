@@ -3,6 +3,9 @@
 #include <emscripten/bind.h>
 
 #include "kelisim/api.hpp"
+#ifdef KELISIM_SCANNER
+#include "kelisim/api_scan.hpp"
+#endif
 
 EMSCRIPTEN_BINDINGS(kelisim) {
   emscripten::function("_validate", &kelisim::api_validate);
@@ -10,4 +13,8 @@ EMSCRIPTEN_BINDINGS(kelisim) {
   emscripten::function("_decide", &kelisim::api_decide);
   emscripten::function("_query", &kelisim::api_query);
   emscripten::function("_texts", &kelisim::api_texts);
+#ifdef KELISIM_SCANNER
+  // Only in kelisim-scan.wasm (`kelisim scan`, Node): no site loads scanner code.
+  emscripten::function("_scan", &kelisim::api_scan);
+#endif
 }

@@ -27,12 +27,17 @@ test('the tarball holds exactly the allow-listed files', () => {
     'dist/LICENSE',
     'dist/README.md',
     'dist/SHA384SUMS',
+    'dist/cli.mjs',
     'dist/kelisim-app.js',
     'dist/kelisim.js',
     'dist/kelisim.mjs',
     'dist/kelisim.wasm',
     'dist/node.cjs',
     'dist/node.mjs',
+    'dist/scan/NOTICE',
+    'dist/scan/catalogue.json',
+    'dist/scan/kelisim-scan.wasm',
+    'dist/scan/open-cookie-database.LICENSE',
     'dist/testing.mjs',
     'package.json',
     'types/global.d.ts',
@@ -40,10 +45,12 @@ test('the tarball holds exactly the allow-listed files', () => {
     'types/index.d.ts',
     'types/testing.d.ts',
   ]);
-  assert.ok(pack.info.size < 200_000, `the tarball is ${pack.info.size} bytes`);
+  // About 190 KB of it is `kelisim scan` (dist/cli.mjs, dist/scan/: its own
+  // engine build and catalogue), which runs in Node only: no site loads it.
+  assert.ok(pack.info.size < 350_000, `the tarball is ${pack.info.size} bytes`);
 });
 
-test('package.json: name, version, MIT, no install scripts, no dependencies, side effects only in the script-tag bundle', () => {
+test('package.json: name, version, MIT, no install scripts, no dependencies (playwright-core an optional peer), side effects only in the script-tag bundle', () => {
   assert.equal(manifest.name, 'kelisim');
   assert.match(manifest.version, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
   assert.equal(manifest.license, 'MIT');
@@ -51,7 +58,12 @@ test('package.json: name, version, MIT, no install scripts, no dependencies, sid
     assert.equal(manifest.scripts?.[hook], undefined, `scripts.${hook}`);
   }
   assert.equal(manifest.dependencies, undefined);
-  assert.equal(manifest.peerDependencies, undefined);
+  // `kelisim scan` drives Chromium through the user's playwright-core; a site's bundle never pulls it in.
+  assert.deepEqual(Object.keys(manifest.peerDependencies), ['playwright-core']);
+  assert.deepEqual(manifest.peerDependenciesMeta, { 'playwright-core': { optional: true } });
+  assert.deepEqual(manifest.bin, { kelisim: './dist/cli.mjs' });
+  assert.equal(existsSync(installed('node_modules', 'playwright-core')), false);
+  assert.equal(existsSync(path.join(app, 'node_modules', 'playwright-core')), false, 'npm installed no optional peer');
   assert.deepEqual(manifest.sideEffects, ['./dist/kelisim.js', './dist/kelisim-app.js']);
   assert.ok(manifest.engines.node.startsWith('>=20'));
   const changelog = readFileSync(installed('dist', 'CHANGELOG.md'), 'utf8');
@@ -134,4 +146,21 @@ kelisim.init(config, { ui: false, cookie: '' }).then((k) => {
   assert.equal(out.analytics, false);
   assert.equal(out.decided, false);
   assert.equal(out.error, 'function');
+});
+
+test('kelisim scan from the installed package: its bin, and what it says without playwright-core', async () => {
+  const bin = path.join(app, 'node_modules', '.bin', 'kelisim');
+  assert.ok(existsSync(bin), 'npm linked the kelisim command');
+  const help = await nodeIn(app, [bin, 'scan', '--help']);
+  assert.match(help.stdout, /Usage: kelisim scan <url>/);
+  // The configuration is checked by the engine before any browser is needed.
+  writeFileSync(path.join(app, 'bad.json'), JSON.stringify({ categories: { analytics: { consentMode: ['analytic_storage'] } } }));
+  const bad = await nodeIn(app, [bin, 'scan', 'http://127.0.0.1:9/', '--check', 'bad.json']).then(() => null, (e) => e);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /bad\.json is not a valid kelisim configuration/);
+  assert.match(bad.stderr, /categories\.analytics\.consentMode\[0\]: unknown consent type "analytic_storage"/);
+  const missing = await nodeIn(app, [bin, 'scan', 'http://127.0.0.1:9/']).then(() => null, (e) => e);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /playwright-core, which is not installed here/);
+  assert.match(missing.stderr, /npm install --save-dev playwright-core/);
 });

@@ -13,7 +13,7 @@ seconds="${1:-60}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build-fuzz"
 jobs="${KELISIM_FUZZ_JOBS:-$(nproc)}"
-targets=(fuzz_config fuzz_decode fuzz_patterns fuzz_links fuzz_api)
+targets=(fuzz_config fuzz_decode fuzz_patterns fuzz_links fuzz_api fuzz_scan)
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKELISIM_FUZZ=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null
@@ -27,7 +27,7 @@ run_one() {
   local t="$1" dir="$work/$1" dict=()
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp "$root/tests/fuzz/corpus/$t/"* "$dir/corpus/"
-  case "$t" in fuzz_config | fuzz_api) dict=(-dict="$root/tests/fuzz/kelisim.dict") ;; esac
+  case "$t" in fuzz_config | fuzz_api | fuzz_scan) dict=(-dict="$root/tests/fuzz/kelisim.dict") ;; esac
   local rc=0
   "$build/$t" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$dir/artifacts/" "$dir/corpus" >"$dir/log" 2>&1 || rc=$?
