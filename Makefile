@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium
+APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium firefox-esr webkit2gtk-driver xvfb
 PORT ?= 8080
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 30
