@@ -26,7 +26,11 @@ export default {
     ['accept in the first tab: the other tab runs the analytics stand-in within a second and stops asking', async (s) => {
       const other = s.state.other;
       const decidedAt = await s.page.evaluate(() => { window.kelisim.accept(['analytics']); return Date.now(); });
-      const ranAt = await other.waitFor(() => window.__ranAt, null, { timeout: 5000, message: 'the other tab ran the stand-in' });
+      const ranAt = await other.waitFor(() => window.__ranAt, null, { timeout: 5000, message: 'the other tab ran the stand-in' })
+        .catch(async (err) => {
+          const seen = await other.evaluate(() => ({ changes: window.__changes, cookie: document.cookie, state: window.kelisim.state() }));
+          throw new Error(`${err.message}; the other tab saw ${JSON.stringify(seen)}`);
+        });
       assert.ok(ranAt - decidedAt <= 1000, `the other tab took ${ranAt - decidedAt} ms`);
       const changes = await other.evaluate(() => window.__changes);
       assert.equal(changes.length, 1);
