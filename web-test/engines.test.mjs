@@ -107,7 +107,7 @@ async function runScenario(t, { engine, engineError, proxy, scenario, name }) {
         if (ctx) ctx.current.t = st;
         if (blocker) {
           const err = blocker;
-          blocker = new Error(`not run: ${err.message.split('\n')[0]}`);
+          if (!err.message.startsWith('not run: ')) blocker = new Error(`not run: ${err.message.split('\n')[0]}`);
           throw err;
         }
         if (failed) throw new Error(`not run: the step before ("${failed}") failed`);

@@ -494,11 +494,11 @@ class WebKitEngine extends Engine {
     if (!this.display) this.display = await startXvfb();
     const port = await freePort();
     // detached: its own process group, so a hung driver goes with its MiniBrowser
-    this.driverProcess = spawn(BINARIES.webkitDriver, [`--port=${port}`, '--host=127.0.0.1'], {
+    this.driverProcess = track(spawn(BINARIES.webkitDriver, [`--port=${port}`, '--host=127.0.0.1'], {
       env: { ...process.env, DISPLAY: `:${this.display.number}`, GDK_BACKEND: 'x11', WEBKIT_DISABLE_COMPOSITING_MODE: '1', LIBGL_ALWAYS_SOFTWARE: '1' },
       stdio: 'ignore',
       detached: true,
-    });
+    }), true);
     this.driverUrl = `http://127.0.0.1:${port}`;
     const end = Date.now() + 10000;
     for (;;) {
@@ -570,9 +570,23 @@ class WebKitEngine extends Engine {
   }
 }
 
+// Processes started here, killed if the test process ends without closing them.
+const children = new Set();
+process.on('exit', () => {
+  for (const { pid, group } of children) {
+    try { process.kill(group ? -pid : pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+});
+function track(proc, group = false) {
+  const entry = { pid: proc.pid, group };
+  children.add(entry);
+  proc.on('exit', () => children.delete(entry));
+  return proc;
+}
+
 /** Xvfb on a display number it picks itself (-displayfd). */
 async function startXvfb() {
-  const proc = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1200x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const proc = track(spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1200x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] }));
   const number = await within(new Promise((resolve, reject) => {
     let text = '';
     proc.stdio[3].on('data', (d) => {
