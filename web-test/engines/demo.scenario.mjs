@@ -97,7 +97,7 @@ export default {
       const state = await s.page.evaluate(() => window.kelisim.state());
       const probe = await s.page.probe();
       assert.deepEqual([...probe.errors, ...probe.violations], []);
-      await s.page.waitFor(() => !JSON.parse(localStorage.getItem('kelisim:receipts') || '[]').length, null, { message: 'receipt queue empty' });
+      assert.ok(await until(async () => (await s.state.receipts()).length === 2), 'both receipts stored');
       await s.page.goto(`${s.state.origin}/receipts`);
       const rows = await s.page.evaluate(() => Array.from(document.querySelectorAll('table.receipts tbody tr'), (tr) => Array.from(tr.cells, (td) => td.textContent.trim())));
       assert.deepEqual(rows.map((r) => [r[2], r[3], r[5]]), [[state.id, '2', 'custom'], [state.id, '1', 'accept-all']]);
