@@ -4,13 +4,18 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium
+APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium firefox-esr webkit2gtk-driver xvfb
 PORT ?= 8080
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 30
 JOBS ?= $(shell nproc)
+# The Chromium suites; engines.test.mjs runs the cross-engine scenarios on its own.
+WEB_TESTS = $(filter-out web-test/engines.test.mjs,$(wildcard web-test/*.test.mjs))
+# Chromium, Firefox and WebKit: every step by name, then one summary line per engine.
+ENGINES_RUN = node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=./web-test/engines/summary-reporter.mjs --test-reporter-destination=stdout web-test/engines.test.mjs
 
-.PHONY: deps native wasm build test test-native test-wasm test-asan test-fuzz test-js test-web demo bench fuzz clean
+.PHONY: deps native wasm build test test-native test-wasm test-asan test-fuzz test-js test-web test-engines demo bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -57,7 +62,9 @@ test: deps native build
 	@echo "== js (node --test, real kelisim.wasm)"
 	node --test js/test/
 	@echo "== browser (Chromium)"
-	node --test --test-concurrency=1 web-test/
+	node --test --test-concurrency=1 $(WEB_TESTS)
+	@echo "== browser engines (Chromium, Firefox, WebKit)"
+	$(ENGINES_RUN)
 
 test-native: native
 	@$(call ctest_summary,build)
@@ -79,7 +86,12 @@ test-js: build
 	node --test js/test/
 
 test-web: build
-	node --test --test-concurrency=1 web-test/
+	node --test --test-concurrency=1 $(WEB_TESTS)
+	$(ENGINES_RUN)
+
+# Only the cross-engine scenarios (ENGINES=firefox,webkit and SCENARIOS=gating,demo narrow them).
+test-engines: build
+	$(ENGINES_RUN)
 
 build-bench/build.ninja:
 	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null
