@@ -1,5 +1,8 @@
 // A decision made in one tab reaches the site's other open tabs: through a
-// BroadcastChannel, or the `storage` event where there is none.
+// BroadcastChannel, or the `storage` event where there is none. The message
+// carries the new consent cookie ("name=value"): a browser may hand cookie
+// changes to its other tab processes later than the message (Firefox does),
+// and the engine then reads the newest of the two.
 const CHANNEL = 'kelisim';
 const KEY = 'kelisim:decision';
 
@@ -10,18 +13,27 @@ export function linkTabs(win, onRemoteDecision) {
   } catch {
     channel = null;
   }
-  if (channel) channel.onmessage = () => onRemoteDecision();
+  const cookieOf = (data) => (data && typeof data.cookie === 'string' ? data.cookie : '');
+  if (channel) channel.onmessage = (e) => onRemoteDecision(cookieOf(e.data));
   else {
     win.addEventListener('storage', (e) => {
-      if (e.key === KEY && e.newValue) onRemoteDecision();
+      if (e.key !== KEY || !e.newValue) return;
+      let data = null;
+      try {
+        data = JSON.parse(e.newValue);
+      } catch {
+        data = null;
+      }
+      onRemoteDecision(cookieOf(data));
     });
   }
   return {
-    announce() {
-      if (channel) channel.postMessage({ type: 'decision', at: Date.now() });
+    announce(cookie) {
+      const message = { type: 'decision', at: Date.now(), cookie };
+      if (channel) channel.postMessage(message);
       else {
         try {
-          win.localStorage.setItem(KEY, String(Date.now()));
+          win.localStorage.setItem(KEY, JSON.stringify(message));
         } catch {
           // No storage and no channel: other tabs pick the decision up on their next load.
         }

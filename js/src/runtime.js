@@ -123,8 +123,15 @@ export function createBrowserInstance(engine, options) {
     documentLanguage: doc.documentElement.lang || '',
     browserLanguages: Array.from(win.navigator.languages || []),
   });
+  // A decision another tab sent, until this tab's cookies show it (see crosstab.js).
+  let sentCookie = '';
+  const cookieHeader = () => {
+    const jar = doc.cookie;
+    if (sentCookie && jar.split(/;\s*/).includes(sentCookie)) sentCookie = '';
+    return sentCookie ? `${sentCookie}; ${jar}` : jar; // on a tie the engine keeps the first: the one sent
+  };
   const request = (extra) => ({
-    cookieHeader: doc.cookie,
+    cookieHeader: cookieHeader(),
     now: Date.now(),
     gpc: win.navigator.globalPrivacyControl === true,
     https: win.location.protocol === 'https:',
@@ -154,7 +161,7 @@ export function createBrowserInstance(engine, options) {
   // Page start is one engine call: the stored decision and the gates already in the page.
   collect(doc.documentElement);
   const initial = takeReady();
-  let readHeader = doc.cookie; // the cookies the engine last read the decision from
+  let readHeader = cookieHeader(); // the cookies the engine last read the decision from
   let start = engine.start({ ...request(languages(options.language)), gates: initial.map(gateOf) });
   for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
@@ -265,6 +272,7 @@ export function createBrowserInstance(engine, options) {
       }),
     );
     if (answer.unknown.length) win.console.warn(`kelisim: unknown categories or services ignored: ${answer.unknown.join(', ')}`);
+    sentCookie = '';
     writeConsentCookie(answer.cookie);
     readHeader = doc.cookie;
     for (const name of answer.cleanup.cookies) deleteCookieEverywhere(win, guards.setCookie, name);
@@ -275,7 +283,7 @@ export function createBrowserInstance(engine, options) {
     ui.hide();
     ui.showReopen();
     receipts.send(answer.receipt).catch(() => {});
-    tabs.announce();
+    tabs.announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
     if (cookiebot) cookiebot.fire();
@@ -289,12 +297,16 @@ export function createBrowserInstance(engine, options) {
   }
 
   /** Another tab decided: read the shared cookie again and apply what changed here. */
-  function onRemoteDecision() {
+  function onRemoteDecision(sent) {
     const previous = readHeader;
-    readHeader = doc.cookie;
+    // This tab's cookies may not show the other tab's write yet: the engine
+    // takes the most recent decision of the two.
+    sentCookie = sent || '';
+    readHeader = cookieHeader();
     start = engine.start(request({ ...languages(instance.language), previous, present: { sessionStorage: storageKeys(win, 'sessionStorage') } }));
     const next = start.state;
     const { accepted, rejected } = start.changes;
+    if (!accepted.length && !rejected.length && next.decided === current.decided && next.updated === current.updated) return; // nothing new here
     removeStorageKeys(win, 'sessionStorage', start.cleanup.sessionStorage); // this tab's own; the rest is shared
     applyState(start, accepted, rejected);
     if (next.decided) {
@@ -322,6 +334,7 @@ export function createBrowserInstance(engine, options) {
       const c = start.cookie;
       guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`);
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
+      sentCookie = '';
       readHeader = doc.cookie;
       start = engine.start(request(languages(instance.language)));
       applyState(start, [], []);

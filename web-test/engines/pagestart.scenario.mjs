@@ -1,0 +1,70 @@
+// The synchronous page start (SPEC §1, §6): once the engine is in the
+// browser's storage, a script right after kelisim's tag sees the visitor's
+// decision; allowed gated scripts start while the parser runs; unmarked
+// third-party tags in the page's HTML never run unless allowed; a nonce-based
+// CSP lets kelisim start.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const basic = JSON.parse(readFileSync(new URL('../../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+const config = JSON.stringify({ ...basic, blocking: { autoBlock: true, cookieGuard: true } });
+const page = (nonce = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/kelisim/kelisim.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
+<script${nonce ? ` nonce="${nonce}"` : ''}>window.__sync = { type: typeof window.kelisim, analytics: window.kelisim.isAllowed('analytics'), decided: window.kelisim.state().decided };</script>
+<script type="text/plain" data-category="analytics"${nonce ? ` nonce="${nonce}"` : ''}>(window.__order = window.__order || []).push('gated');</script>
+<script${nonce ? ` nonce="${nonce}"` : ''}>window.__seenByNext = (window.__order || []).slice();</script>
+<script src="http://stats.test:{{PORT}}/unmarked.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
+<script src="http://ads.test:{{PORT}}/unmarked.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
+<script src="/own.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
+</head><body><iframe id="video" width="300" height="150" src="http://video.test:{{PORT}}/frame/unmarked"></iframe></body></html>`;
+
+const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
+
+export default {
+  name: 'synchronous page start',
+  routes(server) {
+    server.routes['/sync.html'] = (req, res) => server.html(res, page());
+    server.routes['/sync-nonce.html'] = (req, res) =>
+      server.html(res, page('k3l1s1m'), { 'content-security-policy': "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'" });
+  },
+  steps: [
+    ['first visit: window.kelisim answers "undecided" right after the tag; unmarked third-party tags never run', async (s) => {
+      await s.page.goto(`${s.origin}/sync.html`);
+      const settled = await s.page.settled();
+      assert.equal(settled.ok, true, settled.message);
+      assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
+      await s.page.sleep(300);
+      assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'an unmarked tracker ran');
+      assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null);
+    }],
+    ['a returning visitor who accepted analytics: known while parsing, gated and allowed tags run, marketing does not', async (s) => {
+      await s.page.evaluate(() => window.kelisim.accept(['analytics']));
+      await engineCached(s);
+      await s.page.reload();
+      await s.page.waitFor(() => window.__ownRan === true);
+      assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: true, decided: true });
+      assert.deepEqual(await s.page.evaluate(() => window.__seenByNext), ['gated'], 'the gated inline script ran before the next one was parsed');
+      await s.page.sleep(300);
+      assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), ['stats/unmarked.js']);
+      assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null, 'embedded is not allowed');
+    }],
+    ['after "reject all": nothing optional runs on the next page view', async (s) => {
+      await s.page.evaluate(() => window.kelisim.rejectAll());
+      await s.page.reload();
+      await s.page.waitFor(() => window.__ownRan === true);
+      assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: true });
+      await s.page.sleep(300);
+      assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), []);
+      assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
+    }],
+    ['a nonce-based CSP with strict-dynamic: kelisim starts and gates', async (s) => {
+      await s.page.goto(`${s.origin}/sync-nonce.html`);
+      const settled = await s.page.settled();
+      assert.equal(settled.ok, true, settled.message);
+      assert.equal(settled.state.decided, true);
+      await s.page.evaluate(() => window.kelisim.accept(['analytics']));
+      await s.page.waitFor(() => (window.__order || []).includes('gated'));
+    }],
+  ],
+};
