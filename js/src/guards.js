@@ -88,6 +88,50 @@ export function installGuards(win) {
     heldFrames.add(el);
   }
   const ownOrDone = (el) => el.hasAttribute(OWN);
+  // Cookiebot's data-cookieconsent="ignore": the site says the tag needs no
+  // consent (a tag manager that applies Consent Mode itself, say). It runs,
+  // and so do the tags it inserts while it runs; those are marked as let
+  // through, so that nothing holds them later.
+  const ignored = (el) => Boolean(el) && (getAttribute.call(el, 'data-cookieconsent') || '').trim().toLowerCase() === 'ignore';
+  const fromIgnored = () => ignored(doc.currentScript);
+  function passes(el) {
+    if (ownOrDone(el) || ignored(el)) return true;
+    if (!fromIgnored()) return false;
+    setAttribute.call(el, OWN, '');
+    return true;
+  }
+
+  const runnable = (type) => RUNNABLE.test(type == null ? '' : String(type).trim());
+  /** A script's src is set: it is held when the browser would run it and the URL must wait. */
+  function onScriptSrc(el, url) {
+    const type = el.hasAttribute(HELD) ? el.__kelisimType : getAttribute.call(el, 'type');
+    if (runnable(type) && mustHold(url) && !passes(el)) holdScript(el);
+  }
+  /**
+   * A script's type is set; true when the guard keeps the new type aside (the
+   * script stays held). A script marked up to wait for consent (type="text/plain"
+   * with data-category or data-cookieconsent) is no script the browser runs,
+   * even when its src came first: it is let go, and the runtime's gates decide
+   * about it. One made runnable with a src that must wait is held.
+   */
+  function onScriptType(el, value) {
+    if (el.hasAttribute(HELD)) {
+      if (runnable(value)) {
+        el.__kelisimType = String(value);
+        return true;
+      }
+      heldScripts.delete(el);
+      el.removeAttribute(HELD);
+      el.__kelisimType = undefined;
+      return false;
+    }
+    if (runnable(value) && !ownOrDone(el) && el.hasAttribute('src') && mustHold(getAttribute.call(el, 'src')) && !passes(el)) {
+      holdScript(el);
+      el.__kelisimType = String(value);
+      return true;
+    }
+    return false;
+  }
 
   // <script>.src = … / setAttribute('src', …): a held script gets a type the
   // browser does not run, so it is neither fetched nor executed wherever it is inserted.
@@ -98,7 +142,7 @@ export function installGuards(win) {
       return scriptSrc.get.call(this);
     },
     set(value) {
-      if (!ownOrDone(this) && mustHold(String(value))) holdScript(this);
+      if (!ownOrDone(this)) onScriptSrc(this, String(value));
       scriptSrc.set.call(this, value);
     },
   });
@@ -109,8 +153,7 @@ export function installGuards(win) {
       return scriptType.get.call(this);
     },
     set(value) {
-      if (this.hasAttribute(HELD)) this.__kelisimType = String(value);
-      else scriptType.set.call(this, value);
+      if (!onScriptType(this, value)) scriptType.set.call(this, value);
     },
   });
   Object.defineProperty(win.HTMLIFrameElement.prototype, 'src', {
@@ -120,20 +163,17 @@ export function installGuards(win) {
       return frameSrc.get.call(this);
     },
     set(value) {
-      if (!ownOrDone(this) && mustHold(String(value))) holdFrame(this, String(value));
+      if (mustHold(String(value)) && !passes(this)) holdFrame(this, String(value));
       else frameSrc.set.call(this, value);
     },
   });
   win.Element.prototype.setAttribute = function kelisimSetAttribute(name, value) {
     const n = String(name).toLowerCase();
     if (this instanceof win.HTMLScriptElement && !ownOrDone(this)) {
-      if (n === 'src' && mustHold(String(value))) holdScript(this);
-      if (n === 'type' && this.hasAttribute(HELD)) {
-        this.__kelisimType = String(value);
-        return undefined;
-      }
+      if (n === 'src') onScriptSrc(this, String(value));
+      if (n === 'type' && onScriptType(this, value)) return undefined;
     }
-    if (n === 'src' && this instanceof win.HTMLIFrameElement && !ownOrDone(this) && mustHold(String(value))) {
+    if (n === 'src' && this instanceof win.HTMLIFrameElement && mustHold(String(value)) && !passes(this)) {
       holdFrame(this, String(value));
       return undefined;
     }
@@ -142,11 +182,14 @@ export function installGuards(win) {
 
   /** Neutralises blocked iframes/scripts in markup before the browser sees it. */
   function sanitize(html) {
-    if (typeof html !== 'string' || !RISKY_HTML.test(html)) return html;
+    if (typeof html !== 'string' || !RISKY_HTML.test(html) || fromIgnored()) return html;
     const t = doc.createElement('template');
     innerHTML.set.call(t, html);
     let changed = false;
-    const loaders = [...t.content.querySelectorAll('iframe[src],frame[src],embed[src],script[src]')];
+    // Scripts of a type the browser does not run (text/plain waiting for consent) are the runtime's.
+    const loaders = [...t.content.querySelectorAll('iframe[src],frame[src],embed[src],script[src]')].filter(
+      (el) => el.localName !== 'script' || runnable(getAttribute.call(el, 'type')),
+    );
     const objects = [...t.content.querySelectorAll('object[data]')];
     const hold = mustHoldAll([...loaders.map((el) => getAttribute.call(el, 'src')), ...objects.map((el) => getAttribute.call(el, 'data'))]);
     loaders.forEach((el, i) => {
@@ -239,7 +282,7 @@ export function installGuards(win) {
   // while the engine is not up (the site asked for auto-blocking).
   let holdUnknown = false;
   function candidate(el) {
-    if (el.hasAttribute(OWN) || el.hasAttribute(HELD)) return false;
+    if (el.hasAttribute(OWN) || el.hasAttribute(HELD) || ignored(el)) return false;
     if (el.localName === 'script') return el.hasAttribute('src') && RUNNABLE.test((getAttribute.call(el, 'type') || '').trim());
     return (el.localName === 'iframe' || el.localName === 'frame') && el.hasAttribute('src');
   }
@@ -306,7 +349,9 @@ export function installGuards(win) {
       if (parent) el.remove();
       if (type) setAttribute.call(el, 'type', type);
       else el.removeAttribute('type');
-      setAttribute.call(el, OWN, '');
+      // One that waits for consent by its markup (type="text/plain") is not
+      // marked done: re-inserted, it reaches the runtime's gates.
+      if (runnable(type)) setAttribute.call(el, OWN, '');
       if (parent) parent.insertBefore(el, next);
     });
     frameEls.forEach((el, i) => {

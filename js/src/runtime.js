@@ -8,7 +8,7 @@ import { DONE } from './guards.js';
 import { deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
-import { installCookiebot } from './cookiebot.js';
+import { connectCookiebot } from './cookiebot.js';
 
 const GATED = [
   'script[type="text/plain"][data-category]',
@@ -162,7 +162,14 @@ export function createBrowserInstance(engine, options) {
   collect(doc.documentElement);
   const initial = takeReady();
   let readHeader = cookieHeader(); // the cookies the engine last read the decision from
-  let start = engine.start({ ...request(languages(options.language)), gates: initial.map(gateOf) });
+  // With window.Cookiebot made in advance, its opt-in/opt-out elements are asked about in the same call.
+  const cookiebotQuestions = () => (cookiebot ? cookiebot.questions() : {});
+  let start = engine.start({
+    ...request(languages(options.language)),
+    gates: initial.map(gateOf),
+    tag: options.tag || null,
+    ...(options.cookiebot ? options.cookiebot.questions() : {}),
+  });
   for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
   let allowed = start.allowed;
@@ -241,7 +248,7 @@ export function createBrowserInstance(engine, options) {
     allowed = answer.allowed;
     pushConsent(consentUpdate);
     (win.dataLayer = win.dataLayer || []).push({ event: 'kelisim_consent', ...current, accepted, rejected });
-    if (cookiebot) cookiebot.refresh();
+    if (cookiebot) cookiebot.refresh(answer.cookiebot, answer.cookiebotClasses);
   }
 
   function writeConsentCookie(c) {
@@ -269,6 +276,7 @@ export function createBrowserInstance(engine, options) {
         url: win.location.href,
         gates: waiting.map(gateOf),
         urls: held.urls,
+        ...cookiebotQuestions(),
       }),
     );
     if (answer.unknown.length) win.console.warn(`kelisim: unknown categories or services ignored: ${answer.unknown.join(', ')}`);
@@ -286,12 +294,12 @@ export function createBrowserInstance(engine, options) {
     tabs.announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
-    if (cookiebot) cookiebot.fire();
     if (answer.reload) {
       win.location.reload();
     } else {
       held.release(answer.urls);
-      applyGates(waiting, answer.gates);
+      const ran = applyGates(waiting, answer.gates);
+      if (cookiebot) cookiebot.decided(ran);
     }
     return instance.state();
   }
@@ -303,7 +311,9 @@ export function createBrowserInstance(engine, options) {
     // takes the most recent decision of the two.
     sentCookie = sent || '';
     readHeader = cookieHeader();
-    start = engine.start(request({ ...languages(instance.language), previous, present: { sessionStorage: storageKeys(win, 'sessionStorage') } }));
+    start = engine.start(
+      request({ ...languages(instance.language), previous, present: { sessionStorage: storageKeys(win, 'sessionStorage') }, ...cookiebotQuestions() }),
+    );
     const next = start.state;
     const { accepted, rejected } = start.changes;
     if (!accepted.length && !rejected.length && next.decided === current.decided && next.updated === current.updated) return; // nothing new here
@@ -314,9 +324,9 @@ export function createBrowserInstance(engine, options) {
       ui.showReopen();
     }
     emit('change', { state: instance.state(), accepted, rejected });
-    if (cookiebot) cookiebot.fire();
     guards.release();
-    rescan();
+    const ran = rescan();
+    if (cookiebot) cookiebot.decided(ran);
   }
 
   const instance = {
@@ -336,7 +346,7 @@ export function createBrowserInstance(engine, options) {
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
       sentCookie = '';
       readHeader = doc.cookie;
-      start = engine.start(request(languages(instance.language)));
+      start = engine.start(request({ ...languages(instance.language), ...cookiebotQuestions() }));
       applyState(start, [], []);
       ui.showBanner();
     },
@@ -354,16 +364,7 @@ export function createBrowserInstance(engine, options) {
     _emit(name, detail) {
       if (name === 'ready') isReady = true;
       emit(name, detail);
-      // Like Cookiebot, its events come once the document is parsed, so the
-      // page's own (deferred) listeners are attached by then.
-      // readyState turns "interactive" before deferred scripts run, so ask the
-      // navigation timing whether DOMContentLoaded itself has begun.
-      if (name === 'ready' && cookiebot) {
-        const nav = win.performance && win.performance.getEntriesByType ? win.performance.getEntriesByType('navigation')[0] : null;
-        const parsed = nav ? nav.domContentLoadedEventStart > 0 : doc.readyState !== 'loading';
-        if (parsed) cookiebot.fire();
-        else doc.addEventListener('DOMContentLoaded', () => cookiebot.fire(), { once: true });
-      }
+      if (name === 'ready' && cookiebot) cookiebot.ready(); // Cookiebot's page-view events, once the document is parsed
     },
   };
 
@@ -382,7 +383,9 @@ export function createBrowserInstance(engine, options) {
       ? { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop, ready: () => Promise.resolve() }
       : lazyUI(options.loadUI, (createUI) => createUI({ win, doc, start, enabled: true, actions }));
   const tabs = linkTabs(win, onRemoteDecision);
-  const cookiebot = start.compat.cookiebot ? installCookiebot(win, instance, (names) => names.map((n) => instance.isAllowed(n))) : null;
+  // compat.cookiebot: window.Cookiebot (made in advance by kelisim.js when the tag asked for it) follows the engine.
+  const cookiebot = connectCookiebot(win, options.cookiebot, start, { instance, setCookie: guards.setCookie, cookie: start.cookie, cookieDomain,
+    classes: (list) => ask('cookiebotClasses', list), settle: () => processPending(), rescan });
 
   // The engine was not up for the default (the fallback was pushed): the
   // configuration's settings follow now, still before any gated tag runs.

@@ -22,6 +22,7 @@ import { cachedConfig, cachedModule, forgetConfig, storeConfig, storeModule } fr
 import { Engine, instantiateCoreSync, loadCore } from './engine.js';
 import { createBrowserInstance } from './runtime.js';
 import { createFacade } from './facade.js';
+import { cookiebotHint, createCookiebot } from './cookiebot.js';
 
 /* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__ */
 (function main(win) {
@@ -34,10 +35,13 @@ import { createFacade } from './facade.js';
   const inline = doc.getElementById('kelisim-config');
   const configUrl = data.config ? new URL(data.config, win.location.href) : null;
   const integrity = data.configIntegrity || '';
-  const options = { language: data.language, ui: data.ui !== 'false' };
+  // Cookiebot's tag attributes keep their meaning: data-culture is the language, data-blockingmode goes to the engine.
+  const options = { language: data.language || data.culture, ui: data.ui !== 'false', tag: { blockingMode: data.blockingmode || '' } };
   const guards = installGuards(win);
   const facade = createFacade(win);
   win.kelisim = facade.instance;
+  // A Cookiebot site's scripts look for window.Cookiebot right after the tag: made now, it answers "no response" until the engine is up.
+  const cookiebot = cookiebotHint(script, inline) ? createCookiebot(win) : null;
   const mark = (name) => win.performance && win.performance.mark && win.performance.mark(name);
 
   let resolveReady;
@@ -75,7 +79,7 @@ import { createFacade } from './facade.js';
   /** The engine is up: start the page, then say so once the banner (if any) is shown. */
   function run(core, text, pushDefault) {
     const engine = new Engine(core, text);
-    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, pushDefault });
+    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, pushDefault, cookiebot });
     facade.become(instance);
     mark('kelisim:ready');
     // A UI that cannot load was reported by loadUI; the engine keeps gating.

@@ -33,6 +33,7 @@ const std::string kConfig = R"cfg({
     "youtube": {"category": "embedded", "storage": ["yt-*"], "hosts": ["www.youtube.com"]}
   },
   "receipts": {"endpoint": "/consent-receipts"},
+  "compat": {"cookiebot": true},
   "language": {"default": "kk", "translations": {"kk": {}, "ru": {}, "en": {"banner": {"title": "[Cookies](/privacy)"}}}}
 })cfg";
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kelisim/config.hpp"
+#include "kelisim/cookiebot.hpp"
 #include "kelisim/engine.hpp"
 #include "kelisim/i18n.hpp"
 #include "kelisim/links.hpp"
@@ -504,6 +505,8 @@ std::string api_start(const std::string& config, const std::string& request) {
     out["changes"] = {{"accepted", changes.accepted}, {"rejected", changes.rejected}};
     out["cleanup"] = {{"sessionStorage", cleanup_storage(cfg, st, session)}};
   }
+  std::vector<Issue> cookiebot = add_cookiebot(cfg, st, req.body, CookiebotCall::start, now, out);
+  if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
   if (st.ask != AskReason::none) out.update(texts_json(cfg, lang, st.ask));
@@ -591,6 +594,8 @@ std::string api_decide(const std::string& config, const std::string& request) {
   };
   // The follow-up questions of a decision (the page's waiting gates, held URLs) in the same call.
   answer_questions(cfg, after, q, now, out);
+  std::vector<Issue> cookiebot = add_cookiebot(cfg, after, req.body, CookiebotCall::decide, now, out);
+  if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
   return text(out);
 }
 
@@ -606,7 +611,10 @@ std::string api_query(const std::string& config, const std::string& request) {
   Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
   json out = {{"ok", true}};
-  answer_questions(cfg, evaluate(cfg, stored, now, gpc), q, now, out);
+  Status st = evaluate(cfg, stored, now, gpc);
+  answer_questions(cfg, st, q, now, out);
+  std::vector<Issue> cookiebot = add_cookiebot(cfg, st, req.body, CookiebotCall::query, now, out);
+  if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
   return text(out);
 }
 

@@ -2,6 +2,8 @@
 // Each takes the configuration text and one request, returns one JSON answer,
 // and never throws or aborts: problems come back as
 // {"ok":false,"error":{"code","message","errors":[{"path","message"}]}}.
+// Cookiebot's part of the requests and answers (`tag`, `cookiebotClasses`,
+// `cookiebot`) is described in kelisim/cookiebot.hpp.
 #pragma once
 #include <string>
 
