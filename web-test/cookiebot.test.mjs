@@ -178,6 +178,10 @@ test('Magento 2 module page: an async tag with data-config, notices made by an i
 </script>
 </body></html>`);
   const { page: p, errors, close } = await openPage(browser);
+  await p.addInitScript(() => {
+    window.__calls = [];
+    window.__kelisimTrace = (fn) => window.__calls.push(fn);
+  });
   await p.goto(url);
   await kelisimSettled(p);
   await p.waitForFunction(() => document.getElementById('notice-video'));
@@ -185,9 +189,11 @@ test('Magento 2 module page: an async tag with data-config, notices made by an i
   assert.equal(await p.evaluate(() => document.getElementById('video').getAttribute('src')), null);
   assert.equal(await p.evaluate(() => window.__analytics), 0);
 
+  await p.evaluate(() => window.__calls.splice(0));
   await click(p, 'banner', 'accept-all');
   await p.waitForFunction(() => (document.getElementById('video').getAttribute('src') || '').includes('video.test'));
   assert.equal(await shown(p, 'notice-video'), false, 'the notice goes once marketing is accepted');
+  assert.deepEqual(await p.evaluate(() => window.__calls.splice(0)), ['_decide'], 'the notice and the video in the decision\'s own call');
   assert.equal(await p.evaluate(() => window.__analytics), 1);
 
   // Returning visitor (the configuration is fetched again, so the engine starts after the page's scripts).

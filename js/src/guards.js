@@ -163,7 +163,7 @@ export function installGuards(win) {
       return frameSrc.get.call(this);
     },
     set(value) {
-      if (mustHold(String(value)) && !passes(this)) holdFrame(this, String(value));
+      if (!ownOrDone(this) && mustHold(String(value)) && !passes(this)) holdFrame(this, String(value));
       else frameSrc.set.call(this, value);
     },
   });
@@ -173,7 +173,7 @@ export function installGuards(win) {
       if (n === 'src') onScriptSrc(this, String(value));
       if (n === 'type' && onScriptType(this, value)) return undefined;
     }
-    if (n === 'src' && this instanceof win.HTMLIFrameElement && mustHold(String(value)) && !passes(this)) {
+    if (n === 'src' && this instanceof win.HTMLIFrameElement && !ownOrDone(this) && mustHold(String(value)) && !passes(this)) {
       holdFrame(this, String(value));
       return undefined;
     }
