@@ -206,6 +206,20 @@ TEST_CASE("cookiebot: the CookieConsent cookie at page start is kept, rewritten 
   CHECK(stale["cookiebot"]["cookie"]["remove"] == true);
 }
 
+TEST_CASE("cookiebot: CookieConsent is kelisim's own cookie, never a service's", "[cookiebot][cookie]") {
+  // A configuration drafted from a Cookiebot site may list it under a service.
+  json claimed = json::parse(kSite);
+  claimed["services"]["cookiebot"] = {{"category", "preferences"}, {"cookies", {"CookieConsent"}}};
+  kelisim::Config cfg = kelisim_test::config_from(claimed.dump());
+  kelisim::Status none = kelisim::evaluate(cfg, "", kNow);
+  CHECK(kelisim::cookie_allowed(cfg, none, "CookieConsent"));
+  CHECK(kelisim::cleanup_cookies(cfg, none, {"CookieConsent"}).empty());
+  // Without compat.cookiebot it is a cookie like any other.
+  claimed["compat"]["cookiebot"] = false;
+  kelisim::Config plain = kelisim_test::config_from(claimed.dump());
+  CHECK_FALSE(kelisim::cookie_allowed(plain, kelisim::evaluate(plain, "", kNow), "CookieConsent"));
+}
+
 TEST_CASE("cookiebot: Global Privacy Control", "[cookiebot]") {
   json d = decide(decide_req({{"method", "accept-all"}}, "", true));
   REQUIRE(d["ok"] == true);

@@ -417,3 +417,24 @@ TEST_CASE("api_scan audits a configuration: undeclared, unseen and the promise",
   CHECK(violations == Names{"fresh request 2 google-analytics", "fresh cookie 0 google-analytics", "fresh cookie 2 youtube",
                             "rejected request 0 youtube"});
 }
+
+TEST_CASE("api_scan: the CookieConsent cookie kelisim's Cookiebot compatibility writes is kelisim's own", "[scan][api][cookiebot]") {
+  json req = demo_findings();
+  req["cookies"].push_back({{"name", "CookieConsent"}, {"domain", "127.0.0.1"}, {"setBy", {"http://127.0.0.1:8080/kelisim/kelisim.js"}}});
+  json drafted = scan(req);
+  REQUIRE(drafted["ok"] == true);
+  CHECK(drafted["cookies"].back()["source"] == "kelisim");
+  CHECK_FALSE(drafted["draft"]["services"].contains("cookiebot"));
+  // Written by Cookiebot itself (a site not moved yet): Cookiebot's, as the Open Cookie Database says.
+  req["cookies"].back()["setBy"] = {"https://consent.cookiebot.com/uc.js"};
+  CHECK(scan(req)["cookies"].back()["source"] != "kelisim");
+  // Auditing a configuration with compat.cookiebot: kelisim's, whoever the crawler saw write it.
+  req["config"] = R"({"categories": {"necessary": {"required": true}, "analytics": {}, "marketing": {}, "embedded": {}},
+    "compat": {"cookiebot": true}})";
+  req["now"] = kNowMs;
+  json audited = scan(req);
+  INFO(audited.dump());
+  REQUIRE(audited["ok"] == true);
+  CHECK(audited["audit"]["cookies"].back()["kelisim"] == true);
+  for (const auto& u : audited["audit"]["undeclared"]) CHECK(u["name"] != "CookieConsent");
+}

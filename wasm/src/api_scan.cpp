@@ -258,6 +258,7 @@ struct ScanRequest {
   std::string cookie_name = "kelisim";
   std::vector<StoredItem> cookies, storage;
   std::vector<std::vector<std::string>> cookie_writers, storage_writers;  ///< hosts of the scripts that set them
+  std::vector<bool> cookie_by_kelisim;  ///< set by kelisim's own files only (kelisim.js, kelisim-app.js, kelisim.mjs)
   std::vector<std::string> urls;
   std::vector<Mark> marks;
   bool audit = false;
@@ -281,9 +282,19 @@ std::vector<std::string> split_names(const std::string& s) {
   return out;
 }
 
+/// Whether a script URL is one of kelisim's own files (the crawler's isKelisimScript).
+bool kelisim_file(const std::string& url) {
+  std::string path = url.substr(0, url.find_first_of("?#"));
+  for (const char* f : {"/kelisim.js", "/kelisim-app.js", "/kelisim.mjs"}) {
+    std::string_view name(f);
+    if (path.size() >= name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0) return true;
+  }
+  return false;
+}
+
 /// Reads [{"name", "domain" | "origin", "setBy"}] into stored items.
 void read_items(const json* arr, const std::string& path, bool storage, const ScanRequest& req, std::vector<StoredItem>& items,
-                std::vector<std::vector<std::string>>* writers, std::vector<Issue>& errors) {
+                std::vector<std::vector<std::string>>* writers, std::vector<Issue>& errors, std::vector<bool>* by_kelisim = nullptr) {
   if (!arr) return;
   for (size_t i = 0; i < arr->size(); ++i) {
     std::string p = path + "[" + std::to_string(i) + "]";
@@ -296,11 +307,15 @@ void read_items(const json* arr, const std::string& path, bool storage, const Sc
     item.third_party = !first_party_host(req.site, item.domain);
     if (writers) {
       std::vector<std::string> hosts;
-      for (const auto& u : f.strings("setBy")) {
-        std::string h = url_host(u);
+      bool kelisim_only = false;
+      std::vector<std::string> set_by = f.strings("setBy");
+      for (size_t k = 0; k < set_by.size(); ++k) {
+        std::string h = url_host(set_by[k]);
         if (!h.empty()) add_unique(hosts, h);
+        kelisim_only = kelisim_file(set_by[k]) && (k == 0 || kelisim_only);
       }
       writers->push_back(std::move(hosts));
+      if (by_kelisim) by_kelisim->push_back(kelisim_only);
     }
     items.push_back(std::move(item));
   }
@@ -328,7 +343,7 @@ bool read_request(const std::string& text_in, ScanRequest& req, std::vector<Issu
   req.language = f.str("language");
   std::string cookie_name = f.str("cookieName");
   if (!cookie_name.empty()) req.cookie_name = cookie_name;
-  read_items(f.array("cookies"), "cookies", false, req, req.cookies, &req.cookie_writers, errors);
+  read_items(f.array("cookies"), "cookies", false, req, req.cookies, &req.cookie_writers, errors, &req.cookie_by_kelisim);
   read_items(f.array("storage"), "storage", true, req, req.storage, &req.storage_writers, errors);
   read_urls(f.array("requests"), "requests", req.urls, errors);
   if (const json* marks = f.array("marks")) {
@@ -617,7 +632,9 @@ class Drafter {
     DraftService* s = nullptr;
     std::string where = item.third_party ? " on " + item.domain : "";
 
-    bool own = storage ? item.name.compare(0, 8, "kelisim:") == 0 : item.name == req_.cookie_name;
+    // kelisim's own: its consent cookie, and the CookieConsent its Cookiebot compatibility writes.
+    bool own = storage ? item.name.compare(0, 8, "kelisim:") == 0
+                       : item.name == req_.cookie_name || (item.name == "CookieConsent" && req_.cookie_by_kelisim[i]);
     if (own && !item.third_party) {
       o = {"", "kelisim", "", ""};
     } else if (k.claimed() && k.kind != ClaimKind::host_domain) {
@@ -835,7 +852,8 @@ json audit(const Config& cfg, const ScanRequest& req) {
   for (size_t i = 0; i < req.cookies.size(); ++i) {
     const Claim& cl = c.cookies[i];
     mark_used(cl);
-    bool own = !req.cookies[i].third_party && req.cookies[i].name == cfg.cookie.name;
+    bool own = !req.cookies[i].third_party && (req.cookies[i].name == cfg.cookie.name ||
+                                              (cfg.compat_cookiebot && req.cookies[i].name == "CookieConsent"));
     cookies.push_back(own ? json({{"service", nullptr}, {"kelisim", true}}) : claim_json(site, cl));
     if (!own && !cl.claimed()) undeclared.push_back({{"kind", "cookie"}, {"index", i}, {"name", req.cookies[i].name}, {"domain", req.cookies[i].domain}});
   }

@@ -403,7 +403,8 @@ Changes diff(const Config& cfg, const Status& before, const Status& after) {
 }
 
 bool cookie_allowed(const Config& cfg, const Status& st, std::string_view name) {
-  if (name == cfg.cookie.name) return true;
+  // With compat.cookiebot, Cookiebot's CookieConsent is kelisim's own cookie too (kelisim/cookiebot.hpp).
+  if (name == cfg.cookie.name || (cfg.compat_cookiebot && name == "CookieConsent")) return true;
   return claimed_allowed(cfg, st, name, [](const Service& s) -> const std::vector<std::string>& { return s.cookies; }, glob_match);
 }
 
