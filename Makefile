@@ -10,6 +10,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 30
 JOBS ?= $(shell nproc)
 
+# Every build folder configured here turns compiler warnings into errors
+# (CMake's own default for KELISIM_WERROR is off); a change to this file
+# configures the folders again.
+CMAKE_CONFIGURE := cmake -S . -G Ninja -DKELISIM_WERROR=ON
+
 .PHONY: deps native wasm build test test-native test-wasm test-asan test-fuzz test-js test-web demo bench fuzz clean
 
 deps:
@@ -24,14 +29,15 @@ deps:
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  echo "== npm ci"; npm ci --no-audit --no-fund --loglevel=error; fi
 
-build/build.ninja:
-	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+# The native test build compiles the benchmark too (not run), so it cannot rot.
+build/build.ninja: Makefile
+	$(CMAKE_CONFIGURE) -B build -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON >/dev/null && touch $@
 
 native: deps build/build.ninja
 	cmake --build build -j $(JOBS)
 
-build-wasm/build.ninja:
-	emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+build-wasm/build.ninja: Makefile
+	emcmake $(CMAKE_CONFIGURE) -B build-wasm -DCMAKE_BUILD_TYPE=Release -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null && touch $@
 
 wasm: deps build-wasm/build.ninja
 	cmake --build build-wasm -j $(JOBS)
@@ -65,8 +71,8 @@ test-native: native
 test-wasm: wasm
 	@$(call ctest_summary,build-wasm)
 
-build-asan/build.ninja:
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKELISIM_SANITIZE=ON >/dev/null
+build-asan/build.ninja: Makefile
+	$(CMAKE_CONFIGURE) -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKELISIM_SANITIZE=ON >/dev/null && touch $@
 
 test-asan: deps build-asan/build.ninja
 	cmake --build build-asan -j $(JOBS)
@@ -81,8 +87,8 @@ test-js: build
 test-web: build
 	node --test --test-concurrency=1 web-test/
 
-build-bench/build.ninja:
-	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null
+build-bench/build.ninja: Makefile
+	$(CMAKE_CONFIGURE) -B build-bench -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null && touch $@
 
 # Speed and size side by side with the peers (bench/RESULTS.md); never part of `make test`.
 bench: build build-bench/build.ninja
