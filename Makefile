@@ -45,17 +45,21 @@ wasm: deps build-wasm/build.ninja
 build: wasm
 	node js/build.mjs
 
-# ctest's log, shortened to each runner's own summary line (all of it on failure).
+# ctest's log (in <folder>/ctest.log), shortened to the summary lines: ctest's
+# count and, for the one-test wasm32 suite (run with -V), Catch2's own. On a
+# failure: each failing case's name and output, and ctest's list of failures.
 define ctest_summary
-cd $(1) && { ctest --output-on-failure -V > ctest.log 2>&1; s=$$?; \
-  if [ $$s -ne 0 ]; then cat ctest.log; fi; grep -E "All tests passed|test cases:|tests passed" ctest.log; exit $$s; }
+cd $(1) && { ctest -j $(JOBS) --output-on-failure $(2) > ctest.log 2>&1; s=$$?; \
+  if [ $$s -ne 0 ]; then grep -vE '^ +Start +[0-9]+: |^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed +[0-9.]+ sec$$' ctest.log; \
+  else grep -E 'test cases\)$$|tests passed, ' ctest.log; fi; exit $$s; }
 endef
 
-test: deps native build
-	@echo "== native (Catch2 via ctest)"
+test: deps
+	@$(MAKE) --no-print-directory native build
+	@echo "== native (Catch2 via ctest, one test per case)"
 	@$(call ctest_summary,build)
 	@echo "== wasm32 (the same Catch2 suite under node)"
-	@$(call ctest_summary,build-wasm)
+	@$(call ctest_summary,build-wasm,-V)
 	@echo "== native under ASan + UBSan"
 	@$(MAKE) --no-print-directory test-asan
 	@echo "== fuzz smoke ($(FUZZ_SMOKE_SECONDS) s per target)"
@@ -69,7 +73,7 @@ test-native: native
 	@$(call ctest_summary,build)
 
 test-wasm: wasm
-	@$(call ctest_summary,build-wasm)
+	@$(call ctest_summary,build-wasm,-V)
 
 build-asan/build.ninja: Makefile
 	$(CMAKE_CONFIGURE) -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKELISIM_SANITIZE=ON >/dev/null && touch $@

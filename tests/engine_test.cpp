@@ -168,7 +168,7 @@ TEST_CASE("engine: unknown names are never allowed and are reported", "[engine][
   }
 }
 
-TEST_CASE("engine: the method is stored as given; API decisions say 'api'", "[engine][decide]") {
+TEST_CASE("engine: the method is stored as given, API decisions say 'api'", "[engine][decide]") {
   Config cfg = kelisim_test::demo_config();
   Status st = after(cfg, preset(Method::accept_all, Method::api));
   CHECK(st.record.method == Method::api);
@@ -539,7 +539,7 @@ TEST_CASE("engine: an opt-out gate naming an unknown category stays closed after
   CHECK_FALSE(kelisim::gate_open(p.config, st, {"!", "", ""}));
 }
 
-TEST_CASE("engine: GPC turned on after an accept-all withholds gpc:deny categories; an explicit choice keeps them", "[engine][gpc]") {
+TEST_CASE("engine: GPC turned on after an accept-all withholds gpc:deny categories, an explicit choice keeps them", "[engine][gpc]") {
   kelisim::ParseResult p = kelisim::parse_config(std::string_view(R"({
     "categories": {"necessary": {"required": true}, "analytics": {}, "marketing": {"gpc": "deny"}},
     "services": {"ads": {"category": "marketing"}, "stats": {"category": "analytics"}}})"));
