@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launch, openPage } from './harness.mjs';
-import { startUiServer, instrument, ready, axe, sel, SCREENSHOTS } from './ui-support.mjs';
+import { startUiServer, instrument, ready, axe, sel, SCREENSHOTS, TEXTS } from './ui-support.mjs';
 
 let server;
 let strict;
@@ -149,15 +149,29 @@ test('strict CSP: banner, dialog, language switch, placeholders and decisions wi
 test('screenshots for the README: banner and dialog in Kazakh, light and dark, desktop and 360 px', async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   const sizes = [['desktop', { width: 1024, height: 640 }], ['360', { width: 360, height: 740 }]];
+  // Each picture shows what its name says: the Kazakh view, in that theme, whole inside the viewport.
+  const assertInside = async (locator, viewport) => {
+    const box = await locator.boundingBox();
+    assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height,
+      `${JSON.stringify(box)} inside ${viewport.width}×${viewport.height}`);
+  };
+  const pngSize = (png) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
   for (const colorScheme of ['light', 'dark']) {
     for (const [size, viewport] of sizes) {
       const { page, close } = await open(server.url({ lang: 'kk' }), { colorScheme, viewport });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `banner-kk-${colorScheme}-${size}.png`) });
+      assert.equal(await page.locator('#kelisim-root').getAttribute('data-theme'), colorScheme);
+      assert.equal(await page.locator(`${sel.banner} h2`).textContent(), TEXTS.kk.title);
+      await assertInside(page.locator(sel.banner), viewport);
+      const banner = await page.screenshot({ path: path.join(SCREENSHOTS, `banner-kk-${colorScheme}-${size}.png`) });
+      assert.deepEqual(pngSize(banner), viewport);
       await page.locator(sel.action('preferences', sel.banner)).click();
       await page.locator(`${sel.prefs} details`).nth(1).evaluate((d) => { d.open = true; });
       await page.locator(sel.prefs).evaluate((d) => d.getRootNode().activeElement.blur());
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `dialog-kk-${colorScheme}-${size}.png`) });
+      assert.equal(await page.locator(sel.prefs).evaluate((d) => d.open), true);
+      await assertInside(page.locator(sel.prefs), viewport);
+      const dialog = await page.screenshot({ path: path.join(SCREENSHOTS, `dialog-kk-${colorScheme}-${size}.png`) });
+      assert.deepEqual(pngSize(dialog), viewport);
       await close();
     }
   }
