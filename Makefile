@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium
+APT_PACKAGES := cmake ninja-build g++ clang clang-format libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium
 PORT ?= 8080
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 30
@@ -15,7 +15,7 @@ JOBS ?= $(shell nproc)
 # configures the folders again.
 CMAKE_CONFIGURE := cmake -S . -G Ninja -DKELISIM_WERROR=ON
 
-.PHONY: deps native wasm build test test-native test-wasm test-asan test-fuzz test-js test-web demo bench fuzz clean
+.PHONY: deps native wasm build format format-check test test-native test-wasm test-asan test-fuzz test-js test-web demo bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -54,7 +54,20 @@ cd $(1) && { ctest -j $(JOBS) --output-on-failure $(2) > ctest.log 2>&1; s=$$?; 
   else grep -E 'test cases\)$$|tests passed, ' ctest.log; fi; exit $$s; }
 endef
 
+# Formatting: clang-format for C++ (.clang-format). `make format` rewrites,
+# `make format-check` (the first step of `make test`) only checks.
+CXX_SOURCES = $(shell find wasm tests bench -path '*/node_modules' -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print | sort)
+
+format: deps
+	clang-format -i $(CXX_SOURCES)
+
+format-check: deps
+	@clang-format --dry-run -Werror $(CXX_SOURCES) || { echo "clang-format: run make format"; exit 1; }
+	@echo "formatted: $(words $(CXX_SOURCES)) C++ files (clang-format)"
+
 test: deps
+	@echo "== format (clang-format)"
+	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory native build
 	@echo "== native (Catch2 via ctest, one test per case)"
 	@$(call ctest_summary,build)

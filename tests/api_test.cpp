@@ -46,8 +46,13 @@ Names missing_keys(const json& obj, std::initializer_list<const char*> expected)
 nlohmann::json unordered(const json& value) { return nlohmann::json::parse(value.dump()); }
 
 json decide_req(const json& choice, const std::string& cookie_header = "", int64_t now = kNowMs) {
-  return {{"cookieHeader", cookie_header}, {"now", now}, {"gpc", false}, {"random", kRandom}, {"choice", choice},
-          {"language", "kk"}, {"url", "https://kz.meest.com/kk/tracking"}};
+  return {{"cookieHeader", cookie_header},
+          {"now", now},
+          {"gpc", false},
+          {"random", kRandom},
+          {"choice", choice},
+          {"language", "kk"},
+          {"url", "https://kz.meest.com/kk/tracking"}};
 }
 
 /// The "kelisim=..." cookie a decision returns, ready for the next request.
@@ -58,13 +63,15 @@ std::string cookie_of(const json& decided) {
 
 Names error_lines(const json& response) {
   Names out;
-  for (const auto& e : response["error"]["errors"]) out.push_back(e["path"].get<std::string>() + ": " + e["message"].get<std::string>());
+  for (const auto& e : response["error"]["errors"])
+    out.push_back(e["path"].get<std::string>() + ": " + e["message"].get<std::string>());
   return out;
 }
 
 json all_denied_but_security() {
-  return {{"ad_storage", "denied"}, {"ad_user_data", "denied"}, {"ad_personalization", "denied"}, {"analytics_storage", "denied"},
-          {"functionality_storage", "denied"}, {"personalization_storage", "denied"}, {"security_storage", "granted"}};
+  return {{"ad_storage", "denied"},        {"ad_user_data", "denied"},          {"ad_personalization", "denied"},
+          {"analytics_storage", "denied"}, {"functionality_storage", "denied"}, {"personalization_storage", "denied"},
+          {"security_storage", "granted"}};
 }
 
 }  // namespace
@@ -77,7 +84,9 @@ TEST_CASE("api_validate: shapes for valid, invalid and warned configurations", "
       "errors": [{"path": "categories.a.required", "message": "expected true or false, got a string"}],
       "warnings": [{"path": "colour", "message": "unknown key, ignored"}]})"));
   json junk = json::parse(kelisim::api_validate("{not json"));
-  CHECK(unordered(junk) == nlohmann::json::parse(R"({"ok": false, "errors": [{"path": "", "message": "the configuration is not valid JSON"}], "warnings": []})"));
+  CHECK(unordered(junk) ==
+        nlohmann::json::parse(
+            R"({"ok": false, "errors": [{"path": "", "message": "the configuration is not valid JSON"}], "warnings": []})"));
   // Every invalid-configs fixture case through the JSON entry point.
   for (const auto& c : kelisim_test::fixture_json("invalid-configs.json")) {
     INFO(c["name"].get<std::string>());
@@ -89,7 +98,8 @@ TEST_CASE("api_validate: shapes for valid, invalid and warned configurations", "
 
 TEST_CASE("api: an invalid configuration fails every call as a value", "[api]") {
   const std::string cfg = R"({"revision": "1", "categories": {}})";
-  const std::string expected_message = "invalid kelisim configuration: revision: expected an integer, got a string; categories: needs at least one category";
+  const std::string expected_message =
+      "invalid kelisim configuration: revision: expected an integer, got a string; categories: needs at least one category";
   for (auto fn : {kelisim::api_start, kelisim::api_decide, kelisim::api_query, kelisim::api_texts}) {
     json out = json::parse(fn(cfg, R"({"now": 1})"));
     CHECK(missing_keys(out, {"ok", "error"}) == Names{});
@@ -105,30 +115,40 @@ TEST_CASE("api: an invalid configuration fails every call as a value", "[api]") 
 
 TEST_CASE("api_start: first visit, every field", "[api][start]") {
   json out = start({{"cookieHeader", "other=1; _ga=GA1.2.3"}, {"now", kNowMs}});
-  CHECK(missing_keys(out, {"ok", "warnings", "ask", "invalid", "newItems", "state", "allowed", "consentMode", "cookie", "blocking", "receipts",
-                           "compat", "ui", "languages", "contact", "gpc", "debug", "names", "gates", "urls", "cookies", "storage", "language",
-                           "dir", "texts", "categories"}) == Names{});
+  CHECK(missing_keys(out,
+                     {"ok",       "warnings", "ask",     "invalid", "newItems",  "state",   "allowed", "consentMode", "cookie",
+                      "blocking", "receipts", "compat",  "ui",      "languages", "contact", "gpc",     "debug",       "names",
+                      "gates",    "urls",     "cookies", "storage", "language",  "dir",     "texts",   "categories"}) == Names{});
   CHECK(out["ok"] == true);
   CHECK(out["warnings"] == json::array());
   CHECK(out["ask"] == "first-visit");
   CHECK(out["invalid"].is_null());
   CHECK(out["newItems"] == json::array());
-  CHECK(unordered(out["state"]) == nlohmann::json::parse(R"({"decided": false, "categories": ["necessary"], "services": ["session"], "revision": 3,
+  CHECK(unordered(out["state"]) ==
+        nlohmann::json::parse(R"({"decided": false, "categories": ["necessary"], "services": ["session"], "revision": 3,
                                         "id": "", "created": "", "updated": "", "method": null})"));
   json consent_default = all_denied_but_security();
   consent_default["wait_for_update"] = 500;
-  CHECK(unordered(out["consentMode"]) == unordered(json({{"enabled", true}, {"default", consent_default}, {"update", all_denied_but_security()},
-                                    {"waitForUpdate", 500}, {"adsDataRedaction", true}, {"urlPassthrough", false}})));
+  CHECK(unordered(out["consentMode"]) == unordered(json({{"enabled", true},
+                                                         {"default", consent_default},
+                                                         {"update", all_denied_but_security()},
+                                                         {"waitForUpdate", 500},
+                                                         {"adsDataRedaction", true},
+                                                         {"urlPassthrough", false}})));
   // Every name a page may ask about, answered: only what is required before a decision.
-  CHECK(unordered(out["allowed"]) == nlohmann::json::parse(R"({"necessary": true, "preferences": false, "analytics": false, "marketing": false,
+  CHECK(unordered(out["allowed"]) ==
+        nlohmann::json::parse(R"({"necessary": true, "preferences": false, "analytics": false, "marketing": false,
       "embedded": false, "session": true, "site-language": false, "google-analytics": false, "hubspot": false,
       "google-tag-manager": false, "youtube": false, "facebook": false, "recaptcha": false, "statistics": false,
       "youtube-video": false})"));
-  CHECK(unordered(out["cookie"]) == nlohmann::json::parse(R"({"name": "kelisim", "domain": "auto", "path": "/", "sameSite": "Lax", "secure": "true"})"));
-  CHECK(unordered(out["blocking"]) == nlohmann::json::parse(R"({"autoBlock": true, "cookieGuard": true, "reloadOnWithdrawal": false})"));
+  CHECK(unordered(out["cookie"]) ==
+        nlohmann::json::parse(R"({"name": "kelisim", "domain": "auto", "path": "/", "sameSite": "Lax", "secure": "true"})"));
+  CHECK(unordered(out["blocking"]) ==
+        nlohmann::json::parse(R"({"autoBlock": true, "cookieGuard": true, "reloadOnWithdrawal": false})"));
   CHECK(unordered(out["receipts"]) == nlohmann::json::parse(R"({"endpoint": "/consent-receipts"})"));
   CHECK(unordered(out["compat"]) == nlohmann::json::parse(R"({"cookiebot": true})"));
-  CHECK(unordered(out["ui"]) == nlohmann::json::parse(R"({"layout": "bar", "position": "bottom", "theme": "auto", "reopenButton": true})"));
+  CHECK(unordered(out["ui"]) ==
+        nlohmann::json::parse(R"({"layout": "bar", "position": "bottom", "theme": "auto", "reopenButton": true})"));
   CHECK(out["languages"] == json::parse(R"(["en", "kk", "ru"])"));
   CHECK(out["contact"] == "export.kz@meestgroup.com");
   CHECK(out["gpc"] == false);
@@ -147,7 +167,8 @@ TEST_CASE("api_start: first visit, every field", "[api][start]") {
   CHECK(out["categories"][3]["gpcDeny"] == true);
   CHECK(missing_keys(out["categories"][4], {"name", "required", "gpcDeny", "title", "description", "services"}) == Names{});
   REQUIRE(out["categories"][4]["services"].size() == 3);
-  CHECK(unordered(out["categories"][4]["services"][2]) == nlohmann::json::parse(R"({"name": "recaptcha", "title": "Google reCAPTCHA",
+  CHECK(unordered(out["categories"][4]["services"][2]) ==
+        nlohmann::json::parse(R"({"name": "recaptcha", "title": "Google reCAPTCHA",
       "description": [{"text": "Жөнелтілімді қадағалау формасын боттардан қорғайды."}], "cookies": ["_GRECAPTCHA"]})"));
 }
 
@@ -173,14 +194,17 @@ TEST_CASE("api_start: returning visitor, garbled and outdated cookies", "[api][s
   json back = start({{"cookieHeader", "a=b; " + cookie_of(d) + "; c=d"}, {"now", kNowMs + 60000}});
   CHECK(back["ask"].is_null());
   CHECK(back["invalid"].is_null());
-  CHECK(unordered(back["state"]) == unordered(json({{"decided", true},
-                               {"categories", {"necessary", "preferences", "analytics", "marketing", "embedded"}},
-                               {"services", {"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha"}},
-                               {"revision", 3},
-                               {"id", kRandomId},
-                               {"created", "2026-01-01T00:00:00Z"},
-                               {"updated", "2026-01-01T00:00:00Z"},
-                               {"method", "accept-all"}})));
+  CHECK(unordered(back["state"]) ==
+        unordered(json({{"decided", true},
+                        {"categories", {"necessary", "preferences", "analytics", "marketing", "embedded"}},
+                        {"services",
+                         {"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube",
+                          "recaptcha"}},
+                        {"revision", 3},
+                        {"id", kRandomId},
+                        {"created", "2026-01-01T00:00:00Z"},
+                        {"updated", "2026-01-01T00:00:00Z"},
+                        {"method", "accept-all"}})));
   for (auto it = back["consentMode"]["update"].begin(); it != back["consentMode"]["update"].end(); ++it) CHECK(*it == "granted");
 
   json garbled = start({{"cookieHeader", "kelisim=1.AAAA!garbage"}, {"now", kNowMs}});
@@ -256,7 +280,8 @@ TEST_CASE("api: cookie header parsing", "[api][cookies]") {
 TEST_CASE("api_decide: every field of an accept-all decision", "[api][decide]") {
   json req = decide_req({{"method", "accept-all"}});
   json out = decide(req);
-  CHECK(missing_keys(out, {"ok", "cookie", "state", "allowed", "changes", "cleanup", "reload", "consentMode", "receipt", "unknown"}) == Names{});
+  CHECK(missing_keys(out, {"ok", "cookie", "state", "allowed", "changes", "cleanup", "reload", "consentMode", "receipt",
+                           "unknown"}) == Names{});
   CHECK(out["allowed"]["statistics"] == true);
   CHECK(out["allowed"]["youtube-video"] == true);
   CHECK(out["ok"] == true);
@@ -276,7 +301,8 @@ TEST_CASE("api_decide: every field of an accept-all decision", "[api][decide]") 
   CHECK(missing_keys(out["consentMode"], {"enabled", "update"}) == Names{});
   CHECK(out["consentMode"]["update"]["ad_storage"] == "granted");
   CHECK(out["unknown"] == json::array());
-  CHECK(missing_keys(out["receipt"], {"id", "sequence", "revision", "timestamp", "method", "accepted", "rejected", "language", "url"}) == Names{});
+  CHECK(missing_keys(out["receipt"], {"id", "sequence", "revision", "timestamp", "method", "accepted", "rejected", "language",
+                                      "url"}) == Names{});
   CHECK(out["receipt"]["id"] == kRandomId);
   CHECK(out["receipt"]["sequence"] == 1);
   CHECK(out["receipt"]["revision"] == 3);
@@ -294,17 +320,21 @@ TEST_CASE("api_decide: withdrawal lists what to delete and what changed", "[api]
   json req = decide_req({{"method", "custom"}, {"categories", {"analytics"}}, {"services", {"youtube"}}},
                         cookie_of(all) + "; _ga=GA1; _ga_ABC=1; hubspotutk=x; _fbp=y; PHPSESSID=s; cart=3; hubspotutk=dup",
                         kNowMs + 1000);
-  req["present"] = {{"localStorage", {"hs-messages-is-open", "cart", "yt-remote-device-id"}}, {"sessionStorage", {"rc::a", "preferred-language"}}};
+  req["present"] = {{"localStorage", {"hs-messages-is-open", "cart", "yt-remote-device-id"}},
+                    {"sessionStorage", {"rc::a", "preferred-language"}}};
   json out = decide(req);
   REQUIRE(out["ok"] == true);
   CHECK(out["state"]["method"] == "custom");
   CHECK(out["changes"]["accepted"] == json::array());
-  CHECK(out["changes"]["rejected"] == json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
+  CHECK(out["changes"]["rejected"] ==
+        json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
   CHECK(out["cleanup"]["cookies"] == json::parse(R"(["hubspotutk", "_fbp"])"));
   CHECK(out["cleanup"]["localStorage"] == json::parse(R"(["hs-messages-is-open"])"));
   CHECK(out["cleanup"]["sessionStorage"] == json::parse(R"(["rc::a", "preferred-language"])"));
-  CHECK(out["receipt"]["accepted"] == json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager", "youtube"])"));
-  CHECK(out["receipt"]["rejected"] == json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
+  CHECK(out["receipt"]["accepted"] ==
+        json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager", "youtube"])"));
+  CHECK(out["receipt"]["rejected"] ==
+        json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
   CHECK(out["receipt"]["sequence"] == 2);
   CHECK(out["receipt"]["timestamp"] == "2026-01-01T00:00:01Z");
   CHECK(out["reload"] == false);
@@ -334,7 +364,8 @@ TEST_CASE("api_decide: receipts count decisions per id", "[api][decide][receipts
   CHECK(b["cookie"]["maxAge"] == 182 * 86400);
   CHECK(b["receipt"]["accepted"] == json::parse(R"(["necessary", "session"])"));
   CHECK(c["receipt"]["method"] == "api");
-  CHECK(c["receipt"]["accepted"] == json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager"])"));
+  CHECK(c["receipt"]["accepted"] ==
+        json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager"])"));
   CHECK(d["state"]["created"] == "2026-01-01T00:00:00Z");
   CHECK(d["state"]["updated"] == "2026-01-01T00:00:03Z");
   // A new id (after reset(): no cookie) starts at 1 again with the new randomness.
@@ -415,18 +446,31 @@ TEST_CASE("api: invalid requests are reported as values", "[api][errors]") {
   check_error(decide({{"cookieHeader", 5}, {"now", 1}, {"random", kRandom}, {"choice", {{"method", "api"}}}}),
               Names{"cookieHeader: expected a string"});
   check_error(decide({{"now", 1}}), Names{"random: expected 32 hex digits of randomness", "choice: expected an object"});
-  check_error(decide({{"now", 1}, {"random", "abc"}, {"choice", {{"method", "save"}}}}),
-              Names{"random: expected 32 hex digits of randomness", "choice.method: expected accept-all, reject-all, custom or api"});
+  check_error(
+      decide({{"now", 1}, {"random", "abc"}, {"choice", {{"method", "save"}}}}),
+      Names{"random: expected 32 hex digits of randomness", "choice.method: expected accept-all, reject-all, custom or api"});
   check_error(decide({{"now", 1}, {"random", kRandom}, {"choice", {{"categories", {"analytics"}}}}}),
               Names{"choice.method: expected accept-all, reject-all, custom or api"});
-  check_error(decide({{"now", 1}, {"random", kRandom}, {"choice", {{"method", "custom"}, {"categories", "analytics"}, {"services", {"youtube", 3}}}}}),
+  check_error(decide({{"now", 1},
+                      {"random", kRandom},
+                      {"choice", {{"method", "custom"}, {"categories", "analytics"}, {"services", {"youtube", 3}}}}}),
               Names{"choice.categories: expected an array of strings", "choice.services: expected an array of strings"});
-  check_error(decide({{"now", 1}, {"random", kRandom}, {"choice", {{"method", "api"}}}, {"present", {{"localStorage", {1}}, {"sessionStorage", "k"}}},
+  check_error(decide({{"now", 1},
+                      {"random", kRandom},
+                      {"choice", {{"method", "api"}}},
+                      {"present", {{"localStorage", {1}}, {"sessionStorage", "k"}}},
                       {"url", 7}}),
-              Names{"present.localStorage: expected an array of strings", "present.sessionStorage: expected an array of strings", "url: expected a string"});
-  check_error(query({{"now", 1}, {"names", "analytics"}, {"urls", {1}}, {"cookies", {{"a", 1}}}, {"storage", true}, {"gates", "analytics"}}),
-              Names{"names: expected an array of strings", "urls: expected an array of strings", "cookies: expected an array of strings",
-                    "storage: expected an array of strings", "gates: expected an array of gates"});
+              Names{"present.localStorage: expected an array of strings", "present.sessionStorage: expected an array of strings",
+                    "url: expected a string"});
+  check_error(
+      query({{"now", 1},
+             {"names", "analytics"},
+             {"urls", {1}},
+             {"cookies", {{"a", 1}}},
+             {"storage", true},
+             {"gates", "analytics"}}),
+      Names{"names: expected an array of strings", "urls: expected an array of strings", "cookies: expected an array of strings",
+            "storage: expected an array of strings", "gates: expected an array of gates"});
 }
 
 TEST_CASE("api_query: batched answers in request order", "[api][query]") {
@@ -439,10 +483,19 @@ TEST_CASE("api_query: batched answers in request order", "[api][query]") {
   json out = query({{"cookieHeader", cookie_of(d)},
                     {"now", kNowMs},
                     {"names", {"statistics", "marketing", "youtube-video", "facebook", ""}},
-                    {"gates", {{{"category", "analytics"}}, {{"category", "!analytics"}}, {{"category", "!marketing"}},
-                               {{"service", "youtube"}, {"category", "embedded"}}, {{"cookieconsent", "statistics, marketing"}},
-                               {{"cookieconsent", "statistics"}}, json::object(), json("analytics"), {{"category", 5}}}},
-                    {"urls", {"https://www.google-analytics.com/g/collect", "https://js.hs-scripts.com/1.js", "/local.js", "https://www.youtube.com/embed/x"}},
+                    {"gates",
+                     {{{"category", "analytics"}},
+                      {{"category", "!analytics"}},
+                      {{"category", "!marketing"}},
+                      {{"service", "youtube"}, {"category", "embedded"}},
+                      {{"cookieconsent", "statistics, marketing"}},
+                      {{"cookieconsent", "statistics"}},
+                      json::object(),
+                      json("analytics"),
+                      {{"category", 5}}}},
+                    {"urls",
+                     {"https://www.google-analytics.com/g/collect", "https://js.hs-scripts.com/1.js", "/local.js",
+                      "https://www.youtube.com/embed/x"}},
                     {"cookies", {"_ga_XYZ", "hubspotutk", "kelisim", "unrelated", "YSC"}},
                     {"storage", {"hs-messages-x", "yt-remote-x", "cart"}}});
   CHECK(out["ok"] == true);
@@ -460,7 +513,8 @@ TEST_CASE("api_texts: one language's texts and rows", "[api][texts]") {
   CHECK(ru["language"] == "ru");
   CHECK(ru["dir"] == "ltr");
   CHECK(ru["texts"]["banner.title"] == json::parse(R"([{"text": "О файлах cookie"}])"));
-  CHECK(ru["texts"]["preferences.contact"] == json::parse(R"([{"text": "Вопросы о ваших данных? Напишите нам: export.kz@meestgroup.com"}])"));
+  CHECK(ru["texts"]["preferences.contact"] ==
+        json::parse(R"([{"text": "Вопросы о ваших данных? Напишите нам: export.kz@meestgroup.com"}])"));
   CHECK(ru["categories"][2]["services"][0]["title"] == "Google Analytics");  // kk has it, ru falls back to the default
   json c = kelisim_test::fixture_json("config-demo.json");
   c["language"]["translations"]["ar"] = {{"banner", {{"title", "ملفات تعريف الارتباط"}}}};
@@ -472,13 +526,15 @@ TEST_CASE("api_texts: one language's texts and rows", "[api][texts]") {
 
 TEST_CASE("api: deeply nested requests come back as values", "[api][regression]") {
   // Regression: api_decide copied "present" (a recursive copy).
-  std::string deep = R"({"now": 1, "random": "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "choice": {"method": "api"}, "present": {"localStorage": )";
+  std::string deep =
+      R"({"now": 1, "random": "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "choice": {"method": "api"}, "present": {"localStorage": )";
   const int depth = 200000;
   deep += std::string(depth, '[') + std::string(depth, ']') + "}}";
   json out = json::parse(kelisim::api_decide(demo(), deep));
   CHECK(out["ok"] == false);
   CHECK(error_lines(out) == Names{"present.localStorage: expected an array of strings"});
-  json q = json::parse(kelisim::api_query(demo(), R"({"now": 1, "names": )" + std::string(depth, '[') + std::string(depth, ']') + "}"));
+  json q = json::parse(
+      kelisim::api_query(demo(), R"({"now": 1, "names": )" + std::string(depth, '[') + std::string(depth, ']') + "}"));
   CHECK(q["ok"] == false);
 }
 
@@ -489,14 +545,16 @@ TEST_CASE("api: invalid UTF-8 never breaks an answer", "[api]") {
   // Messages quote at most 80 bytes of user text, which may cut a character
   // in two; the answer must still be valid JSON.
   std::string theme = std::string(79, 'a') + "\u0436";  // the 80th byte is the first half of "ж"
-  json v = json::parse(kelisim::api_validate(R"({"categories": {"a": {}}, "ui": {"theme": ")" + theme + R"("}})"), nullptr, false);
+  json v =
+      json::parse(kelisim::api_validate(R"({"categories": {"a": {}}, "ui": {"theme": ")" + theme + R"("}})"), nullptr, false);
   REQUIRE(v.is_object());
   CHECK(v["ok"] == false);
   CHECK(v["errors"][0]["path"] == "ui.theme");
 }
 
 TEST_CASE("api_start: answers the page's gates in the same call, as api_query does", "[api][start]") {
-  json gates = json::array({{{"category", "analytics"}}, {{"category", "necessary"}}, {{"service", "youtube"}}, {{"category", "!analytics"}}});
+  json gates = json::array(
+      {{{"category", "analytics"}}, {{"category", "necessary"}}, {{"service", "youtube"}}, {{"category", "!analytics"}}});
   json before = start({{"cookieHeader", ""}, {"now", kNowMs}, {"gates", gates}, {"names", {"statistics", "necessary"}}});
   CHECK(before["gates"] == json::array({false, true, false, false}));
   CHECK(before["names"] == query({{"cookieHeader", ""}, {"now", kNowMs}, {"names", {"statistics", "necessary"}}})["names"]);

@@ -16,9 +16,7 @@ const Answer* category_answer(const Status& st, const std::string& name) {
 
 /// GPC turned on after an "accept all": that sweeping yes does not cover
 /// categories the site marks `"gpc": "deny"` (SPEC §6); an explicit choice does.
-bool gpc_withholds(const Status& st, const Category& c) {
-  return st.gpc && c.gpc_deny && st.record.method == Method::accept_all;
-}
+bool gpc_withholds(const Status& st, const Category& c) { return st.gpc && c.gpc_deny && st.record.method == Method::accept_all; }
 
 bool category_allowed(const Status& st, const Category& c) {
   if (c.required) return true;
@@ -72,7 +70,8 @@ std::string resolve_alias(const Config& cfg, const std::string& name) {
 
 /// Whether some service claims `name` through `patterns`, and whether one of those is allowed.
 template <typename Patterns>
-bool claimed_allowed(const Config& cfg, const Status& st, std::string_view name, Patterns patterns, bool (*match)(std::string_view, std::string_view)) {
+bool claimed_allowed(const Config& cfg, const Status& st, std::string_view name, Patterns patterns,
+                     bool (*match)(std::string_view, std::string_view)) {
   bool claimed = false;
   for (const auto& s : cfg.services) {
     for (const auto& p : patterns(s)) {
@@ -256,17 +255,20 @@ Changes diff(const Config& cfg, const Status& before, const Status& after) {
 
 bool cookie_allowed(const Config& cfg, const Status& st, std::string_view name) {
   if (name == cfg.cookie.name) return true;
-  return claimed_allowed(cfg, st, name, [](const Service& s) -> const std::vector<std::string>& { return s.cookies; }, glob_match);
+  return claimed_allowed(
+      cfg, st, name, [](const Service& s) -> const std::vector<std::string>& { return s.cookies; }, glob_match);
 }
 
 bool storage_allowed(const Config& cfg, const Status& st, std::string_view key) {
-  return claimed_allowed(cfg, st, key, [](const Service& s) -> const std::vector<std::string>& { return s.storage; }, glob_match);
+  return claimed_allowed(
+      cfg, st, key, [](const Service& s) -> const std::vector<std::string>& { return s.storage; }, glob_match);
 }
 
 bool url_allowed(const Config& cfg, const Status& st, std::string_view url) {
   std::string host = url_host(url);
   if (host.empty()) return true;  // same origin, data: and the like carry no third party
-  return claimed_allowed(cfg, st, host, [](const Service& s) -> const std::vector<std::string>& { return s.hosts; }, host_match);
+  return claimed_allowed(
+      cfg, st, host, [](const Service& s) -> const std::vector<std::string>& { return s.hosts; }, host_match);
 }
 
 std::vector<std::string> cleanup_cookies(const Config& cfg, const Status& st, const std::vector<std::string>& present) {
