@@ -54,19 +54,24 @@ cd $(1) && { ctest -j $(JOBS) --output-on-failure $(2) > ctest.log 2>&1; s=$$?; 
   else grep -E 'test cases\)$$|tests passed, ' ctest.log; fi; exit $$s; }
 endef
 
-# Formatting: clang-format for C++ (.clang-format). `make format` rewrites,
-# `make format-check` (the first step of `make test`) only checks.
+# Formatting: clang-format for C++ (.clang-format), Prettier for JavaScript,
+# TypeScript, CSS and JSON (.prettierrc.json; what it leaves alone is in
+# .prettierignore). `make format` rewrites, `make format-check` (the first step
+# of `make test`) only checks.
 CXX_SOURCES = $(shell find wasm tests bench -path '*/node_modules' -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print | sort)
+PRETTIER := node_modules/.bin/prettier
 
 format: deps
 	clang-format -i $(CXX_SOURCES)
+	$(PRETTIER) --write --log-level warn .
 
 format-check: deps
 	@clang-format --dry-run -Werror $(CXX_SOURCES) || { echo "clang-format: run make format"; exit 1; }
-	@echo "formatted: $(words $(CXX_SOURCES)) C++ files (clang-format)"
+	@$(PRETTIER) --check --log-level warn . || { echo "Prettier: run make format"; exit 1; }
+	@echo "formatted: $(words $(CXX_SOURCES)) C++ files (clang-format), JavaScript, CSS and JSON (Prettier)"
 
 test: deps
-	@echo "== format (clang-format)"
+	@echo "== format (clang-format, Prettier)"
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory native build
 	@echo "== native (Catch2 via ctest, one test per case)"

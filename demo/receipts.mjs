@@ -36,15 +36,20 @@ const RECEIPT_METHODS = ['accept-all', 'reject-all', 'custom', 'api'];
 export function validateReceipt(r) {
   if (r === null || typeof r !== 'object' || Array.isArray(r)) return ['receipt', 'must be a JSON object'];
   const isName = (s) => typeof s === 'string' && s.length > 0 && s.length <= 100;
-  if (typeof r.id !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(r.id)) return ['id', 'must be a string of 1–128 letters, digits, "-", "_", ".", ":"'];
+  if (typeof r.id !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(r.id))
+    return ['id', 'must be a string of 1–128 letters, digits, "-", "_", ".", ":"'];
   if (!Number.isSafeInteger(r.sequence) || r.sequence < 0) return ['sequence', 'must be a non-negative integer'];
   if (!Number.isSafeInteger(r.revision) || r.revision < 0) return ['revision', 'must be a non-negative integer'];
   const ts = typeof r.timestamp === 'string' || typeof r.timestamp === 'number' ? new Date(r.timestamp) : null;
-  if (!ts || Number.isNaN(ts.getTime()) || (typeof r.timestamp === 'string' && r.timestamp.length > 40)) return ['timestamp', 'must be an ISO 8601 date-time or a time in milliseconds'];
+  if (!ts || Number.isNaN(ts.getTime()) || (typeof r.timestamp === 'string' && r.timestamp.length > 40))
+    return ['timestamp', 'must be an ISO 8601 date-time or a time in milliseconds'];
   if (!RECEIPT_METHODS.includes(r.method)) return ['method', `must be one of ${RECEIPT_METHODS.join(', ')}`];
-  if (!Array.isArray(r.accepted) || r.accepted.length > 200 || !r.accepted.every(isName)) return ['accepted', 'must be an array of category and service names'];
-  if (!Array.isArray(r.rejected) || r.rejected.length > 200 || !r.rejected.every(isName)) return ['rejected', 'must be an array of category and service names'];
-  if (typeof r.language !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(r.language)) return ['language', 'must be a language tag'];
+  if (!Array.isArray(r.accepted) || r.accepted.length > 200 || !r.accepted.every(isName))
+    return ['accepted', 'must be an array of category and service names'];
+  if (!Array.isArray(r.rejected) || r.rejected.length > 200 || !r.rejected.every(isName))
+    return ['rejected', 'must be an array of category and service names'];
+  if (typeof r.language !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(r.language))
+    return ['language', 'must be a language tag'];
   if (typeof r.url !== 'string' || r.url.length > 2048) return ['url', 'must be a string of at most 2048 characters'];
   return null;
 }
@@ -112,10 +117,16 @@ async function consentCookieHeader(req, hostInfo, receipt, configFile) {
   // Only a value made of cookie-safe characters is echoed back.
   if (!value || value.length > 3000 || !/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value)) return null;
 
-  const optional = Object.entries(categories).filter(([, c]) => !(c && c.required)).map(([n]) => n);
+  const optional = Object.entries(categories)
+    .filter(([, c]) => !(c && c.required))
+    .map(([n]) => n);
   const allRejected = optional.length > 0 && optional.every((n) => receipt.rejected.includes(n));
   const days = allRejected ? (cookie.rejectedExpiresAfterDays ?? 182) : (cookie.expiresAfterDays ?? 365);
-  const parts = [`${name}=${value}`, `Path=${typeof cookie.path === 'string' && /^\/[\x21-\x3A\x3C-\x7E]*$/.test(cookie.path) ? cookie.path : '/'}`, `Max-Age=${Math.round(days * 86400)}`];
+  const parts = [
+    `${name}=${value}`,
+    `Path=${typeof cookie.path === 'string' && /^\/[\x21-\x3A\x3C-\x7E]*$/.test(cookie.path) ? cookie.path : '/'}`,
+    `Max-Age=${Math.round(days * 86400)}`,
+  ];
 
   // Same scope as the script-set cookie, or the browser would keep two of them.
   // "auto" is approximated as the last two labels (kz.meest.test → meest.test);

@@ -28,7 +28,8 @@ export function installCookiebot(win, instance, ask) {
     const s = instance.state();
     const allowed = ask(NAMES);
     NAMES.forEach((n, i) => (cb.consent[n] = allowed[i]));
-    cb.consent.method = s.method === 'accept-all' || s.method === 'reject-all' || s.method === 'custom' ? 'explicit' : s.method ? 'implied' : null;
+    cb.consent.method =
+      s.method === 'accept-all' || s.method === 'reject-all' || s.method === 'custom' ? 'explicit' : s.method ? 'implied' : null;
     cb.consent.stamp = s.decided ? s.id : '0';
     cb.hasResponse = s.decided;
     cb.consented = s.decided && allowed.slice(1).some(Boolean);

@@ -92,12 +92,14 @@ function lazyUI(load, create) {
     }
     return loading;
   };
-  const later = (name) => (...args) => {
-    if (ui) return ui[name](...args);
-    queue.push((u) => u[name](...args));
-    ensure().catch(() => {}); // the loader reports its own failure
-    return undefined;
-  };
+  const later =
+    (name) =>
+    (...args) => {
+      if (ui) return ui[name](...args);
+      queue.push((u) => u[name](...args));
+      ensure().catch(() => {}); // the loader reports its own failure
+      return undefined;
+    };
   const proxy = {};
   for (const name of ['showBanner', 'showPreferences', 'showReopen', 'hide', 'setTexts', 'placeholder']) proxy[name] = later(name);
   // Nothing was placed before the UI arrived, unless a call for it is still waiting.
@@ -282,7 +284,11 @@ export function createBrowserInstance(engine, options) {
     const accepted = [...now].filter((n) => !was.has(n));
     const rejected = [...was].filter((n) => !now.has(n));
     const plan = engine.query(request({ storage: storageKeys(win, 'sessionStorage') })).storage;
-    removeStorageKeys(win, 'sessionStorage', storageKeys(win, 'sessionStorage').filter((_, i) => !plan[i]));
+    removeStorageKeys(
+      win,
+      'sessionStorage',
+      storageKeys(win, 'sessionStorage').filter((_, i) => !plan[i]),
+    );
     applyState(start, accepted, rejected);
     if (next.decided) {
       ui.hide();
@@ -342,16 +348,25 @@ export function createBrowserInstance(engine, options) {
 
   const noop = () => {};
   const actions = {
-      acceptAll: () => decideWith('accept-all', 'accept-all'),
-      rejectAll: () => decideWith('reject-all', 'reject-all'),
-      save: (categories, services) => decideWith('custom', 'custom', categories, services),
-      state: () => current,
-      setLanguage: (lang) => instance.setLanguage(lang),
-      texts: () => engine.texts(languages(instance.language)),
+    acceptAll: () => decideWith('accept-all', 'accept-all'),
+    rejectAll: () => decideWith('reject-all', 'reject-all'),
+    save: (categories, services) => decideWith('custom', 'custom', categories, services),
+    state: () => current,
+    setLanguage: (lang) => instance.setLanguage(lang),
+    texts: () => engine.texts(languages(instance.language)),
   };
   const ui =
     options.ui === false
-      ? { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop, ready: () => Promise.resolve() }
+      ? {
+          showBanner: noop,
+          showPreferences: noop,
+          showReopen: noop,
+          hide: noop,
+          setTexts: noop,
+          placeholder: noop,
+          removePlaceholder: noop,
+          ready: () => Promise.resolve(),
+        }
       : lazyUI(options.loadUI, (createUI) => createUI({ win, doc, start, enabled: true, actions }));
   const tabs = linkTabs(win, onRemoteDecision);
   const cookiebot = start.compat.cookiebot ? installCookiebot(win, instance, (names) => names.map((n) => instance.isAllowed(n))) : null;
