@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := cmake ninja-build g++ clang libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium firefox-esr webkit2gtk-driver xvfb
+APT_PACKAGES := cmake ninja-build g++ clang clang-format libclang-rt-14-dev emscripten nlohmann-json3-dev catch2 chromium firefox-esr webkit2gtk-driver xvfb
 PORT ?= 8080
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 30
@@ -15,7 +15,12 @@ WEB_TESTS = $(filter-out web-test/engines.test.mjs,$(wildcard web-test/*.test.mj
 ENGINES_RUN = node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=./web-test/engines/summary-reporter.mjs --test-reporter-destination=stdout web-test/engines.test.mjs
 
-.PHONY: deps native wasm build test test-native test-wasm test-asan test-fuzz test-js test-web test-engines demo bench fuzz clean
+# Every build folder configured here turns compiler warnings into errors
+# (CMake's own default for KELISIM_WERROR is off); a change to this file
+# configures the folders again.
+CMAKE_CONFIGURE := cmake -S . -G Ninja -DKELISIM_WERROR=ON
+
+.PHONY: deps native wasm build format format-check test test-native test-wasm test-asan test-fuzz test-js test-web test-engines demo bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -29,14 +34,15 @@ deps:
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
 	  echo "== npm ci"; npm ci --no-audit --no-fund --loglevel=error; fi
 
-build/build.ninja:
-	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+# The native test build compiles the benchmark too (not run), so it cannot rot.
+build/build.ninja: Makefile
+	$(CMAKE_CONFIGURE) -B build -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON >/dev/null && touch $@
 
 native: deps build/build.ninja
 	cmake --build build -j $(JOBS)
 
-build-wasm/build.ninja:
-	emcmake cmake -S . -B build-wasm -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null
+build-wasm/build.ninja: Makefile
+	emcmake $(CMAKE_CONFIGURE) -B build-wasm -DCMAKE_BUILD_TYPE=Release -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node >/dev/null && touch $@
 
 wasm: deps build-wasm/build.ninja
 	cmake --build build-wasm -j $(JOBS)
@@ -44,17 +50,39 @@ wasm: deps build-wasm/build.ninja
 build: wasm
 	node js/build.mjs
 
-# ctest's log, shortened to each runner's own summary line (all of it on failure).
+# ctest's log (in <folder>/ctest.log), shortened to the summary lines: ctest's
+# count and, for the one-test wasm32 suite (run with -V), Catch2's own. On a
+# failure: each failing case's name and output, and ctest's list of failures.
 define ctest_summary
-cd $(1) && { ctest --output-on-failure -V > ctest.log 2>&1; s=$$?; \
-  if [ $$s -ne 0 ]; then cat ctest.log; fi; grep -E "All tests passed|test cases:|tests passed" ctest.log; exit $$s; }
+cd $(1) && { ctest -j $(JOBS) --output-on-failure $(2) > ctest.log 2>&1; s=$$?; \
+  if [ $$s -ne 0 ]; then grep -vE '^ +Start +[0-9]+: |^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed +[0-9.]+ sec$$' ctest.log; \
+  else grep -E 'test cases\)$$|tests passed, ' ctest.log; fi; exit $$s; }
 endef
 
-test: deps native build
-	@echo "== native (Catch2 via ctest)"
+# Formatting: clang-format for C++ (.clang-format), Prettier for JavaScript,
+# TypeScript, CSS and JSON (.prettierrc.json; what it leaves alone is in
+# .prettierignore). `make format` rewrites, `make format-check` (the first step
+# of `make test`) only checks.
+CXX_SOURCES = $(shell find wasm tests bench -path '*/node_modules' -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print | sort)
+PRETTIER := node_modules/.bin/prettier
+
+format: deps
+	clang-format -i $(CXX_SOURCES)
+	$(PRETTIER) --write --log-level warn .
+
+format-check: deps
+	@clang-format --dry-run -Werror $(CXX_SOURCES) || { echo "clang-format: run make format"; exit 1; }
+	@$(PRETTIER) --check --log-level warn . || { echo "Prettier: run make format"; exit 1; }
+	@echo "formatted: $(words $(CXX_SOURCES)) C++ files (clang-format), JavaScript, CSS and JSON (Prettier)"
+
+test: deps
+	@echo "== format (clang-format, Prettier)"
+	@$(MAKE) --no-print-directory format-check
+	@$(MAKE) --no-print-directory native build
+	@echo "== native (Catch2 via ctest, one test per case)"
 	@$(call ctest_summary,build)
 	@echo "== wasm32 (the same Catch2 suite under node)"
-	@$(call ctest_summary,build-wasm)
+	@$(call ctest_summary,build-wasm,-V)
 	@echo "== native under ASan + UBSan"
 	@$(MAKE) --no-print-directory test-asan
 	@echo "== fuzz smoke ($(FUZZ_SMOKE_SECONDS) s per target)"
@@ -70,10 +98,10 @@ test-native: native
 	@$(call ctest_summary,build)
 
 test-wasm: wasm
-	@$(call ctest_summary,build-wasm)
+	@$(call ctest_summary,build-wasm,-V)
 
-build-asan/build.ninja:
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKELISIM_SANITIZE=ON >/dev/null
+build-asan/build.ninja: Makefile
+	$(CMAKE_CONFIGURE) -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKELISIM_SANITIZE=ON >/dev/null && touch $@
 
 test-asan: deps build-asan/build.ninja
 	cmake --build build-asan -j $(JOBS)
@@ -93,8 +121,8 @@ test-web: build
 test-engines: build
 	$(ENGINES_RUN)
 
-build-bench/build.ninja:
-	cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null
+build-bench/build.ninja: Makefile
+	$(CMAKE_CONFIGURE) -B build-bench -DCMAKE_BUILD_TYPE=Release -DKELISIM_BENCH=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null && touch $@
 
 # Speed and size side by side with the peers (bench/RESULTS.md); never part of `make test`.
 bench: build build-bench/build.ninja

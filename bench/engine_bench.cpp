@@ -46,7 +46,8 @@ json make_config() {
       {"aliases", {{"statistics", "analytics"}}},
       {"services", json::object()},
       {"consentMode", {{"enabled", true}, {"waitForUpdate", 500}}},
-      {"language", {{"default", "en"}, {"autoDetect", "document"}, {"translations", {{"en", json::object()}, {"ru", json::object()}}}}},
+      {"language",
+       {{"default", "en"}, {"autoDetect", "document"}, {"translations", {{"en", json::object()}, {"ru", json::object()}}}}},
   };
   for (int i = 0; i < kServices; ++i) {
     std::string name = "service-" + std::to_string(i);
@@ -100,10 +101,14 @@ int main(int argc, char** argv) {
   const std::string configs[2] = {config_a, config_b};
 
   // A stored "accept all" decision, made by the engine itself.
-  json decide_req = {{"cookieHeader", ""}, {"now", kNowMs}, {"gpc", false},
-                     {"random", "0123456789abcdef0123456789abcdef"}, {"choice", {{"method", "accept-all"}}},
+  json decide_req = {{"cookieHeader", ""},
+                     {"now", kNowMs},
+                     {"gpc", false},
+                     {"random", "0123456789abcdef0123456789abcdef"},
+                     {"choice", {{"method", "accept-all"}}},
                      {"present", {{"localStorage", json::array()}, {"sessionStorage", json::array()}}},
-                     {"language", "en"}, {"url", "https://example.test/"}};
+                     {"language", "en"},
+                     {"url", "https://example.test/"}};
   json decided = json::parse(kelisim::api_decide(config_a, decide_req.dump()), nullptr, false);
   if (decided.is_discarded() || !decided.value("ok", false)) {
     std::fprintf(stderr, "engine_bench: api_decide failed: %s\n", decided.dump().c_str());
@@ -114,9 +119,12 @@ int main(int argc, char** argv) {
   json names = json::array();
   for (const char* c : kCategories) names.push_back(c);
   for (int i = 0; i < kServices; ++i) names.push_back("service-" + std::to_string(i));
-  const std::string start_req =
-      json{{"cookieHeader", cookie_header}, {"now", kNowMs}, {"gpc", false}, {"documentLanguage", "en"},
-           {"browserLanguages", {"en-US", "en"}}}.dump();
+  const json start = {{"cookieHeader", cookie_header},
+                      {"now", kNowMs},
+                      {"gpc", false},
+                      {"documentLanguage", "en"},
+                      {"browserLanguages", {"en-US", "en"}}};
+  const std::string start_req = start.dump();
   const std::string query_req = json{{"cookieHeader", cookie_header}, {"now", kNowMs}, {"names", names}}.dump();
 
   // Sanity: the stored decision must read back as decided, every service allowed.
@@ -148,10 +156,9 @@ int main(int argc, char** argv) {
   const double target_us = 200.0;
   std::printf("engine (native, %d services, %d iterations, median [p25-p75]):\n", kServices, kIterations);
   std::printf("  parse + decode + decide all (api_start + api_query): %.1f us [%.1f-%.1f]  target <= %.0f us: %s\n",
-              page_start.median, page_start.p25, page_start.p75, target_us,
-              page_start.median <= target_us ? "met" : "MISSED");
-  std::printf("  parse + validate only (api_validate):                 %.1f us [%.1f-%.1f]\n", parse_only.median,
-              parse_only.p25, parse_only.p75);
+              page_start.median, page_start.p25, page_start.p75, target_us, page_start.median <= target_us ? "met" : "MISSED");
+  std::printf("  parse + validate only (api_validate):                 %.1f us [%.1f-%.1f]\n", parse_only.median, parse_only.p25,
+              parse_only.p75);
   std::printf("  page start, config cached (api_start):               %.1f us [%.1f-%.1f]\n", start_cached.median,
               start_cached.p25, start_cached.p75);
   std::printf("  banner texts, config cached (api_texts):              %.1f us [%.1f-%.1f]\n", texts_cached.median,

@@ -156,8 +156,15 @@ const byId = Object.fromEntries(CONTESTANTS.map((c) => [c.id, c]));
 // site.test serves the pages, the shared assets and every contestant's files;
 // any other *.test host is a stand-in third party. Bodies are kept so the byte
 // figures are computed from exactly what was sent.
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 const FILES = new Map(); // path -> Buffer (read once, at start: the files do not change during a run)
 for (const c of CONTESTANTS) for (const [p, f] of Object.entries(c.files)) FILES.set(p, readFileSync(f));
 for (const [p, body] of Object.entries(SITE_ASSETS)) FILES.set(p, body);
@@ -168,10 +175,16 @@ function standinBody(host, url) {
   if (url.pathname.endsWith('.js')) {
     // Records when it executes (navigation-relative) and sets a cookie, as a tag would.
     const cookie = name === 'analytics' ? '_bench_an' : '_bench_mk';
-    return ['text/javascript', `window.__benchMark && window.__benchMark(${JSON.stringify(name)});\ndocument.cookie = "${cookie}=1; path=/; max-age=3600";\n`];
+    return [
+      'text/javascript',
+      `window.__benchMark && window.__benchMark(${JSON.stringify(name)});\ndocument.cookie = "${cookie}=1; path=/; max-age=3600";\n`,
+    ];
   }
   if (url.pathname === '/embed') {
-    return ['text/html', `<!doctype html><html><body style="margin:0;background:#222;color:#eee;font:16px sans-serif;display:grid;place-items:center;height:100vh">Product video</body></html>`];
+    return [
+      'text/html',
+      `<!doctype html><html><body style="margin:0;background:#222;color:#eee;font:16px sans-serif;display:grid;place-items:center;height:100vh">Product video</body></html>`,
+    ];
   }
   return null;
 }
@@ -216,15 +229,25 @@ function probe({ banner }) {
     for (const f of waiters[name] || []) f(B.marks[name]);
   };
   B.when = (name, timeout) =>
-    name in B.marks ? Promise.resolve(B.marks[name]) : new Promise((resolve) => {
-      (waiters[name] = waiters[name] || []).push(resolve);
-      setTimeout(() => resolve(null), timeout);
-    });
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) B.longtasks.push([e.startTime, e.duration]); }).observe({ type: 'longtask', buffered: true });
+    name in B.marks
+      ? Promise.resolve(B.marks[name])
+      : new Promise((resolve) => {
+          (waiters[name] = waiters[name] || []).push(resolve);
+          setTimeout(() => resolve(null), timeout);
+        });
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) B.longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) if (!e.hadRecentInput) B.shifts.push([e.startTime, e.value]);
   }).observe({ type: 'layout-shift', buffered: true });
-  addEventListener('click', () => { if (B.clickAt === null) B.clickAt = performance.now(); }, true);
+  addEventListener(
+    'click',
+    () => {
+      if (B.clickAt === null) B.clickAt = performance.now();
+    },
+    true,
+  );
   addEventListener('kelisim:ready', () => window.__benchMark('ready'));
   // The engine's linear memory: kept from whatever instance the page creates.
   for (const fn of ['instantiate', 'instantiateStreaming']) {
@@ -247,8 +270,15 @@ function probe({ banner }) {
   };
   const visible = (el) => {
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth &&
-      el.checkVisibility({ visibilityProperty: true, opacityProperty: true });
+    return (
+      r.width > 0 &&
+      r.height > 0 &&
+      r.bottom > 0 &&
+      r.right > 0 &&
+      r.top < innerHeight &&
+      r.left < innerWidth &&
+      el.checkVisibility({ visibilityProperty: true, opacityProperty: true })
+    );
   };
   B.bannerSeen = new Promise((resolve) => {
     if (!banner) return resolve(null);
@@ -273,15 +303,28 @@ function timeline() {
     if (u.origin === location.origin) files[u.pathname] = e.responseEnd;
   }
   const m = window.__bench.marks;
-  return { html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd || null, load: nav.loadEventStart || null, ready: m.ready ?? null,
-    wasmCalled: m.wasmCalled ?? null, wasmInstantiated: m.wasmInstantiated ?? null, files };
+  return {
+    html: nav.responseEnd,
+    dcl: nav.domContentLoadedEventEnd || null,
+    load: nav.loadEventStart || null,
+    ready: m.ready ?? null,
+    wasmCalled: m.wasmCalled ?? null,
+    wasmInstantiated: m.wasmInstantiated ?? null,
+    files,
+  };
 }
 
 // Largest session window of layout shifts (gap < 1 s, window < 5 s): the CLS definition.
 function cls(shifts) {
-  let best = 0, cur = 0, start = -Infinity, last = -Infinity;
+  let best = 0,
+    cur = 0,
+    start = -Infinity,
+    last = -Infinity;
   for (const [t, v] of shifts) {
-    if (t - last > 1000 || t - start > 5000) { start = t; cur = 0; }
+    if (t - last > 1000 || t - start > 5000) {
+      start = t;
+      cur = 0;
+    }
     cur += v;
     last = t;
     best = Math.max(best, cur);
@@ -291,7 +334,13 @@ function cls(shifts) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const metricsOf = async (cdp) => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-const hostOf = (u) => { try { return new URL(u).hostname; } catch { return ''; } };
+const hostOf = (u) => {
+  try {
+    return new URL(u).hostname;
+  } catch {
+    return '';
+  }
+};
 
 async function openVisit(browser, c, port, storageState) {
   const context = await browser.newContext({ viewport: VIEWPORT, storageState });
@@ -303,7 +352,9 @@ async function openVisit(browser, c, port, storageState) {
   const errors = [];
   page.on('request', (r) => requests.push(r.url()));
   page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   const url = `http://site.test:${port}/p/${c.id}/`;
   return { context, page, cdp, requests, errors, url };
 }
@@ -325,7 +376,9 @@ async function firstVisit(browser, c, port) {
     const m = await metricsOf(v.cdp);
     out.timeline = await v.page.evaluate(timeline);
     const snap = await v.page.evaluate(() => ({
-      shifts: window.__bench.shifts, longtasks: window.__bench.longtasks, marks: window.__bench.marks,
+      shifts: window.__bench.shifts,
+      longtasks: window.__bench.longtasks,
+      marks: window.__bench.marks,
       wasm: window.__bench.memories.map((mem) => mem.buffer.byteLength),
     }));
     out.scriptMs = m.ScriptDuration * 1000;
@@ -383,7 +436,9 @@ async function returningVisit(browser, c, port, state) {
 // ---------------------------------------------------------------- statistics
 function quantile(sorted, q) {
   if (!sorted.length) return null;
-  const i = (sorted.length - 1) * q, lo = Math.floor(i), hi = Math.ceil(i);
+  const i = (sorted.length - 1) * q,
+    lo = Math.floor(i),
+    hi = Math.ceil(i);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 function summary(values) {
@@ -398,7 +453,9 @@ function sizes(buf) {
     compressed.set(key, {
       raw: buf.length,
       gzip: zlib.gzipSync(buf, { level: 9 }).length,
-      brotli: zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }).length,
+      brotli: zlib.brotliCompressSync(buf, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+      }).length,
     });
   }
   return compressed.get(key);
@@ -424,13 +481,24 @@ function byteFigures(c, urls) {
 
 function timelineSummary(c, tls, ends) {
   const got = tls.filter(Boolean);
-  const own = (tl) => { const t = Object.entries(tl.files).filter(([p]) => c.files[p]).map(([, x]) => x); return t.length ? Math.max(...t) : null; };
+  const own = (tl) => {
+    const t = Object.entries(tl.files)
+      .filter(([p]) => c.files[p])
+      .map(([, x]) => x);
+    return t.length ? Math.max(...t) : null;
+  };
   const perFile = {};
   for (const p of Object.keys(c.files)) perFile[p] = summary(got.map((tl) => tl.files[p] ?? null));
   return {
-    html: summary(got.map((tl) => tl.html)), own: summary(got.map(own)), perFile,
-    wasmCalled: summary(got.map((tl) => tl.wasmCalled)), wasmInstantiated: summary(got.map((tl) => tl.wasmInstantiated)),
-    dcl: summary(got.map((tl) => tl.dcl)), load: summary(got.map((tl) => tl.load)), ready: summary(got.map((tl) => tl.ready)), end: summary(ends),
+    html: summary(got.map((tl) => tl.html)),
+    own: summary(got.map(own)),
+    perFile,
+    wasmCalled: summary(got.map((tl) => tl.wasmCalled)),
+    wasmInstantiated: summary(got.map((tl) => tl.wasmInstantiated)),
+    dcl: summary(got.map((tl) => tl.dcl)),
+    load: summary(got.map((tl) => tl.load)),
+    ready: summary(got.map((tl) => tl.ready)),
+    end: summary(ends),
   };
 }
 
@@ -445,38 +513,63 @@ function report({ results, engine, chromiumVersion, bytes, started, elapsedS, lo
   const med = (id, key) => results[id][key]?.median ?? null;
   const L = [];
   L.push('# kelisim benchmark results', '');
-  L.push(`Generated by \`make bench\` (bench/run.mjs) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${elapsedS.toFixed(0)} s.`);
-  L.push(`Chromium ${chromiumVersion} (headless, ${os.cpus().length} CPU${os.cpus().length > 1 ? 's' : ''}: ${os.cpus()[0]?.model.trim() || 'unknown'}), ` +
-    `playwright-core ${pkgVersion('playwright-core')}, Node ${process.version}. ${ROUNDS} rounds, contestants interleaved ` +
-    `(${ids.join(' → ')}, repeated) after one discarded warm-up round; loopback server, no throttling, cold HTTP cache ` +
-    `(a fresh browser context for every visit), viewport ${VIEWPORT.width}×${VIEWPORT.height}.`);
+  L.push(
+    `Generated by \`make bench\` (bench/run.mjs) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${elapsedS.toFixed(0)} s.`,
+  );
+  L.push(
+    `Chromium ${chromiumVersion} (headless, ${os.cpus().length} CPU${os.cpus().length > 1 ? 's' : ''}: ${os.cpus()[0]?.model.trim() || 'unknown'}), ` +
+      `playwright-core ${pkgVersion('playwright-core')}, Node ${process.version}. ${ROUNDS} rounds, contestants interleaved ` +
+      `(${ids.join(' → ')}, repeated) after one discarded warm-up round; loopback server, no throttling, cold HTTP cache ` +
+      `(a fresh browser context for every visit), viewport ${VIEWPORT.width}×${VIEWPORT.height}.`,
+  );
   const busy = Math.max(load.start, load.end) > os.cpus().length;
-  L.push(`Load average (1 min) at start / end: ${load.start.toFixed(2)} / ${load.end.toFixed(2)}${busy ? ' — the machine was busy with other work, so absolute times are inflated and noisier; compare contestants, not runs' : ''}.`);
+  L.push(
+    `Load average (1 min) at start / end: ${load.start.toFixed(2)} / ${load.end.toFixed(2)}${busy ? ' — the machine was busy with other work, so absolute times are inflated and noisier; compare contestants, not runs' : ''}.`,
+  );
   L.push('Figures: median [p25–p75]. Ratios compare medians. Method and caveats: bench/README.md.', '');
 
   L.push('## Native engine', '');
   if (engine) {
-    L.push(`40-service configuration (${engine.configBytes} bytes), ${engine.iterations} iterations after a warm-up, median [p25–p75] per call:`, '');
+    L.push(
+      `40-service configuration (${engine.configBytes} bytes), ${engine.iterations} iterations after a warm-up, median [p25–p75] per call:`,
+      '',
+    );
     L.push('| operation | µs |', '|---|---|');
     const r = (s) => `${s.median.toFixed(1)} [${s.p25.toFixed(1)}–${s.p75.toFixed(1)}]`;
-    L.push(`| **parse + decode + decide all services** (api_start + api_query, configuration cache defeated) | **${r(engine.pageStartUs)}** (target ≤ ${engine.targetUs}: ${engine.pageStartUs.median <= engine.targetUs ? 'met' : 'missed'}) |`);
+    L.push(
+      `| **parse + decode + decide all services** (api_start + api_query, configuration cache defeated) | **${r(engine.pageStartUs)}** (target ≤ ${engine.targetUs}: ${engine.pageStartUs.median <= engine.targetUs ? 'met' : 'missed'}) |`,
+    );
     L.push(`| parse + validate only (api_validate) | ${r(engine.parseOnlyUs)} |`);
     if (engine.startCachedUs) L.push(`| page start, configuration cached (api_start) | ${r(engine.startCachedUs)} |`);
     if (engine.textsCachedUs) L.push(`| banner texts, configuration cached (api_texts) | ${r(engine.textsCachedUs)} |`);
     L.push(`| decode + decide all, configuration cached (api_query) | ${r(engine.queryCachedUs)} |`);
     L.push(`| accept-all decision, configuration cached (api_decide) | ${r(engine.decideCachedUs)} |`, '');
   } else {
-    L.push(`No native figures: ${path.relative(root, ENGINE_JSON)} is missing (make bench builds and runs build-bench/kelisim_engine_bench first).`, '');
+    L.push(
+      `No native figures: ${path.relative(root, ENGINE_JSON)} is missing (make bench builds and runs build-bench/kelisim_engine_bench first).`,
+      '',
+    );
   }
 
   L.push('## Bytes a first visit downloads', '');
-  L.push('The contestant\'s own files (script, style, configuration, wasm), each compressed on its own, then summed; "whole page" adds the page, its CSS and images (and, for the baseline, the ungated stand-ins).', '');
-  L.push('| contestant | own files | raw | gzip -9 | brotli | brotli ×vcc | whole page, brotli | whole page ×baseline |', '|---|---|---|---|---|---|---|---|');
+  L.push(
+    'The contestant\'s own files (script, style, configuration, wasm), each compressed on its own, then summed; "whole page" adds the page, its CSS and images (and, for the baseline, the ungated stand-ins).',
+    '',
+  );
+  L.push(
+    '| contestant | own files | raw | gzip -9 | brotli | brotli ×vcc | whole page, brotli | whole page ×baseline |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const id of ids) {
     const b = bytes[id];
-    if (!b) { L.push(`| ${byId[id].label} | – | – | – | – | – | – | – |`); continue; }
+    if (!b) {
+      L.push(`| ${byId[id].label} | – | – | – | – | – | – | – |`);
+      continue;
+    }
     const files = b.own.files.map((f) => `${path.basename(f.path)} ${fmtKB(f.brotli)}`).join(', ') || '–';
-    L.push(`| ${byId[id].label} | ${files} | ${fmtKB(b.own.raw)} | ${fmtKB(b.own.gzip)} | ${fmtKB(b.own.brotli)} | ${id === 'baseline' ? '–' : ratio(b.own.brotli, bytes[PEER]?.own.brotli)} | ${fmtKB(b.page.brotli)} (${b.page.requests} requests) | ${ratio(b.page.brotli, bytes.baseline?.page.brotli)} |`);
+    L.push(
+      `| ${byId[id].label} | ${files} | ${fmtKB(b.own.raw)} | ${fmtKB(b.own.gzip)} | ${fmtKB(b.own.brotli)} | ${id === 'baseline' ? '–' : ratio(b.own.brotli, bytes[PEER]?.own.brotli)} | ${fmtKB(b.page.brotli)} (${b.page.requests} requests) | ${ratio(b.page.brotli, bytes.baseline?.page.brotli)} |`,
+    );
   }
   L.push('');
 
@@ -495,70 +588,153 @@ function report({ results, engine, chromiumVersion, bytes, started, elapsedS, lo
   L.push('## Timings and other figures', '');
   L.push(`| figure | ${ids.map((id) => byId[id].label).join(' | ')} |`, `|---|${ids.map(() => '---').join('|')}|`);
   for (const [key, label, f] of rows) L.push(`| ${label} | ${ids.map((id) => fmtRange(results[id][key], f)).join(' | ')} |`);
-  L.push('', 'Wasm memory is the `buffer.byteLength` of the `WebAssembly.Memory` the page\'s instance exports, captured by wrapping `WebAssembly.instantiate*` ' +
-    `before any page script (performance.measureUserAgentSpecificMemory needs cross-origin isolation and does not isolate wasm); the configured -sINITIAL_MEMORY is ${INITIAL_MEMORY / 1024} KiB.`, '');
+  L.push(
+    '',
+    "Wasm memory is the `buffer.byteLength` of the `WebAssembly.Memory` the page's instance exports, captured by wrapping `WebAssembly.instantiate*` " +
+      `before any page script (performance.measureUserAgentSpecificMemory needs cross-origin isolation and does not isolate wasm); the configured -sINITIAL_MEMORY is ${INITIAL_MEMORY / 1024} KiB.`,
+    '',
+  );
 
   L.push('## Where the time goes (medians, ms from navigation start)', '');
-  L.push('| contestant | visit | page HTML arrived | own files arrived | DOMContentLoaded | load | kelisim ready | banner visible / analytics executing |', '|---|---|---|---|---|---|---|---|');
+  L.push(
+    '| contestant | visit | page HTML arrived | own files arrived | DOMContentLoaded | load | kelisim ready | banner visible / analytics executing |',
+    '|---|---|---|---|---|---|---|---|',
+  );
   for (const id of ids) {
-    for (const [visit, label] of [['first', 'first'], ['back', 'returning']]) {
+    for (const [visit, label] of [
+      ['first', 'first'],
+      ['back', 'returning'],
+    ]) {
       const t = results[id].timeline[visit];
       const m = (x) => fmtMs(x?.median ?? null);
       L.push(`| ${byId[id].label} | ${label} | ${m(t.html)} | ${m(t.own)} | ${m(t.dcl)} | ${m(t.load)} | ${m(t.ready)} | ${m(t.end)} |`);
     }
   }
   L.push('');
-  for (const [visit, label] of [['first', 'First visit'], ['back', 'Returning visit']]) {
+  for (const [visit, label] of [
+    ['first', 'First visit'],
+    ['back', 'Returning visit'],
+  ]) {
     const t = results.kelisim.timeline[visit];
     const m = (x) => fmtMs(x?.median ?? null);
-    L.push(`${label}, kelisim step by step (medians): ${Object.entries(t.perFile).map(([p, x]) => `${path.basename(p)} arrived ${m(x)}`).join(', ')}; ` +
-      `WebAssembly.instantiateStreaming called ${m(t.wasmCalled)}, instance ready ${m(t.wasmInstantiated)}; kelisim:ready ${m(t.ready)}; ${visit === 'first' ? 'banner visible' : 'analytics executing'} ${m(t.end)}.`, '');
+    L.push(
+      `${label}, kelisim step by step (medians): ${Object.entries(t.perFile)
+        .map(([p, x]) => `${path.basename(p)} arrived ${m(x)}`)
+        .join(', ')}; ` +
+        `WebAssembly.instantiateStreaming called ${m(t.wasmCalled)}, instance ready ${m(t.wasmInstantiated)}; kelisim:ready ${m(t.ready)}; ${visit === 'first' ? 'banner visible' : 'analytics executing'} ${m(t.end)}.`,
+      '',
+    );
   }
   L.push('The first-visit "end" column is the banner (the baseline\'s first visit has none); "load" waits for every image.', '');
 
   L.push('## Ratios (medians)', '');
-  L.push(`| figure | ${ids.filter((id) => id !== 'baseline').map((id) => `${byId[id].label} ×vcc | ×baseline`).join(' | ')} |`);
-  L.push(`|---|${ids.filter((id) => id !== 'baseline').map(() => '---|---').join('|')}|`);
+  L.push(
+    `| figure | ${ids
+      .filter((id) => id !== 'baseline')
+      .map((id) => `${byId[id].label} ×vcc | ×baseline`)
+      .join(' | ')} |`,
+  );
+  L.push(
+    `|---|${ids
+      .filter((id) => id !== 'baseline')
+      .map(() => '---|---')
+      .join('|')}|`,
+  );
   for (const [key, label] of rows) {
     if (['longTasks', 'longestTaskMs', 'cls', 'wasmKB'].includes(key)) continue;
     const delta = (id) => {
-      const a = med(id, key), b = med('baseline', key);
+      const a = med(id, key),
+        b = med('baseline', key);
       if (a === null || b === null || !key.endsWith('Ms')) return '';
       return ` (${a >= b ? '+' : '−'}${fmtMs(Math.abs(a - b))} ms)`;
     };
-    const cells = ids.filter((id) => id !== 'baseline').map((id) => `${ratio(med(id, key), med(PEER, key))} | ${ratio(med(id, key), med('baseline', key))}${delta(id)}`);
+    const cells = ids
+      .filter((id) => id !== 'baseline')
+      .map((id) => `${ratio(med(id, key), med(PEER, key))} | ${ratio(med(id, key), med('baseline', key))}${delta(id)}`);
     L.push(`| ${label} | ${cells.join(' | ')} |`);
   }
-  L.push('', 'Against the baseline, times also show the difference. Long tasks and CLS are absolute (the baseline has none); see the table above.', '');
+  L.push(
+    '',
+    'Against the baseline, times also show the difference. Long tasks and CLS are absolute (the baseline has none); see the table above.',
+    '',
+  );
 
   // Goals for kelisim (goals to steer by, not test assertions).
   const k = (key) => med('kelisim', key);
-  const peersBanner = ids.filter((id) => !['baseline', 'kelisim', 'kelisim-inline'].includes(id)).map((id) => med(id, 'bannerMs')).filter((x) => x !== null);
+  const peersBanner = ids
+    .filter((id) => !['baseline', 'kelisim', 'kelisim-inline'].includes(id))
+    .map((id) => med(id, 'bannerMs'))
+    .filter((x) => x !== null);
   const fastestPeer = peersBanner.length ? Math.min(...peersBanner) : null;
   const kb = bytes.kelisim?.own.brotli ?? null;
   const goals = [
-    ['returning visitor analytics ≤ 1.0× vanilla-cookieconsent', `${fmtMs(k('returnAnalyticsMs'))} ms vs ${fmtMs(med(PEER, 'returnAnalyticsMs'))} ms (${ratio(k('returnAnalyticsMs'), med(PEER, 'returnAnalyticsMs'))})`, k('returnAnalyticsMs') !== null && k('returnAnalyticsMs') <= med(PEER, 'returnAnalyticsMs')],
-    ['returning visitor analytics ≤ baseline + 10 ms', `${fmtMs(k('returnAnalyticsMs'))} ms vs ${fmtMs(med('baseline', 'returnAnalyticsMs'))} + 10 ms (${k('returnAnalyticsMs') !== null ? `+${fmtMs(k('returnAnalyticsMs') - med('baseline', 'returnAnalyticsMs'))} ms` : '–'})`, k('returnAnalyticsMs') !== null && k('returnAnalyticsMs') <= med('baseline', 'returnAnalyticsMs') + 10],
-    ['accept click → analytics ≤ vanilla-cookieconsent\'s', `${fmtMs(k('acceptToAnalyticsMs'))} ms vs ${fmtMs(med(PEER, 'acceptToAnalyticsMs'))} ms (${ratio(k('acceptToAnalyticsMs'), med(PEER, 'acceptToAnalyticsMs'))})`, k('acceptToAnalyticsMs') !== null && k('acceptToAnalyticsMs') <= med(PEER, 'acceptToAnalyticsMs')],
-    ['first visit banner visible ≤ 1.0× fastest peer', `${fmtMs(k('bannerMs'))} ms vs ${fmtMs(fastestPeer)} ms (${ratio(k('bannerMs'), fastestPeer)})`, k('bannerMs') !== null && fastestPeer !== null && k('bannerMs') <= fastestPeer],
+    [
+      'returning visitor analytics ≤ 1.0× vanilla-cookieconsent',
+      `${fmtMs(k('returnAnalyticsMs'))} ms vs ${fmtMs(med(PEER, 'returnAnalyticsMs'))} ms (${ratio(k('returnAnalyticsMs'), med(PEER, 'returnAnalyticsMs'))})`,
+      k('returnAnalyticsMs') !== null && k('returnAnalyticsMs') <= med(PEER, 'returnAnalyticsMs'),
+    ],
+    [
+      'returning visitor analytics ≤ baseline + 10 ms',
+      `${fmtMs(k('returnAnalyticsMs'))} ms vs ${fmtMs(med('baseline', 'returnAnalyticsMs'))} + 10 ms (${k('returnAnalyticsMs') !== null ? `+${fmtMs(k('returnAnalyticsMs') - med('baseline', 'returnAnalyticsMs'))} ms` : '–'})`,
+      k('returnAnalyticsMs') !== null && k('returnAnalyticsMs') <= med('baseline', 'returnAnalyticsMs') + 10,
+    ],
+    [
+      "accept click → analytics ≤ vanilla-cookieconsent's",
+      `${fmtMs(k('acceptToAnalyticsMs'))} ms vs ${fmtMs(med(PEER, 'acceptToAnalyticsMs'))} ms (${ratio(k('acceptToAnalyticsMs'), med(PEER, 'acceptToAnalyticsMs'))})`,
+      k('acceptToAnalyticsMs') !== null && k('acceptToAnalyticsMs') <= med(PEER, 'acceptToAnalyticsMs'),
+    ],
+    [
+      'first visit banner visible ≤ 1.0× fastest peer',
+      `${fmtMs(k('bannerMs'))} ms vs ${fmtMs(fastestPeer)} ms (${ratio(k('bannerMs'), fastestPeer)})`,
+      k('bannerMs') !== null && fastestPeer !== null && k('bannerMs') <= fastestPeer,
+    ],
     ['bytes (brotli, all own files) ≤ 30 KB', kb === null ? '–' : fmtKB(kb), kb !== null && kb <= 30 * 1024],
-    ['main-thread script time ≤ vanilla-cookieconsent\'s', `${fmtMs(k('scriptMs'))} ms vs ${fmtMs(med(PEER, 'scriptMs'))} ms (${ratio(k('scriptMs'), med(PEER, 'scriptMs'))})`, k('scriptMs') !== null && k('scriptMs') <= med(PEER, 'scriptMs')],
-    ['no long task', `long tasks in ${results.kelisim.roundsWithLongTask} of ${results.kelisim.checks.rounds} rounds; longest ${fmtMs(results.kelisim.longestTaskMax)} ms`, results.kelisim.longTasksMax === 0],
-    ['CLS 0', `${results.kelisim.clsMax === undefined ? '–' : results.kelisim.clsMax.toFixed(3)} at most in any round`, results.kelisim.clsMax === 0],
+    [
+      "main-thread script time ≤ vanilla-cookieconsent's",
+      `${fmtMs(k('scriptMs'))} ms vs ${fmtMs(med(PEER, 'scriptMs'))} ms (${ratio(k('scriptMs'), med(PEER, 'scriptMs'))})`,
+      k('scriptMs') !== null && k('scriptMs') <= med(PEER, 'scriptMs'),
+    ],
+    [
+      'no long task',
+      `long tasks in ${results.kelisim.roundsWithLongTask} of ${results.kelisim.checks.rounds} rounds; longest ${fmtMs(results.kelisim.longestTaskMax)} ms`,
+      results.kelisim.longTasksMax === 0,
+    ],
+    [
+      'CLS 0',
+      `${results.kelisim.clsMax === undefined ? '–' : results.kelisim.clsMax.toFixed(3)} at most in any round`,
+      results.kelisim.clsMax === 0,
+    ],
     ['wasm memory ≤ 1 MiB', k('wasmKB') === null ? '–' : `${k('wasmKB').toFixed(0)} KiB`, k('wasmKB') !== null && k('wasmKB') <= 1024],
   ];
-  if (engine) goals.push(['native: parse + decode + decide 40 services ≤ 0.2 ms', `${(engine.pageStartUs.median / 1000).toFixed(3)} ms`, engine.pageStartUs.median <= engine.targetUs]);
+  if (engine)
+    goals.push([
+      'native: parse + decode + decide 40 services ≤ 0.2 ms',
+      `${(engine.pageStartUs.median / 1000).toFixed(3)} ms`,
+      engine.pageStartUs.median <= engine.targetUs,
+    ]);
   L.push('## kelisim against its goals', '');
   L.push('| goal | kelisim | met |', '|---|---|---|');
   for (const [g, v, ok] of goals) L.push(`| ${g} | ${v} | ${ok ? 'yes' : '**no**'} |`);
   L.push('');
 
   L.push('## Checks (each contestant really gated the stand-ins)', '');
-  L.push('| contestant | rounds measured | stand-ins blocked before consent | all three after accept | returning: no banner, all three | page errors |', '|---|---|---|---|---|---|');
+  L.push(
+    '| contestant | rounds measured | stand-ins blocked before consent | all three after accept | returning: no banner, all three | page errors |',
+    '|---|---|---|---|---|---|',
+  );
   for (const id of ids) {
     const ck = results[id].checks;
     const cell = (x) => (byId[id].banner ? `${x}/${ck.rounds}` : 'n/a');
-    L.push(`| ${byId[id].label} | ${ck.rounds - ck.failed}/${ck.rounds}${ck.failedMsg ? ` (${ck.failedMsg})` : ''} | ${cell(ck.blocked)} | ${cell(ck.afterAccept)} | ${cell(ck.returning)} | ${ck.errors.length ? ck.errors.slice(0, 2).map((e) => `\`${e.slice(0, 80)}\``).join('; ') : 'none'} |`);
+    L.push(
+      `| ${byId[id].label} | ${ck.rounds - ck.failed}/${ck.rounds}${ck.failedMsg ? ` (${ck.failedMsg})` : ''} | ${cell(ck.blocked)} | ${cell(ck.afterAccept)} | ${cell(ck.returning)} | ${
+        ck.errors.length
+          ? ck.errors
+              .slice(0, 2)
+              .map((e) => `\`${e.slice(0, 80)}\``)
+              .join('; ')
+          : 'none'
+      } |`,
+    );
   }
   L.push('');
   return L.join('\n');
@@ -580,7 +756,8 @@ async function main() {
     for (let round = 0; round <= ROUNDS; round++) {
       for (const c of CONTESTANTS) {
         const first = await firstVisit(browser, c, port);
-        const back = first.failed || (c.accept && !first.state) ? { failed: 'no first visit' } : await returningVisit(browser, c, port, first.state);
+        const back =
+          first.failed || (c.accept && !first.state) ? { failed: 'no first visit' } : await returningVisit(browser, c, port, first.state);
         if (round === 0) continue; // warm-up
         raw[c.id].push({ first, back });
         if (!bytes[c.id] && first.urls) bytes[c.id] = byteFigures(c, first.urls);
@@ -615,8 +792,16 @@ async function main() {
       wasmKB: summary(col((r) => (r.first.wasmBytes == null ? null : r.first.wasmBytes / 1024))),
       jsHeapKB: summary(col((r) => r.first.jsHeap / 1024)),
       timeline: {
-        first: timelineSummary(c, col((r) => r.first.timeline), col((r) => r.first.bannerMs)),
-        back: timelineSummary(c, col((r) => r.back.timeline), col((r) => r.back.analyticsMs)),
+        first: timelineSummary(
+          c,
+          col((r) => r.first.timeline),
+          col((r) => r.first.bannerMs),
+        ),
+        back: timelineSummary(
+          c,
+          col((r) => r.back.timeline),
+          col((r) => r.back.analyticsMs),
+        ),
       },
       checks: {
         rounds: rs.length,
@@ -633,7 +818,11 @@ async function main() {
   const engine = existsSync(ENGINE_JSON) ? JSON.parse(readFileSync(ENGINE_JSON, 'utf8')) : null;
   const md = report({ results, engine, chromiumVersion, bytes, started, elapsedS: (Date.now() - t0) / 1000, load });
   writeFileSync(RESULTS, md + '\n');
-  if (process.env.BENCH_RAW) writeFileSync(process.env.BENCH_RAW, JSON.stringify({ raw, bytes }, (k, v) => (k === 'state' || k === 'urls' ? undefined : v), 1));
+  if (process.env.BENCH_RAW)
+    writeFileSync(
+      process.env.BENCH_RAW,
+      JSON.stringify({ raw, bytes }, (k, v) => (k === 'state' || k === 'urls' ? undefined : v), 1),
+    );
   console.log(md);
   console.log(`\nbench: wrote ${path.relative(process.cwd(), RESULTS)}`);
 }

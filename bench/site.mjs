@@ -58,9 +58,18 @@ function photo(width, height, seed) {
 }
 
 const PRODUCTS = [
-  ['Courier box S', '1 990 ₸'], ['Courier box M', '2 490 ₸'], ['Courier box L', '3 290 ₸'], ['Padded envelope', '690 ₸'],
-  ['Document folder', '450 ₸'], ['Fragile tape', '1 200 ₸'], ['Gift wrap set', '2 750 ₸'], ['Label printer roll', '3 900 ₸'],
-  ['Bubble wrap 10 m', '1 650 ₸'], ['Archive box', '2 100 ₸'], ['Tube 60 cm', '990 ₸'], ['Moving kit', '9 900 ₸'],
+  ['Courier box S', '1 990 ₸'],
+  ['Courier box M', '2 490 ₸'],
+  ['Courier box L', '3 290 ₸'],
+  ['Padded envelope', '690 ₸'],
+  ['Document folder', '450 ₸'],
+  ['Fragile tape', '1 200 ₸'],
+  ['Gift wrap set', '2 750 ₸'],
+  ['Label printer roll', '3 900 ₸'],
+  ['Bubble wrap 10 m', '1 650 ₸'],
+  ['Archive box', '2 100 ₸'],
+  ['Tube 60 cm', '990 ₸'],
+  ['Moving kit', '9 900 ₸'],
 ];
 
 const CSS = `*{box-sizing:border-box}
@@ -100,10 +109,12 @@ export const SITE_ASSETS = (() => {
 
 /** The page for one contestant: the same shop, with that contestant's markup. */
 export function pageHtml(c, port) {
-  const cards = PRODUCTS.map(([name, price], i) => `<article class="card">
+  const cards = PRODUCTS.map(
+    ([name, price], i) => `<article class="card">
   <img src="/assets/p${i + 1}.png" width="320" height="240" alt="${name}">
   <h3>${name}</h3><p class="price">${price}</p><button type="button">Add to cart</button>
-</article>`).join('\n');
+</article>`,
+  ).join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -45,10 +45,21 @@ while (pos < wasm.length) {
       pos += leb(); // module name
       pos += leb(); // field name
       const kind = wasm[pos++];
-      if (kind === 0) { leb(); imported++; }
-      else if (kind === 1) { pos++; const f = leb(); leb(); if (f & 1) leb(); }
-      else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); }
-      else if (kind === 3) { pos += 2; }
+      if (kind === 0) {
+        leb();
+        imported++;
+      } else if (kind === 1) {
+        pos++;
+        const f = leb();
+        leb();
+        if (f & 1) leb();
+      } else if (kind === 2) {
+        const f = leb();
+        leb();
+        if (f & 1) leb();
+      } else if (kind === 3) {
+        pos += 2;
+      }
     }
   } else if (id === 10) {
     const n = leb();
@@ -99,7 +110,7 @@ const lines = [
   'What was done about them: `-Oz`, LTO, `-fno-exceptions` with `JSON_NOEXCEPTION`, `-DNDEBUG`, emmalloc, `-sFILESYSTEM=0` and no',
   'iostreams, `<regex>` or `std::to_string` in the core. What remains is inherent to the chosen stack: nlohmann_json (its',
   'parser and serializer, inlined into the entry points that call them) and embind. Closure over the glue was measured and',
-  'dropped: after esbuild\'s minification it saved 0.4 KB brotli for a large extra toolchain dependency.',
+  "dropped: after esbuild's minification it saved 0.4 KB brotli for a large extra toolchain dependency.",
   '<!-- wasm-size:end -->',
 ];
 const section = lines.join('\n');

@@ -1,6 +1,7 @@
 // The kelisim demo server: the Dala Express site, the stand-ins for its third
 // parties (each on a host name of its own), the built kelisim files and the
-// reference consent-receipts endpoint (SPEC §6). Node ≥ 20, built-ins only.
+// reference consent-receipts endpoint (receipts.mjs, SPEC §6). Node ≥ 20,
+// built-ins only.
 //
 //   node demo/server.mjs            → http://127.0.0.1:8080/  (PORT, HOST override)
 //   import { startDemoServer } from './demo/server.mjs'   (tests)
@@ -12,6 +13,10 @@ import path from 'node:path';
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseCookies, readBody, sendJson, sendText } from './http.mjs';
+import { createReceiptsEndpoint } from './receipts.mjs';
+
+export { validateReceipt } from './receipts.mjs';
 
 const DEMO_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SITE_DIR = path.join(DEMO_DIR, 'site');
@@ -22,7 +27,7 @@ const SITE_CONFIG_FILE = path.join(SITE_DIR, 'consent.json');
 
 const LANGUAGES = ['kk', 'ru', 'en'];
 const DEFAULT_LANGUAGE = 'kk';
-const RECEIPT_BODY_LIMIT = 16 * 1024;
+const BEACON_BODY_LIMIT = 16 * 1024;
 const REQUEST_LOG_LIMIT = 20000;
 
 const CONTENT_TYPES = {
@@ -90,7 +95,7 @@ export async function startDemoServer({ port = 0, host = '127.0.0.1', dataDir = 
   const ctx = {
     log: [],
     csp,
-    receipts: new ReceiptStore(path.resolve(dataDir)),
+    receipts: createReceiptsEndpoint({ dataDir: path.resolve(dataDir), configFile: SITE_CONFIG_FILE, csp }),
     captchaTokens: new Map(),
   };
   const server = http.createServer((req, res) => {
@@ -213,9 +218,9 @@ function contentSecurityPolicy(suffix) {
 async function handleSite(ctx, hostInfo, req, res, url) {
   const p = url.pathname;
 
-  if (p === '/consent-receipts') return handleReceiptPost(ctx, req, res);
-  if (p === '/receipts') return onlyGet(req, res) && sendReceiptsPage(ctx, req, res);
-  if (p === '/receipts.json') return onlyGet(req, res) && sendReceiptsJson(ctx, req, res);
+  if (p === '/consent-receipts') return ctx.receipts.post(req, res, hostInfo);
+  if (p === '/receipts') return onlyGet(req, res) && ctx.receipts.page(req, res);
+  if (p === '/receipts.json') return onlyGet(req, res) && ctx.receipts.json(req, res);
   if (p === '/api/track') return onlyGet(req, res) && handleTrack(ctx, res, url);
 
   if (!onlyGet(req, res)) return;
@@ -248,18 +253,6 @@ function onlyGet(req, res) {
   res.setHeader('Allow', 'GET, HEAD');
   sendText(res, 405, 'Method not allowed\n');
   return false;
-}
-
-function parseCookies(header) {
-  const out = new Map();
-  if (typeof header !== 'string') return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    if (name && !out.has(name)) out.set(name, part.slice(eq + 1).trim());
-  }
-  return out;
 }
 
 /** The language the visitor picked earlier (the site's own `dala_lang` preference cookie). */
@@ -316,18 +309,6 @@ async function sendFile(req, res, file, { rewrite = null, headers = {}, cache = 
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-function sendText(res, status, text, headers = {}) {
-  const body = Buffer.from(text, 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length });
-  res.end(body);
-}
-
-function sendJson(res, status, value, headers = {}) {
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
-  res.end(body);
-}
-
 function sendNotFound(res) {
   sendText(res, 404, 'Not found\n');
 }
@@ -360,7 +341,7 @@ async function handleStandin(ctx, name, req, res, url) {
 
 /** Analytics beacons: accepted and dropped (the request itself shows in the log). */
 async function beaconHandler(ctx, req, res) {
-  await readBody(req, RECEIPT_BODY_LIMIT).catch(() => null);
+  await readBody(req, BEACON_BODY_LIMIT).catch(() => null);
   res.writeHead(204, { 'Access-Control-Allow-Origin': '*' });
   res.end();
 }
@@ -404,243 +385,6 @@ function handleTrack(ctx, res, url) {
     events.push({ status, city, time: new Date(start + i * 9 * 3600 * 1000 + digest[3 + i] * 60000).toISOString() });
   }
   sendJson(res, 200, { number, from, to, delivered: steps === statuses.length, events: events.reverse() });
-}
-
-// ---------------------------------------------------------------------------
-// Receipts (SPEC §6)
-
-const RECEIPT_METHODS = ['accept-all', 'reject-all', 'custom', 'api'];
-
-/** Returns null for a valid receipt, else [field, problem]. */
-export function validateReceipt(r) {
-  if (r === null || typeof r !== 'object' || Array.isArray(r)) return ['receipt', 'must be a JSON object'];
-  const isName = (s) => typeof s === 'string' && s.length > 0 && s.length <= 100;
-  if (typeof r.id !== 'string' || !/^[A-Za-z0-9_.:-]{1,128}$/.test(r.id)) return ['id', 'must be a string of 1–128 letters, digits, "-", "_", ".", ":"'];
-  if (!Number.isSafeInteger(r.sequence) || r.sequence < 0) return ['sequence', 'must be a non-negative integer'];
-  if (!Number.isSafeInteger(r.revision) || r.revision < 0) return ['revision', 'must be a non-negative integer'];
-  const ts = typeof r.timestamp === 'string' || typeof r.timestamp === 'number' ? new Date(r.timestamp) : null;
-  if (!ts || Number.isNaN(ts.getTime()) || (typeof r.timestamp === 'string' && r.timestamp.length > 40)) return ['timestamp', 'must be an ISO 8601 date-time or a time in milliseconds'];
-  if (!RECEIPT_METHODS.includes(r.method)) return ['method', `must be one of ${RECEIPT_METHODS.join(', ')}`];
-  if (!Array.isArray(r.accepted) || r.accepted.length > 200 || !r.accepted.every(isName)) return ['accepted', 'must be an array of category and service names'];
-  if (!Array.isArray(r.rejected) || r.rejected.length > 200 || !r.rejected.every(isName)) return ['rejected', 'must be an array of category and service names'];
-  if (typeof r.language !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(r.language)) return ['language', 'must be a language tag'];
-  if (typeof r.url !== 'string' || r.url.length > 2048) return ['url', 'must be a string of at most 2048 characters'];
-  return null;
-}
-
-class ReceiptStore {
-  constructor(dataDir) {
-    this.dataDir = dataDir;
-    this.file = path.join(dataDir, 'receipts.jsonl');
-    this.seen = null; // "id\nsequence" of every stored receipt, loaded on first use
-    this.queue = Promise.resolve();
-  }
-
-  async readAll() {
-    let text;
-    try {
-      text = await fsp.readFile(this.file, 'utf8');
-    } catch (err) {
-      if (err.code === 'ENOENT') return [];
-      throw err;
-    }
-    const out = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line));
-      } catch {
-        // A torn last line (the process died mid-write) is skipped, not fatal.
-      }
-    }
-    return out;
-  }
-
-  /** Appends the receipt unless (id, sequence) is already stored; true when stored. */
-  add(receipt) {
-    const run = async () => {
-      if (!this.seen) this.seen = new Set((await this.readAll()).map((r) => `${r.id}\n${r.sequence}`));
-      const key = `${receipt.id}\n${receipt.sequence}`;
-      if (this.seen.has(key)) return false;
-      await fsp.mkdir(this.dataDir, { recursive: true });
-      await fsp.appendFile(this.file, `${JSON.stringify(receipt)}\n`, 'utf8');
-      this.seen.add(key);
-      return true;
-    };
-    const result = this.queue.then(run);
-    this.queue = result.catch(() => {});
-    return result;
-  }
-}
-
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      return reject(Object.assign(new Error('too large'), { code: 'TOO_LARGE' }));
-    }
-    const chunks = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(Object.assign(new Error('too large'), { code: 'TOO_LARGE' }));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => failed || resolve(Buffer.concat(chunks)));
-    req.on('error', (err) => failed || reject(err));
-  });
-}
-
-async function readSiteCookieConfig() {
-  try {
-    const config = JSON.parse(await fsp.readFile(SITE_CONFIG_FILE, 'utf8'));
-    return { cookie: config.cookie || {}, categories: config.categories || {} };
-  } catch {
-    return { cookie: {}, categories: {} };
-  }
-}
-
-// The consent cookie as the site's configuration writes it, re-set from the
-// server so that browsers which cap script-set cookies keep the decision.
-async function consentCookieHeader(req, hostInfo, receipt) {
-  const { cookie, categories } = await readSiteCookieConfig();
-  const name = typeof cookie.name === 'string' && /^[A-Za-z0-9_-]+$/.test(cookie.name) ? cookie.name : 'kelisim';
-  const value = parseCookies(req.headers.cookie).get(name);
-  // Only a value made of cookie-safe characters is echoed back.
-  if (!value || value.length > 3000 || !/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value)) return null;
-
-  const optional = Object.entries(categories).filter(([, c]) => !(c && c.required)).map(([n]) => n);
-  const allRejected = optional.length > 0 && optional.every((n) => receipt.rejected.includes(n));
-  const days = allRejected ? (cookie.rejectedExpiresAfterDays ?? 182) : (cookie.expiresAfterDays ?? 365);
-  const parts = [`${name}=${value}`, `Path=${typeof cookie.path === 'string' && /^\/[\x21-\x3A\x3C-\x7E]*$/.test(cookie.path) ? cookie.path : '/'}`, `Max-Age=${Math.round(days * 86400)}`];
-
-  // Same scope as the script-set cookie, or the browser would keep two of them.
-  // "auto" is approximated as the last two labels (kz.meest.test → meest.test);
-  // IP addresses and localhost names get a host-only cookie.
-  if (cookie.domain === 'auto') {
-    const labels = hostInfo && !net.isIP(hostInfo.hostname) ? hostInfo.hostname.split('.') : [];
-    if (labels.length >= 2 && labels[labels.length - 1] !== 'localhost') parts.push(`Domain=${labels.slice(-2).join('.')}`);
-  } else if (typeof cookie.domain === 'string' && /^[a-z0-9.-]+$/i.test(cookie.domain)) {
-    parts.push(`Domain=${cookie.domain}`);
-  }
-  const sameSite = ['Strict', 'Lax', 'None'].includes(cookie.sameSite) ? cookie.sameSite : 'Lax';
-  parts.push(`SameSite=${sameSite}`);
-  if (cookie.secure === true || sameSite === 'None') parts.push('Secure');
-  return parts.join('; ');
-}
-
-async function handleReceiptPost(ctx, req, res) {
-  if (req.method !== 'POST') {
-    res.setHeader('Allow', 'POST');
-    return sendJson(res, 405, { error: 'method not allowed', field: null });
-  }
-  let body;
-  try {
-    body = await readBody(req, RECEIPT_BODY_LIMIT);
-  } catch (err) {
-    if (err.code === 'TOO_LARGE') return sendJson(res, 413, { error: 'body larger than 16 KB', field: null }, { Connection: 'close' });
-    throw err;
-  }
-  let receipt;
-  try {
-    receipt = JSON.parse(body.toString('utf8'));
-  } catch {
-    return sendJson(res, 400, { error: 'body: not valid JSON', field: 'body' });
-  }
-  const problem = validateReceipt(receipt);
-  if (problem) return sendJson(res, 400, { error: `${problem[0]}: ${problem[1]}`, field: problem[0] });
-
-  // Only the receipt's own fields are kept: no IP address, no user agent.
-  const stored = {
-    id: receipt.id,
-    sequence: receipt.sequence,
-    revision: receipt.revision,
-    timestamp: receipt.timestamp,
-    method: receipt.method,
-    accepted: receipt.accepted,
-    rejected: receipt.rejected,
-    language: receipt.language,
-    url: receipt.url,
-    received: new Date().toISOString(),
-  };
-  await ctx.receipts.add(stored);
-
-  const setCookie = await consentCookieHeader(req, parseHost(req.headers.host), receipt);
-  res.writeHead(204, setCookie ? { 'Set-Cookie': setCookie } : {});
-  res.end();
-}
-
-async function sendReceiptsJson(ctx, req, res) {
-  sendJson(res, 200, await ctx.receipts.readAll());
-}
-
-function escapeHtml(value) {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-}
-
-async function sendReceiptsPage(ctx, req, res) {
-  const receipts = (await ctx.receipts.readAll()).reverse();
-  const list = (v) => (Array.isArray(v) ? v.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ') : '');
-  const rows = receipts
-    .map(
-      (r) => `<tr>
-  <td>${escapeHtml(r.received || '')}</td>
-  <td>${escapeHtml(r.timestamp ?? '')}</td>
-  <td><code>${escapeHtml(r.id ?? '')}</code></td>
-  <td>${escapeHtml(r.sequence ?? '')}</td>
-  <td>${escapeHtml(r.revision ?? '')}</td>
-  <td><span class="method method-${escapeHtml(r.method ?? '')}">${escapeHtml(r.method ?? '')}</span></td>
-  <td>${list(r.accepted)}</td>
-  <td>${list(r.rejected)}</td>
-  <td>${escapeHtml(r.language ?? '')}</td>
-  <td class="url">${escapeHtml(r.url ?? '')}</td>
-</tr>`,
-    )
-    .join('\n');
-  const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Consent receipts — Dala Express demo</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/site.css">
-</head>
-<body class="receipts-page">
-<main class="container">
-  <p><a href="/">← Dala Express demo</a></p>
-  <h1>Consent receipts</h1>
-  <p class="lead">What the reference endpoint <code>POST /consent-receipts</code> received, newest first.
-  Each line of <code>receipts.jsonl</code> in the demo's data folder is one decision; duplicates
-  (same <code>id</code> and <code>sequence</code>) are dropped, and no IP address or user agent is stored.
-  Also as <a href="/receipts.json">JSON</a>.</p>
-  <p class="muted">${receipts.length} receipt${receipts.length === 1 ? '' : 's'}.</p>
-  <div class="table-wrap">
-  <table class="receipts">
-    <thead><tr><th>received</th><th>timestamp</th><th>id</th><th>seq.</th><th>rev.</th><th>method</th><th>accepted</th><th>rejected</th><th>lang.</th><th>url</th></tr></thead>
-    <tbody>
-${rows || '<tr><td colspan="10" class="empty">No receipts yet: make a choice in the cookie banner.</td></tr>'}
-    </tbody>
-  </table>
-  </div>
-</main>
-</body>
-</html>
-`;
-  const body = Buffer.from(html, 'utf8');
-  res.writeHead(200, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': body.length,
-    ...(ctx.csp ? { 'Content-Security-Policy': "default-src 'self'; style-src 'self'; script-src 'none'" } : {}),
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 // ---------------------------------------------------------------------------

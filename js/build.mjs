@@ -45,21 +45,65 @@ const browser = { ...common, platform: 'browser', target: ['chrome90', 'firefox9
 
 // The script-tag bundle is two files: kelisim-app.js first, so that the small
 // kelisim.js can carry its integrity digest and load it pinned.
-await build({ ...browser, entryPoints: [path.join(here, 'src/script-app.js')], format: 'iife', outfile: path.join(dist, 'kelisim-app.js') });
-const appIntegrity = `sha384-${createHash('sha384').update(readFileSync(path.join(dist, 'kelisim-app.js'))).digest('base64')}`;
+await build({
+  ...browser,
+  entryPoints: [path.join(here, 'src/script-app.js')],
+  format: 'iife',
+  outfile: path.join(dist, 'kelisim-app.js'),
+});
+const appIntegrity = `sha384-${createHash('sha384')
+  .update(readFileSync(path.join(dist, 'kelisim-app.js')))
+  .digest('base64')}`;
 // Names this build's engine in the browser's cache, so a cached wasm of another build is never used.
-const wasmId = createHash('sha384').update(readFileSync(path.join(wasmOut, 'kelisim.wasm'))).digest('base64url').slice(0, 16);
+const wasmId = createHash('sha384')
+  .update(readFileSync(path.join(wasmOut, 'kelisim.wasm')))
+  .digest('base64url')
+  .slice(0, 16);
 await Promise.all([
-  build({ ...browser, entryPoints: [path.join(here, 'src/script-tag.js')], format: 'iife', outfile: path.join(dist, 'kelisim.js'),
-    define: { __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity), __KELISIM_WASM_ID__: JSON.stringify(wasmId) } }),
+  build({
+    ...browser,
+    entryPoints: [path.join(here, 'src/script-tag.js')],
+    format: 'iife',
+    outfile: path.join(dist, 'kelisim.js'),
+    define: { __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity), __KELISIM_WASM_ID__: JSON.stringify(wasmId) },
+  }),
   build({ ...browser, entryPoints: [path.join(here, 'src/browser.js')], format: 'esm', outfile: path.join(dist, 'kelisim.mjs') }),
-  build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'esm', outfile: path.join(dist, 'node.mjs') }),
-  build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/node.js')], format: 'cjs', outfile: path.join(dist, 'node.cjs') }),
-  build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'src/testing.js')], format: 'esm', outfile: path.join(dist, 'testing.mjs') }),
+  build({
+    ...common,
+    platform: 'node',
+    target: 'node20',
+    entryPoints: [path.join(here, 'src/node.js')],
+    format: 'esm',
+    outfile: path.join(dist, 'node.mjs'),
+  }),
+  build({
+    ...common,
+    platform: 'node',
+    target: 'node20',
+    entryPoints: [path.join(here, 'src/node.js')],
+    format: 'cjs',
+    outfile: path.join(dist, 'node.cjs'),
+  }),
+  build({
+    ...common,
+    platform: 'node',
+    target: 'node20',
+    entryPoints: [path.join(here, 'src/testing.js')],
+    format: 'esm',
+    outfile: path.join(dist, 'testing.mjs'),
+  }),
   // `kelisim scan` (bin) with its own engine build (kelisim-scan.wasm); playwright-core
   // stays the user's, an optional peer dependency.
-  build({ ...common, platform: 'node', target: 'node20', entryPoints: [path.join(here, 'bin/kelisim.mjs')], format: 'esm', outfile: path.join(dist, 'cli.mjs'),
-    external: ['playwright-core'], plugins: [scanCore] }),
+  build({
+    ...common,
+    platform: 'node',
+    target: 'node20',
+    entryPoints: [path.join(here, 'bin/kelisim.mjs')],
+    format: 'esm',
+    outfile: path.join(dist, 'cli.mjs'),
+    external: ['playwright-core'],
+    plugins: [scanCore],
+  }),
 ]);
 chmodSync(path.join(dist, 'cli.mjs'), 0o755);
 writeCatalogue(dist); // dist/scan/: the scanner's catalogue, with the Open Cookie Database's licence and NOTICE
@@ -79,6 +123,11 @@ for (const doc of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
 // A <script integrity> value is the same digest in base64: `sha384-` +
 // base64(digest); the README shows how to get it.
 const sums = ['kelisim.js', 'kelisim-app.js', 'kelisim.mjs', 'kelisim.wasm', 'node.mjs', 'node.cjs', 'testing.mjs']
-  .map((file) => `${createHash('sha384').update(readFileSync(path.join(dist, file))).digest('hex')}  ${file}\n`)
+  .map(
+    (file) =>
+      `${createHash('sha384')
+        .update(readFileSync(path.join(dist, file)))
+        .digest('hex')}  ${file}\n`,
+  )
   .join('');
 writeFileSync(path.join(dist, 'SHA384SUMS'), sums);

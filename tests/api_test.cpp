@@ -38,8 +38,13 @@ Names keys(const json& obj) {
 }
 
 json decide_req(const json& choice, const std::string& cookie_header = "", int64_t now = kNowMs) {
-  return {{"cookieHeader", cookie_header}, {"now", now}, {"gpc", false}, {"random", kRandom}, {"choice", choice},
-          {"language", "kk"}, {"url", "https://kz.meest.com/kk/tracking"}};
+  return {{"cookieHeader", cookie_header},
+          {"now", now},
+          {"gpc", false},
+          {"random", kRandom},
+          {"choice", choice},
+          {"language", "kk"},
+          {"url", "https://kz.meest.com/kk/tracking"}};
 }
 
 /// The "kelisim=..." cookie a decision returns, ready for the next request.
@@ -50,13 +55,15 @@ std::string cookie_of(const json& decided) {
 
 Names error_lines(const json& response) {
   Names out;
-  for (const auto& e : response["error"]["errors"]) out.push_back(e["path"].get<std::string>() + ": " + e["message"].get<std::string>());
+  for (const auto& e : response["error"]["errors"])
+    out.push_back(e["path"].get<std::string>() + ": " + e["message"].get<std::string>());
   return out;
 }
 
 json all_denied_but_security() {
-  return {{"ad_storage", "denied"}, {"ad_user_data", "denied"}, {"ad_personalization", "denied"}, {"analytics_storage", "denied"},
-          {"functionality_storage", "denied"}, {"personalization_storage", "denied"}, {"security_storage", "granted"}};
+  return {{"ad_storage", "denied"},        {"ad_user_data", "denied"},          {"ad_personalization", "denied"},
+          {"analytics_storage", "denied"}, {"functionality_storage", "denied"}, {"personalization_storage", "denied"},
+          {"security_storage", "granted"}};
 }
 
 }  // namespace
@@ -69,7 +76,9 @@ TEST_CASE("api_validate: shapes for valid, invalid and warned configurations", "
       "errors": [{"path": "categories.a.required", "message": "expected true or false, got a string"}],
       "warnings": [{"path": "colour", "message": "unknown key, ignored"}]})"));
   json junk = json::parse(kelisim::api_validate("{not json"));
-  CHECK(junk == json::parse(R"({"ok": false, "errors": [{"path": "", "message": "the configuration is not valid JSON"}], "warnings": []})"));
+  CHECK(junk ==
+        json::parse(
+            R"({"ok": false, "errors": [{"path": "", "message": "the configuration is not valid JSON"}], "warnings": []})"));
   // Every invalid-configs fixture case through the JSON entry point.
   for (const auto& c : kelisim_test::fixture_json("invalid-configs.json")) {
     INFO(c["name"].get<std::string>());
@@ -81,7 +90,8 @@ TEST_CASE("api_validate: shapes for valid, invalid and warned configurations", "
 
 TEST_CASE("api: an invalid configuration fails every call as a value", "[api]") {
   const std::string cfg = R"({"revision": "1", "categories": {}})";
-  const std::string expected_message = "invalid kelisim configuration: revision: expected an integer, got a string; categories: needs at least one category";
+  const std::string expected_message =
+      "invalid kelisim configuration: revision: expected an integer, got a string; categories: needs at least one category";
   for (auto fn : {kelisim::api_start, kelisim::api_decide, kelisim::api_query, kelisim::api_texts}) {
     json out = json::parse(fn(cfg, R"({"now": 1})"));
     CHECK(keys(out) == Names{"ok", "error"});
@@ -97,9 +107,10 @@ TEST_CASE("api: an invalid configuration fails every call as a value", "[api]") 
 
 TEST_CASE("api_start: first visit, every field", "[api][start]") {
   json out = start({{"cookieHeader", "other=1; _ga=GA1.2.3"}, {"now", kNowMs}});
-  for (const char* key : {"ok", "warnings", "ask", "invalid", "newItems", "state", "allowed", "consentMode", "cookie", "blocking", "receipts",
-                          "compat", "ui", "languages", "contact", "gpc", "debug", "names", "gates", "urls", "cookies", "storage", "language",
-                          "dir", "texts", "categories"})
+  for (const char* key :
+       {"ok",       "warnings", "ask",     "invalid", "newItems",  "state",   "allowed", "consentMode", "cookie",
+        "blocking", "receipts", "compat",  "ui",      "languages", "contact", "gpc",     "debug",       "names",
+        "gates",    "urls",     "cookies", "storage", "language",  "dir",     "texts",   "categories"})
     CHECK(out.contains(key));
   CHECK(out["ok"] == true);
   CHECK(out["warnings"] == json::array());
@@ -110,14 +121,20 @@ TEST_CASE("api_start: first visit, every field", "[api][start]") {
                                         "id": "", "created": "", "updated": "", "method": null})"));
   json consent_default = all_denied_but_security();
   consent_default["wait_for_update"] = 500;
-  CHECK(out["consentMode"] == json({{"enabled", true}, {"default", consent_default}, {"update", all_denied_but_security()},
-                                    {"waitForUpdate", 500}, {"adsDataRedaction", true}, {"urlPassthrough", false}}));
+  CHECK(out["consentMode"] == json({{"enabled", true},
+                                    {"default", consent_default},
+                                    {"update", all_denied_but_security()},
+                                    {"waitForUpdate", 500},
+                                    {"adsDataRedaction", true},
+                                    {"urlPassthrough", false}}));
   // Every name a page may ask about, answered: only what is required before a decision.
-  CHECK(nlohmann::json::parse(out["allowed"].dump()) == nlohmann::json::parse(R"({"necessary": true, "preferences": false, "analytics": false, "marketing": false,
+  CHECK(nlohmann::json::parse(out["allowed"].dump()) ==
+        nlohmann::json::parse(R"({"necessary": true, "preferences": false, "analytics": false, "marketing": false,
       "embedded": false, "session": true, "site-language": false, "google-analytics": false, "hubspot": false,
       "google-tag-manager": false, "youtube": false, "facebook": false, "recaptcha": false, "statistics": false,
       "youtube-video": false})"));
-  CHECK(out["cookie"] == json::parse(R"({"name": "kelisim", "domain": "auto", "path": "/", "sameSite": "Lax", "secure": "true"})"));
+  CHECK(out["cookie"] ==
+        json::parse(R"({"name": "kelisim", "domain": "auto", "path": "/", "sameSite": "Lax", "secure": "true"})"));
   CHECK(out["blocking"] == json::parse(R"({"autoBlock": true, "cookieGuard": true, "reloadOnWithdrawal": false})"));
   CHECK(out["receipts"] == json::parse(R"({"endpoint": "/consent-receipts"})"));
   CHECK(out["compat"] == json::parse(R"({"cookiebot": true})"));
@@ -168,7 +185,9 @@ TEST_CASE("api_start: returning visitor, garbled and outdated cookies", "[api][s
   CHECK(back["invalid"].is_null());
   CHECK(back["state"] == json({{"decided", true},
                                {"categories", {"necessary", "preferences", "analytics", "marketing", "embedded"}},
-                               {"services", {"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha"}},
+                               {"services",
+                                {"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook",
+                                 "youtube", "recaptcha"}},
                                {"revision", 3},
                                {"id", kRandomId},
                                {"created", "2026-01-01T00:00:00Z"},
@@ -249,7 +268,8 @@ TEST_CASE("api: cookie header parsing", "[api][cookies]") {
 TEST_CASE("api_decide: every field of an accept-all decision", "[api][decide]") {
   json req = decide_req({{"method", "accept-all"}});
   json out = decide(req);
-  for (const char* key : {"ok", "cookie", "state", "allowed", "changes", "cleanup", "reload", "consentMode", "receipt", "unknown"})
+  for (const char* key :
+       {"ok", "cookie", "state", "allowed", "changes", "cleanup", "reload", "consentMode", "receipt", "unknown"})
     CHECK(out.contains(key));
   CHECK(out["allowed"]["statistics"] == true);
   CHECK(out["allowed"]["youtube-video"] == true);
@@ -271,7 +291,8 @@ TEST_CASE("api_decide: every field of an accept-all decision", "[api][decide]") 
   CHECK(keys(out["consentMode"]) == Names{"enabled", "update"});
   CHECK(out["consentMode"]["update"]["ad_storage"] == "granted");
   CHECK(out["unknown"] == json::array());
-  CHECK(keys(out["receipt"]) == Names{"id", "sequence", "revision", "timestamp", "method", "accepted", "rejected", "language", "url"});
+  CHECK(keys(out["receipt"]) ==
+        Names{"id", "sequence", "revision", "timestamp", "method", "accepted", "rejected", "language", "url"});
   CHECK(out["receipt"]["id"] == kRandomId);
   CHECK(out["receipt"]["sequence"] == 1);
   CHECK(out["receipt"]["revision"] == 3);
@@ -289,17 +310,21 @@ TEST_CASE("api_decide: withdrawal lists what to delete and what changed", "[api]
   json req = decide_req({{"method", "custom"}, {"categories", {"analytics"}}, {"services", {"youtube"}}},
                         cookie_of(all) + "; _ga=GA1; _ga_ABC=1; hubspotutk=x; _fbp=y; PHPSESSID=s; cart=3; hubspotutk=dup",
                         kNowMs + 1000);
-  req["present"] = {{"localStorage", {"hs-messages-is-open", "cart", "yt-remote-device-id"}}, {"sessionStorage", {"rc::a", "preferred-language"}}};
+  req["present"] = {{"localStorage", {"hs-messages-is-open", "cart", "yt-remote-device-id"}},
+                    {"sessionStorage", {"rc::a", "preferred-language"}}};
   json out = decide(req);
   REQUIRE(out["ok"] == true);
   CHECK(out["state"]["method"] == "custom");
   CHECK(out["changes"]["accepted"] == json::array());
-  CHECK(out["changes"]["rejected"] == json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
+  CHECK(out["changes"]["rejected"] ==
+        json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
   CHECK(out["cleanup"]["cookies"] == json::parse(R"(["hubspotutk", "_fbp"])"));
   CHECK(out["cleanup"]["localStorage"] == json::parse(R"(["hs-messages-is-open"])"));
   CHECK(out["cleanup"]["sessionStorage"] == json::parse(R"(["rc::a", "preferred-language"])"));
-  CHECK(out["receipt"]["accepted"] == json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager", "youtube"])"));
-  CHECK(out["receipt"]["rejected"] == json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
+  CHECK(out["receipt"]["accepted"] ==
+        json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager", "youtube"])"));
+  CHECK(out["receipt"]["rejected"] ==
+        json::parse(R"(["preferences", "marketing", "embedded", "site-language", "hubspot", "facebook", "recaptcha"])"));
   CHECK(out["receipt"]["sequence"] == 2);
   CHECK(out["receipt"]["timestamp"] == "2026-01-01T00:00:01Z");
   CHECK(out["reload"] == false);
@@ -329,7 +354,8 @@ TEST_CASE("api_decide: receipts count decisions per id", "[api][decide][receipts
   CHECK(b["cookie"]["maxAge"] == 182 * 86400);
   CHECK(b["receipt"]["accepted"] == json::parse(R"(["necessary", "session"])"));
   CHECK(c["receipt"]["method"] == "api");
-  CHECK(c["receipt"]["accepted"] == json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager"])"));
+  CHECK(c["receipt"]["accepted"] ==
+        json::parse(R"(["necessary", "analytics", "session", "google-analytics", "google-tag-manager"])"));
   CHECK(d["state"]["created"] == "2026-01-01T00:00:00Z");
   CHECK(d["state"]["updated"] == "2026-01-01T00:00:03Z");
   // A new id (after reset(): no cookie) starts at 1 again with the new randomness.
@@ -410,23 +436,37 @@ TEST_CASE("api: invalid requests are reported as values", "[api][errors]") {
   check_error(decide({{"cookieHeader", 5}, {"now", 1}, {"random", kRandom}, {"choice", {{"method", "api"}}}}),
               Names{"cookieHeader: expected a string"});
   check_error(decide({{"now", 1}}), Names{"random: expected 32 hex digits of randomness", "choice: expected an object"});
-  check_error(decide({{"now", 1}, {"random", "abc"}, {"choice", {{"method", "save"}}}}),
-              Names{"random: expected 32 hex digits of randomness", "choice.method: expected accept-all, reject-all, custom or api"});
+  check_error(
+      decide({{"now", 1}, {"random", "abc"}, {"choice", {{"method", "save"}}}}),
+      Names{"random: expected 32 hex digits of randomness", "choice.method: expected accept-all, reject-all, custom or api"});
   check_error(decide({{"now", 1}, {"random", kRandom}, {"choice", {{"categories", {"analytics"}}}}}),
               Names{"choice.method: expected accept-all, reject-all, custom or api"});
-  check_error(decide({{"now", 1}, {"random", kRandom}, {"choice", {{"method", "custom"}, {"categories", "analytics"}, {"services", {"youtube", 3}}}}}),
+  check_error(decide({{"now", 1},
+                      {"random", kRandom},
+                      {"choice", {{"method", "custom"}, {"categories", "analytics"}, {"services", {"youtube", 3}}}}}),
               Names{"choice.categories: expected an array of strings", "choice.services: expected an array of strings"});
-  check_error(decide({{"now", 1}, {"random", kRandom}, {"choice", {{"method", "api"}}}, {"present", {{"localStorage", {1}}, {"sessionStorage", "k"}}},
+  check_error(decide({{"now", 1},
+                      {"random", kRandom},
+                      {"choice", {{"method", "api"}}},
+                      {"present", {{"localStorage", {1}}, {"sessionStorage", "k"}}},
                       {"url", 7}}),
-              Names{"present.localStorage: expected an array of strings", "present.sessionStorage: expected an array of strings", "url: expected a string"});
-  check_error(query({{"now", 1}, {"names", "analytics"}, {"urls", {1}}, {"cookies", {{"a", 1}}}, {"storage", true}, {"gates", "analytics"}}),
-              Names{"names: expected an array of strings", "urls: expected an array of strings", "cookies: expected an array of strings",
-                    "storage: expected an array of strings", "gates: expected an array of gates"});
+              Names{"present.localStorage: expected an array of strings", "present.sessionStorage: expected an array of strings",
+                    "url: expected a string"});
+  check_error(
+      query({{"now", 1},
+             {"names", "analytics"},
+             {"urls", {1}},
+             {"cookies", {{"a", 1}}},
+             {"storage", true},
+             {"gates", "analytics"}}),
+      Names{"names: expected an array of strings", "urls: expected an array of strings", "cookies: expected an array of strings",
+            "storage: expected an array of strings", "gates: expected an array of gates"});
 }
 
 TEST_CASE("api_query: batched answers in request order", "[api][query]") {
   json none = query({{"now", kNowMs}, {"names", {"necessary", "analytics", "youtube", "tiktok"}}});
-  for (const char* key : {"ok", "names", "gates", "urls", "cookies", "storage", "cookieWrites"}) CHECK(none[key].is_array() != (key[0] == 'o'));
+  for (const char* key : {"ok", "names", "gates", "urls", "cookies", "storage", "cookieWrites"})
+    CHECK(none[key].is_array() != (key[0] == 'o'));
   CHECK(none["names"] == json::parse("[true, false, false, false]"));
   CHECK(none["gates"] == json::array());
   CHECK(none["urls"] == json::array());
@@ -434,10 +474,19 @@ TEST_CASE("api_query: batched answers in request order", "[api][query]") {
   json out = query({{"cookieHeader", cookie_of(d)},
                     {"now", kNowMs},
                     {"names", {"statistics", "marketing", "youtube-video", "facebook", ""}},
-                    {"gates", {{{"category", "analytics"}}, {{"category", "!analytics"}}, {{"category", "!marketing"}},
-                               {{"service", "youtube"}, {"category", "embedded"}}, {{"cookieconsent", "statistics, marketing"}},
-                               {{"cookieconsent", "statistics"}}, json::object(), json("analytics"), {{"category", 5}}}},
-                    {"urls", {"https://www.google-analytics.com/g/collect", "https://js.hs-scripts.com/1.js", "/local.js", "https://www.youtube.com/embed/x"}},
+                    {"gates",
+                     {{{"category", "analytics"}},
+                      {{"category", "!analytics"}},
+                      {{"category", "!marketing"}},
+                      {{"service", "youtube"}, {"category", "embedded"}},
+                      {{"cookieconsent", "statistics, marketing"}},
+                      {{"cookieconsent", "statistics"}},
+                      json::object(),
+                      json("analytics"),
+                      {{"category", 5}}}},
+                    {"urls",
+                     {"https://www.google-analytics.com/g/collect", "https://js.hs-scripts.com/1.js", "/local.js",
+                      "https://www.youtube.com/embed/x"}},
                     {"cookies", {"_ga_XYZ", "hubspotutk", "kelisim", "unrelated", "YSC"}},
                     {"storage", {"hs-messages-x", "yt-remote-x", "cart"}}});
   CHECK(out["ok"] == true);
@@ -469,13 +518,15 @@ TEST_CASE("api_texts: one language's texts and rows", "[api][texts]") {
 
 TEST_CASE("api: deeply nested requests come back as values", "[api][regression]") {
   // Regression: api_decide copied "present" (a recursive copy).
-  std::string deep = R"({"now": 1, "random": "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "choice": {"method": "api"}, "present": {"localStorage": )";
+  std::string deep =
+      R"({"now": 1, "random": "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "choice": {"method": "api"}, "present": {"localStorage": )";
   const int depth = 200000;
   deep += std::string(depth, '[') + std::string(depth, ']') + "}}";
   json out = json::parse(kelisim::api_decide(demo(), deep));
   CHECK(out["ok"] == false);
   CHECK(error_lines(out) == Names{"present.localStorage: expected an array of strings"});
-  json q = json::parse(kelisim::api_query(demo(), R"({"now": 1, "names": )" + std::string(depth, '[') + std::string(depth, ']') + "}"));
+  json q = json::parse(
+      kelisim::api_query(demo(), R"({"now": 1, "names": )" + std::string(depth, '[') + std::string(depth, ']') + "}"));
   CHECK(q["ok"] == false);
 }
 
@@ -486,14 +537,16 @@ TEST_CASE("api: invalid UTF-8 never breaks an answer", "[api]") {
   // Messages quote at most 80 bytes of user text, which may cut a character
   // in two; the answer must still be valid JSON.
   std::string theme = std::string(79, 'a') + "\u0436";  // the 80th byte is the first half of "ж"
-  json v = json::parse(kelisim::api_validate(R"({"categories": {"a": {}}, "ui": {"theme": ")" + theme + R"("}})"), nullptr, false);
+  json v =
+      json::parse(kelisim::api_validate(R"({"categories": {"a": {}}, "ui": {"theme": ")" + theme + R"("}})"), nullptr, false);
   REQUIRE(v.is_object());
   CHECK(v["ok"] == false);
   CHECK(v["errors"][0]["path"] == "ui.theme");
 }
 
 TEST_CASE("api_start: answers the page's gates in the same call, as api_query does", "[api][start]") {
-  json gates = json::array({{{"category", "analytics"}}, {{"category", "necessary"}}, {{"service", "youtube"}}, {{"category", "!analytics"}}});
+  json gates = json::array(
+      {{{"category", "analytics"}}, {{"category", "necessary"}}, {{"service", "youtube"}}, {{"category", "!analytics"}}});
   json before = start({{"cookieHeader", ""}, {"now", kNowMs}, {"gates", gates}, {"names", {"statistics", "necessary"}}});
   CHECK(before["gates"] == json::array({false, true, false, false}));
   CHECK(before["names"] == query({{"cookieHeader", ""}, {"now", kNowMs}, {"names", {"statistics", "necessary"}}})["names"]);
@@ -515,7 +568,8 @@ TEST_CASE("api_decide: \"allow\" keeps the decision and adds what a gate needs",
   CHECK(iframe["state"]["categories"] == json::parse(R"(["necessary", "analytics"])"));
   CHECK(iframe["changes"]["accepted"] == json::parse(R"(["analytics", "google-analytics", "google-tag-manager"])"));
   // A service gate adds only that service; what was allowed before stays allowed.
-  json video = decide(decide_req({{"method", "custom"}, {"allow", {{"category", "embedded"}, {"service", "youtube"}}}}, cookie_of(iframe)));
+  json video = decide(
+      decide_req({{"method", "custom"}, {"allow", {{"category", "embedded"}, {"service", "youtube"}}}}, cookie_of(iframe)));
   CHECK(video["state"]["services"] == json::parse(R"(["session", "google-analytics", "google-tag-manager", "youtube"])"));
   CHECK(video["allowed"]["embedded"] == false);
   CHECK(video["allowed"]["youtube"] == true);
@@ -540,7 +594,9 @@ TEST_CASE("api_decide: answers the page's follow-up questions with the new decis
 TEST_CASE("api_start: after another tab decided, what changed and this tab's storage to delete", "[api][start]") {
   std::string accepted = cookie_of(decide(decide_req({{"method", "accept-all"}})));
   std::string rejected = cookie_of(decide(decide_req({{"method", "reject-all"}}, accepted)));
-  json out = start({{"cookieHeader", rejected}, {"now", kNowMs}, {"previous", accepted},
+  json out = start({{"cookieHeader", rejected},
+                    {"now", kNowMs},
+                    {"previous", accepted},
                     {"present", {{"sessionStorage", {"hubspotutk", "cart", "_hjSession_1"}}}}});
   CHECK(out["changes"]["accepted"] == json::array());
   CHECK(out["changes"]["rejected"].size() == 11);
@@ -550,11 +606,13 @@ TEST_CASE("api_start: after another tab decided, what changed and this tab's sto
 }
 
 TEST_CASE("api_query: cookie writes are read as a browser reads them", "[api][query][cookies]") {
-  json req = {{"cookieHeader", ""}, {"now", kNowMs},
-              {"cookieWrites", {"_ga=1; path=/", "_ga=; Max-Age=0", "_ga=x; Max-Age=0; Max-Age=63072000",
-                                "_ga=x; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=63072000",
-                                "_ga=x; expires=Thu, 01 Jan 1970 00:00:00 GMT", "_ga=x; expires=Fri, 01 Jan 2100 00:00:00 GMT",
-                                "_ga=x; Max-Age=abc", "_ga=x; max-age=-1", "PHPSESSID=1", "kelisim=x", "nameless"}}};
+  json req = {{"cookieHeader", ""},
+              {"now", kNowMs},
+              {"cookieWrites",
+               {"_ga=1; path=/", "_ga=; Max-Age=0", "_ga=x; Max-Age=0; Max-Age=63072000",
+                "_ga=x; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=63072000", "_ga=x; expires=Thu, 01 Jan 1970 00:00:00 GMT",
+                "_ga=x; expires=Fri, 01 Jan 2100 00:00:00 GMT", "_ga=x; Max-Age=abc", "_ga=x; max-age=-1", "PHPSESSID=1",
+                "kelisim=x", "nameless"}}};
   CHECK(query(req)["cookieWrites"] == json::parse("[false, true, false, false, true, false, false, true, true, true, true]"));
 }
 

@@ -55,7 +55,8 @@ TEST_CASE("config: the demo fixture is valid, without warnings, and normalised",
   CHECK(cats == Lines{"necessary", "preferences", "analytics", "marketing", "embedded"});
   std::vector<std::string> svcs;
   for (const auto& x : c.services) svcs.push_back(x.name);
-  CHECK(svcs == Lines{"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha"});
+  CHECK(svcs == Lines{"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube",
+                      "recaptcha"});
   REQUIRE(c.find_category("necessary"));
   CHECK(c.find_category("necessary")->required);
   CHECK_FALSE(c.find_category("analytics")->required);
@@ -221,16 +222,35 @@ TEST_CASE("config: warnings ride along with errors", "[config]") {
 
 TEST_CASE("config: a wrong type for any scalar key is an error at its path, never an abort", "[config]") {
   const std::vector<std::string> scalar_keys = {
-      "/revision", "/policyUrl", "/contact", "/debug",
-      "/categories/analytics/required", "/categories/analytics/gpc",
-      "/cookie/name", "/cookie/domain", "/cookie/path", "/cookie/expiresAfterDays", "/cookie/rejectedExpiresAfterDays",
-      "/cookie/sameSite", "/cookie/secure",
+      "/revision",
+      "/policyUrl",
+      "/contact",
+      "/debug",
+      "/categories/analytics/required",
+      "/categories/analytics/gpc",
+      "/cookie/name",
+      "/cookie/domain",
+      "/cookie/path",
+      "/cookie/expiresAfterDays",
+      "/cookie/rejectedExpiresAfterDays",
+      "/cookie/sameSite",
+      "/cookie/secure",
       "/services/x/category",
-      "/blocking/autoBlock", "/blocking/cookieGuard", "/blocking/reloadOnWithdrawal",
-      "/consentMode/enabled", "/consentMode/waitForUpdate", "/consentMode/adsDataRedaction", "/consentMode/urlPassthrough",
-      "/receipts/endpoint", "/compat/cookiebot",
-      "/language/default", "/language/autoDetect",
-      "/ui/layout", "/ui/position", "/ui/theme", "/ui/reopenButton",
+      "/blocking/autoBlock",
+      "/blocking/cookieGuard",
+      "/blocking/reloadOnWithdrawal",
+      "/consentMode/enabled",
+      "/consentMode/waitForUpdate",
+      "/consentMode/adsDataRedaction",
+      "/consentMode/urlPassthrough",
+      "/receipts/endpoint",
+      "/compat/cookiebot",
+      "/language/default",
+      "/language/autoDetect",
+      "/ui/layout",
+      "/ui/position",
+      "/ui/theme",
+      "/ui/reopenButton",
       "/aliases/stats",
   };
   const std::vector<json> wrong = {nullptr, json::array({1}), json::object({{"a", 1}}), json::array()};
@@ -245,7 +265,8 @@ TEST_CASE("config: a wrong type for any scalar key is an error at its path, neve
       CHECK(has_issue_at(p.errors, path));
     }
   }
-  const std::vector<std::string> list_keys = {"/categories/analytics/consentMode", "/services/x/cookies", "/services/x/storage", "/services/x/hosts"};
+  const std::vector<std::string> list_keys = {"/categories/analytics/consentMode", "/services/x/cookies", "/services/x/storage",
+                                              "/services/x/hosts"};
   for (const auto& key : list_keys) {
     for (const json& v : {json(true), json(3), json("_ga"), json::object(), json(nullptr)}) {
       INFO("key " << key << " = " << v.dump());
@@ -254,7 +275,9 @@ TEST_CASE("config: a wrong type for any scalar key is an error at its path, neve
       CHECK(p.errors.size() >= 1);
     }
   }
-  const std::vector<std::string> sections = {"/categories", "/services", "/aliases", "/cookie", "/blocking", "/consentMode", "/receipts", "/compat", "/language", "/ui", "/language/translations"};
+  const std::vector<std::string> sections = {"/categories",           "/services", "/aliases", "/cookie",   "/blocking",
+                                             "/consentMode",          "/receipts", "/compat",  "/language", "/ui",
+                                             "/language/translations"};
   for (const auto& key : sections) {
     for (const json& v : {json(true), json(3), json("x"), json::array({"a"}), json(nullptr)}) {
       INFO("section " << key << " = " << v.dump());
@@ -285,8 +308,10 @@ TEST_CASE("config: accepted spellings and normalisation", "[config]") {
     CHECK(parse_with("/cookie/domain", "auto").ok);
     CHECK(parse_with("/cookie/domain", "meest.kz").config.cookie.domain == "meest.kz");
     CHECK(parse_with("/cookie/domain", ".meest.kz").ok);
-    CHECK(lines(parse_with("/cookie/domain", "*.meest.kz").errors) == Lines{"cookie.domain: expected \"\", \"auto\" or a domain name, got \"*.meest.kz\""});
-    CHECK(lines(parse_with("/cookie/domain", ".").errors) == Lines{"cookie.domain: expected \"\", \"auto\" or a domain name, got \".\""});
+    CHECK(lines(parse_with("/cookie/domain", "*.meest.kz").errors) ==
+          Lines{"cookie.domain: expected \"\", \"auto\" or a domain name, got \"*.meest.kz\""});
+    CHECK(lines(parse_with("/cookie/domain", ".").errors) ==
+          Lines{"cookie.domain: expected \"\", \"auto\" or a domain name, got \".\""});
   }
   SECTION("rejectedExpiresAfterDays defaults to at most expiresAfterDays") {
     CHECK(parse_with("/cookie/expiresAfterDays", 30).config.cookie.rejected_expires_after_days == 30);
@@ -297,7 +322,8 @@ TEST_CASE("config: accepted spellings and normalisation", "[config]") {
   }
   SECTION("revision limits") {
     CHECK(parse_with("/revision", 2147483647).config.revision == 2147483647);
-    CHECK(lines(parse_with("/revision", 2147483648LL).errors) == Lines{"revision: expected an integer from 0 to 2147483647, got 2147483648"});
+    CHECK(lines(parse_with("/revision", 2147483648LL).errors) ==
+          Lines{"revision: expected an integer from 0 to 2147483647, got 2147483648"});
     CHECK(lines(parse_with("/revision", 18446744073709551615ULL).errors) ==
           Lines{"revision: expected an integer from 0 to 2147483647, got 9223372036854775807"});
     CHECK(lines(parse_with("/revision", 3.0).errors) == Lines{"revision: expected an integer, got a number"});
@@ -310,11 +336,13 @@ TEST_CASE("config: accepted spellings and normalisation", "[config]") {
   }
   SECTION("cookie path") {
     CHECK(parse_with("/cookie/path", "/kk/").ok);
-    CHECK(lines(parse_with("/cookie/path", "/a;b").errors) == Lines{"cookie.path: expected a path starting with \"/\", got \"/a;b\""});
+    CHECK(lines(parse_with("/cookie/path", "/a;b").errors) ==
+          Lines{"cookie.path: expected a path starting with \"/\", got \"/a;b\""});
     CHECK(lines(parse_with("/cookie/path", "").errors) == Lines{"cookie.path: expected a path starting with \"/\", got \"\""});
   }
   SECTION("a boolean true is not a category object") {
-    CHECK(lines(parse_with("/categories/analytics", true).errors) == Lines{"categories.analytics: expected an object, got a boolean"});
+    CHECK(lines(parse_with("/categories/analytics", true).errors) ==
+          Lines{"categories.analytics: expected an object, got a boolean"});
   }
 }
 
@@ -322,17 +350,20 @@ TEST_CASE("config: user text in messages is shortened and cleaned", "[config]") 
   std::string long_name(100, 'x');
   CHECK(lines(parse_with("/ui/theme", long_name).errors) ==
         Lines{"ui.theme: expected one of auto, light, dark, got \"" + std::string(80, 'x') + "...\""});
-  CHECK(lines(parse_with("/ui/theme", "da\nrk\x7f").errors) == Lines{"ui.theme: expected one of auto, light, dark, got \"da?rk?\""});
+  CHECK(lines(parse_with("/ui/theme", "da\nrk\x7f").errors) ==
+        Lines{"ui.theme: expected one of auto, light, dark, got \"da?rk?\""});
 }
 
 TEST_CASE("config: length limits", "[config]") {
   CHECK(parse_with("/contact", std::string(256, 'a')).ok);
   CHECK(lines(parse_with("/contact", std::string(257, 'a')).errors) == Lines{"contact: is longer than 256 characters"});
-  CHECK(lines(parse_with("/policyUrl", "/" + std::string(2048, 'a')).errors) == Lines{"policyUrl: is longer than 2048 characters"});
+  CHECK(lines(parse_with("/policyUrl", "/" + std::string(2048, 'a')).errors) ==
+        Lines{"policyUrl: is longer than 2048 characters"});
   CHECK(lines(parse_with("/cookie/name", std::string(65, 'k')).errors) == Lines{"cookie.name: is longer than 64 characters"});
   CHECK(parse_with("/categories/" + std::string(64, 'c'), json::object()).ok);
   CHECK(lines(parse_with("/categories/" + std::string(65, 'c'), json::object()).errors) ==
-        Lines{"categories." + std::string(65, 'c') + ": invalid category name \"" + std::string(65, 'c') + "\" (letters, digits, '-' and '_', at most 64)"});
+        Lines{"categories." + std::string(65, 'c') + ": invalid category name \"" + std::string(65, 'c') +
+              "\" (letters, digits, '-' and '_', at most 64)"});
   json c = base_config();
   c["language"] = {{"default", "en"}, {"translations", {{"en", {{"banner", {{"title", std::string(4097, 't')}}}}}}}};
   CHECK(lines(parse_config(c).errors) == Lines{"language.translations.en.banner.title: is longer than 4096 characters"});
@@ -397,8 +428,10 @@ TEST_CASE("config: several errors come back at once, in document order", "[confi
   CHECK(lines(p.errors) ==
         Lines{
             "categories.necessary.required: expected true or false, got a string",
-            "categories.ads.consentMode[1]: unknown consent type \"ads_storage\" (expected one of ad_storage, ad_user_data, ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
-            "categories.ads.consentMode[2]: unknown consent type \"analytics\" (expected one of ad_storage, ad_user_data, ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
+            "categories.ads.consentMode[1]: unknown consent type \"ads_storage\" (expected one of ad_storage, ad_user_data, "
+            "ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
+            "categories.ads.consentMode[2]: unknown consent type \"analytics\" (expected one of ad_storage, ad_user_data, "
+            "ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
             "services.hubspot.category: unknown category \"marketing\"",
             "services.hubspot.cookies[0]: invalid cookie name pattern \"a=b\"",
             "aliases.stats: unknown category or service \"statistics\"",
@@ -427,5 +460,6 @@ TEST_CASE("config: a default language without built-in texts needs translations"
   CHECK(p.errors[0].path == "language.default");
   CHECK(p.errors[0].message == "no built-in texts for \"de\" (built in: kk, ru, en); add language.translations.de");
   CHECK(kelisim::parse_config(std::string_view(R"({"categories":{"a":{}},"language":{"default":"ru"}})")).ok);
-  CHECK(kelisim::parse_config(std::string_view(R"({"categories":{"a":{}},"language":{"default":"de","translations":{"de":{}}}})")).ok);
+  CHECK(kelisim::parse_config(std::string_view(R"({"categories":{"a":{}},"language":{"default":"de","translations":{"de":{}}}})"))
+            .ok);
 }

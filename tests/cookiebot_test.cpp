@@ -84,7 +84,8 @@ TEST_CASE("cookiebot: a first visit claims no decision", "[cookiebot]") {
   CHECK(out["cookiebot"]["doNotTrack"] == false);
   CHECK(out["cookiebot"]["regulations"] == json::parse(R"({"gdprApplies": true, "ccpaApplies": false, "lgpdApplies": false})"));
   CHECK(out["cookiebot"]["submit"] == json::parse(R"(["preferences", "analytics", "marketing"])"));
-  CHECK(out["cookiebot"]["cookie"] == json::parse(R"({"name": "CookieConsent", "value": "", "maxAge": 0, "attributes": "", "write": false, "remove": false})"));
+  CHECK(out["cookiebot"]["cookie"] ==
+        json::parse(R"({"name": "CookieConsent", "value": "", "maxAge": 0, "attributes": "", "write": false, "remove": false})"));
 }
 
 TEST_CASE("cookiebot: the four names follow the decision through aliases", "[cookiebot]") {
@@ -138,7 +139,8 @@ TEST_CASE("cookiebot: the four names follow the decision through aliases", "[coo
   CHECK_FALSE(kelisim::cookiebot_allowed(cfg, none, "unknown-name"));
 }
 
-TEST_CASE("cookiebot: every decision is explicit, including the API's (submitCustomConsent, withdraw)", "[cookiebot][regression]") {
+TEST_CASE("cookiebot: every decision is explicit, including the API's (submitCustomConsent, withdraw)",
+          "[cookiebot][regression]") {
   for (const char* method : {"accept-all", "reject-all", "custom", "api"}) {
     INFO(method);
     json choice = std::string(method) == "api" ? custom({"preferences"}) : json({{"method", method}});
@@ -149,7 +151,8 @@ TEST_CASE("cookiebot: every decision is explicit, including the API's (submitCus
   }
   // withdraw(): everything optional rejected through the API, a declined response.
   json accepted = decide(decide_req({{"method", "accept-all"}}));
-  json withdrawn = decide(decide_req({{"method", "api"}, {"preset", "reject-all"}}, cookies_after(accepted), false, kNowMs + 5000));
+  json withdrawn =
+      decide(decide_req({{"method", "api"}, {"preset", "reject-all"}}, cookies_after(accepted), false, kNowMs + 5000));
   REQUIRE(withdrawn["ok"] == true);
   const json& cb = withdrawn["cookiebot"];
   CHECK(cb["consent"]["method"] == "explicit");
@@ -187,7 +190,9 @@ TEST_CASE("cookiebot: the CookieConsent cookie at page start is kept, rewritten 
   CHECK(missing["cookie"]["write"] == true);
   CHECK(missing["cookie"]["value"] == value);
   // A copy that says something else (Cookiebot's own, from before the move): rewritten.
-  json foreign = at_start(kelisim_cookie + "; CookieConsent={stamp:%27abc%27%2Cnecessary:true%2Cpreferences:true%2Cstatistics:true%2Cmarketing:true%2Cver:1}");
+  json foreign = at_start(
+      kelisim_cookie +
+      "; CookieConsent={stamp:%27abc%27%2Cnecessary:true%2Cpreferences:true%2Cstatistics:true%2Cmarketing:true%2Cver:1}");
   CHECK(foreign["cookie"]["write"] == true);
   // Two copies (host and domain): written once more so that one value remains.
   CHECK(at_start(kelisim_cookie + "; CookieConsent=" + value + "; CookieConsent=" + value)["cookie"]["write"] == true);
@@ -237,7 +242,9 @@ TEST_CASE("cookiebot: opt-in and opt-out classes", "[cookiebot][classes]") {
   json rejected = decide(decide_req({{"method", "reject-all"}}));
   kelisim::Status nothing = status_of(kSite, rejected);
   kelisim::Status stats_only = status_of(kSite, decide(decide_req(custom({"statistics"}))));
-  auto visible = [&](const kelisim::Status& st, const char* classes) { return kelisim::cookiebot_classes_visible(cfg, st, classes); };
+  auto visible = [&](const kelisim::Status& st, const char* classes) {
+    return kelisim::cookiebot_classes_visible(cfg, st, classes);
+  };
 
   // Before any choice: opt-in content hidden, the "please accept" notice shown.
   CHECK_FALSE(visible(none, "video cookieconsent-optin-marketing"));

@@ -50,7 +50,8 @@ Status after(const Config& cfg, const Choice& choice, bool gpc = false) {
 }
 
 const Names kAllCategories = {"necessary", "preferences", "analytics", "marketing", "embedded"};
-const Names kAllServices = {"session", "site-language", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha"};
+const Names kAllServices = {"session", "site-language", "google-analytics", "google-tag-manager",
+                            "hubspot", "facebook",      "youtube",          "recaptcha"};
 
 Config with(const std::string& json_patch) {
   json c = kelisim_test::fixture_json("config-demo.json");
@@ -82,7 +83,8 @@ TEST_CASE("engine: before any decision only required things are allowed", "[engi
   CHECK(allowed_services(cfg, st) == Names{"session"});
   CHECK(is_allowed(cfg, st, "necessary"));
   CHECK(is_allowed(cfg, st, "session"));
-  for (const auto& n : {"preferences", "analytics", "marketing", "embedded", "statistics", "google-analytics", "youtube", "youtube-video"}) {
+  for (const auto& n :
+       {"preferences", "analytics", "marketing", "embedded", "statistics", "google-analytics", "youtube", "youtube-video"}) {
     INFO(n);
     CHECK_FALSE(is_allowed(cfg, st, n));
   }
@@ -151,13 +153,15 @@ TEST_CASE("engine: names in a choice resolve through aliases and across lists", 
   Config cfg = kelisim_test::demo_config();
   Status st = after(cfg, exactly({"statistics", "hubspot"}, {"youtube-video", "embedded"}));
   CHECK(allowed_categories(cfg, st) == Names{"necessary", "analytics", "embedded"});
-  CHECK(allowed_services(cfg, st) == Names{"session", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha"});
+  CHECK(allowed_services(cfg, st) ==
+        Names{"session", "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha"});
   CHECK_FALSE(is_allowed(cfg, st, "marketing"));
 }
 
 TEST_CASE("engine: unknown names are never allowed and are reported", "[engine][decide]") {
   Config cfg = kelisim_test::demo_config();
-  DecideResult d = decide(cfg, evaluate(cfg, "", kNow), exactly({"analytics", "tiktok", ""}, {"Analytics", "vimeo"}), false, kNow, id_of(2));
+  DecideResult d =
+      decide(cfg, evaluate(cfg, "", kNow), exactly({"analytics", "tiktok", ""}, {"Analytics", "vimeo"}), false, kNow, id_of(2));
   CHECK(d.unknown == Names{"tiktok", "", "Analytics", "vimeo"});
   Status st = evaluate(cfg, d.cookie_value, kNow);
   Status all = after(cfg, preset(Method::accept_all));
@@ -168,7 +172,7 @@ TEST_CASE("engine: unknown names are never allowed and are reported", "[engine][
   }
 }
 
-TEST_CASE("engine: the method is stored as given; API decisions say 'api'", "[engine][decide]") {
+TEST_CASE("engine: the method is stored as given, API decisions say 'api'", "[engine][decide]") {
   Config cfg = kelisim_test::demo_config();
   Status st = after(cfg, preset(Method::accept_all, Method::api));
   CHECK(st.record.method == Method::api);
@@ -217,7 +221,9 @@ TEST_CASE("engine: gates", "[engine][gates]") {
   Status all = after(cfg, preset(Method::accept_all));
   Status rej = after(cfg, preset(Method::reject_all));
   Status ana = after(cfg, exactly({"analytics"}));
-  auto gate = [](std::string cat, std::string svc = "", std::string cc = "") { return Gate{std::move(cat), std::move(svc), std::move(cc)}; };
+  auto gate = [](std::string cat, std::string svc = "", std::string cc = "") {
+    return Gate{std::move(cat), std::move(svc), std::move(cc)};
+  };
 
   SECTION("category") {
     CHECK_FALSE(gate_open(cfg, none, gate("analytics")));
@@ -382,7 +388,8 @@ TEST_CASE("engine: removed categories and services do not make anyone ask", "[en
 TEST_CASE("engine: a decision keeps the id, creation time and counts the sequence", "[engine][decide]") {
   Config cfg = kelisim_test::demo_config();
   DecideResult first = decide(cfg, evaluate(cfg, "", kNow), preset(Method::accept_all), false, kNow, id_of(0x40));
-  DecideResult second = decide(cfg, evaluate(cfg, first.cookie_value, kNow + 100), exactly({"analytics"}), false, kNow + 100, id_of(0x80));
+  DecideResult second =
+      decide(cfg, evaluate(cfg, first.cookie_value, kNow + 100), exactly({"analytics"}), false, kNow + 100, id_of(0x80));
   CHECK(second.record.id == id_of(0x40));
   CHECK(second.record.created == kNow);
   CHECK(second.record.updated == kNow + 100);
@@ -432,7 +439,7 @@ TEST_CASE("engine: cookies, storage keys and URLs by pattern", "[engine][pattern
     }
     CHECK_FALSE(cookie_allowed(cfg, ana, "hubspotutk"));
     CHECK(cookie_allowed(cfg, all, "hubspotutk"));
-    CHECK(cookie_allowed(cfg, none, "kelisim"));  // the consent cookie itself
+    CHECK(cookie_allowed(cfg, none, "kelisim"));    // the consent cookie itself
     CHECK(cookie_allowed(cfg, none, "PHPSESSID"));  // a required service
     CHECK(cookie_allowed(cfg, none, "unclaimed"));  // nobody claims it
     CHECK_FALSE(cookie_allowed(cfg, none, "YSC"));
@@ -483,7 +490,8 @@ TEST_CASE("engine: cleanup plans list present names that are no longer allowed, 
   CHECK(cleanup_cookies(cfg, ana, present) == Names{"hubspotutk", "YSC"});
   CHECK(cleanup_cookies(cfg, rej, {}).empty());
   Names keys = {"yt-remote-device-id", "cart", "hs-messages-hide-welcome-message", "preferred-language", "yt-remote-device-id"};
-  CHECK(cleanup_storage(cfg, rej, keys) == Names{"yt-remote-device-id", "hs-messages-hide-welcome-message", "preferred-language"});
+  CHECK(cleanup_storage(cfg, rej, keys) ==
+        Names{"yt-remote-device-id", "hs-messages-hide-welcome-message", "preferred-language"});
   CHECK(cleanup_storage(cfg, after(cfg, preset(Method::accept_all)), keys).empty());
 }
 
@@ -498,7 +506,8 @@ TEST_CASE("engine: Consent Mode state", "[engine][consent-mode]") {
   CHECK(granted(cfg, after(cfg, preset(Method::accept_all))) == consent_mode_types());
   CHECK(granted(cfg, after(cfg, preset(Method::reject_all))) == Names{"security_storage"});
   CHECK(granted(cfg, after(cfg, exactly({"analytics"}))) == Names{"analytics_storage", "security_storage"});
-  CHECK(granted(cfg, after(cfg, exactly({"preferences"}))) == Names{"functionality_storage", "personalization_storage", "security_storage"});
+  CHECK(granted(cfg, after(cfg, exactly({"preferences"}))) ==
+        Names{"functionality_storage", "personalization_storage", "security_storage"});
   // A service allowed on its own does not grant its category's types.
   CHECK(granted(cfg, after(cfg, exactly({}, {"google-analytics"}))) == Names{"security_storage"});
   // A required category grants its types from the start.
@@ -524,7 +533,8 @@ TEST_CASE("engine: the consent cookie itself is never blocked or deleted", "[eng
 }
 
 TEST_CASE("engine: an opt-out gate naming an unknown category stays closed after a decision", "[engine][gates]") {
-  kelisim::ParseResult p = kelisim::parse_config(std::string_view(R"({"categories":{"necessary":{"required":true},"analytics":{}}})"));
+  kelisim::ParseResult p =
+      kelisim::parse_config(std::string_view(R"({"categories":{"necessary":{"required":true},"analytics":{}}})"));
   REQUIRE(p.ok);
   std::array<uint8_t, 16> id{};
   kelisim::Status none = kelisim::evaluate(p.config, "", 1000);
@@ -539,7 +549,8 @@ TEST_CASE("engine: an opt-out gate naming an unknown category stays closed after
   CHECK_FALSE(kelisim::gate_open(p.config, st, {"!", "", ""}));
 }
 
-TEST_CASE("engine: GPC turned on after an accept-all withholds gpc:deny categories; an explicit choice keeps them", "[engine][gpc]") {
+TEST_CASE("engine: GPC turned on after an accept-all withholds gpc:deny categories, an explicit choice keeps them",
+          "[engine][gpc]") {
   kelisim::ParseResult p = kelisim::parse_config(std::string_view(R"({
     "categories": {"necessary": {"required": true}, "analytics": {}, "marketing": {"gpc": "deny"}},
     "services": {"ads": {"category": "marketing"}, "stats": {"category": "analytics"}}})"));

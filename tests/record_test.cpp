@@ -57,8 +57,10 @@ Record realistic(size_t services) {
   for (size_t i = 0; i < r.id.size(); ++i) r.id[i] = uint8_t(0xf0 + i);
   r.method = Method::custom;
   r.sequence = 300;
-  for (const char* c : {"necessary", "preferences", "analytics", "marketing", "embedded"}) r.answers.push_back({kelisim::category_key(c), true});
-  for (size_t i = 0; i < services; ++i) r.answers.push_back({kelisim::service_key("service-number-" + std::to_string(i)), i % 3 == 0});
+  for (const char* c : {"necessary", "preferences", "analytics", "marketing", "embedded"})
+    r.answers.push_back({kelisim::category_key(c), true});
+  for (size_t i = 0; i < services; ++i)
+    r.answers.push_back({kelisim::service_key("service-number-" + std::to_string(i)), i % 3 == 0});
   return r;
 }
 
@@ -70,8 +72,10 @@ TEST_CASE("record: method names", "[record]") {
   CHECK(std::string(kelisim::method_name(Method::custom)) == "custom");
   CHECK(std::string(kelisim::method_name(Method::api)) == "api");
   CHECK(kelisim::method_name(Method::none) == nullptr);
-  for (Method m : {Method::accept_all, Method::reject_all, Method::custom, Method::api}) CHECK(kelisim::method_from_name(kelisim::method_name(m)) == m);
-  for (const char* bad : {"", "none", "Accept-All", "accept_all", "accept-all ", "save"}) CHECK(kelisim::method_from_name(bad) == Method::none);
+  for (Method m : {Method::accept_all, Method::reject_all, Method::custom, Method::api})
+    CHECK(kelisim::method_from_name(kelisim::method_name(m)) == m);
+  for (const char* bad : {"", "none", "Accept-All", "accept_all", "accept-all ", "save"})
+    CHECK(kelisim::method_from_name(bad) == Method::none);
 }
 
 TEST_CASE("record: keys depend on the kind and the whole name", "[record]") {
@@ -96,8 +100,9 @@ TEST_CASE("record: id strings and hex ids", "[record]") {
   CHECK(Record{}.id_string() == "00000000-0000-0000-0000-000000000000");
   std::array<uint8_t, 16> untouched{};
   untouched.fill(7);
-  for (const char* bad : {"", "0011223344556677889900aabbccddee0", "0011223344556677889900aabbccdde", "0011223344556677889900aabbccddeg",
-                          "00112233-4455-6677-8899-aabbccddee", " 0112233445566778899aabbccddeeff"}) {
+  for (const char* bad :
+       {"", "0011223344556677889900aabbccddee0", "0011223344556677889900aabbccdde", "0011223344556677889900aabbccddeg",
+        "00112233-4455-6677-8899-aabbccddee", " 0112233445566778899aabbccddeeff"}) {
     INFO(bad);
     CHECK_FALSE(kelisim::parse_hex_id(bad, untouched));
   }

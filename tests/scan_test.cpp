@@ -30,7 +30,9 @@ ScanService svc(const std::string& name, const std::string& category, Names cook
   return s;
 }
 
-StoredItem item(const std::string& name, const std::string& domain = "shop.test", bool third = false) { return {name, domain, third}; }
+StoredItem item(const std::string& name, const std::string& domain = "shop.test", bool third = false) {
+  return {name, domain, third};
+}
 
 /// The scanner's real catalogue, as the repository keeps it (js/scan/catalogue.json).
 const std::string& catalogue() {
@@ -71,7 +73,9 @@ json demo_findings() {
         {{"name", "YSC"}, {"domain", "youtube.localhost"}, {"setBy", json::array()}},
         {{"name", "datr"}, {"domain", "facebook.localhost"}, {"setBy", json::array()}},
         {{"name", "dala_tracker"}, {"domain", "127.0.0.1"}, {"setBy", {"http://127.0.0.1:8080/assets/site.js"}}}}},
-      {"storage", {{{"name", "kelisim:receipts"}, {"origin", "http://127.0.0.1:8080"}}, {{"name", "panel"}, {"origin", "http://127.0.0.1:8080"}}}},
+      {"storage",
+       {{{"name", "kelisim:receipts"}, {"origin", "http://127.0.0.1:8080"}},
+        {{"name", "panel"}, {"origin", "http://127.0.0.1:8080"}}}},
       {"requests",
        {{{"url", "http://gtm.localhost:8080/gtm.js"}},
         {{"url", "http://ga.localhost:8080/analytics.js"}},
@@ -121,7 +125,7 @@ TEST_CASE("url_pattern_match: host pattern plus path glob", "[scan]") {
   CHECK_FALSE(url_pattern_match("www.google.com/recaptcha/*", "https://evil.test/www.google.com/recaptcha/x"));
   CHECK_FALSE(url_pattern_match("www.google.com/recaptcha/*", "/recaptcha/api.js"));
   CHECK_FALSE(url_pattern_match("www.google.com", "https://www.google.com/"));  // no path part: not a URL pattern
-  CHECK(url_pattern_match("www.google.com/", "https://www.google.com"));      // no path is "/"
+  CHECK(url_pattern_match("www.google.com/", "https://www.google.com"));        // no path is "/"
 }
 
 TEST_CASE("first_party_host: the site, its subdomains and parents", "[scan]") {
@@ -129,9 +133,9 @@ TEST_CASE("first_party_host: the site, its subdomains and parents", "[scan]") {
   const Names site = {"www.dala.kz", "127.0.0.1"};
   CHECK(first_party_host(site, "www.dala.kz"));
   CHECK(first_party_host(site, "WWW.DALA.KZ."));
-  CHECK(first_party_host(site, "dala.kz"));          // a parent domain's cookie is the site's own
+  CHECK(first_party_host(site, "dala.kz"));  // a parent domain's cookie is the site's own
   CHECK(first_party_host(site, "img.www.dala.kz"));
-  CHECK(first_party_host(site, ""));                 // relative: the page's own origin
+  CHECK(first_party_host(site, ""));  // relative: the page's own origin
   CHECK(first_party_host(site, "127.0.0.1"));
   CHECK_FALSE(first_party_host(site, "static.dala.kz"));  // a sibling is another site unless named
   CHECK_FALSE(first_party_host(site, "0.0.1"));
@@ -144,7 +148,8 @@ TEST_CASE("classify: the first service in order claims a finding", "[scan]") {
       svc("ga", "analytics", {"_ga", "_ga_*"}, {"*.google-analytics.com"}),
       svc("everything", "marketing", {"*"}, {"*.google-analytics.com", "ads.test"}, {"*"}),
   };
-  auto c = kelisim::classify(services, {item("_ga_X1"), item("other")}, {item("k")}, {"https://region1.google-analytics.com/g/collect", "https://ads.test/p"});
+  auto c = kelisim::classify(services, {item("_ga_X1"), item("other")}, {item("k")},
+                             {"https://region1.google-analytics.com/g/collect", "https://ads.test/p"});
   REQUIRE(c.cookies.size() == 2);
   CHECK(c.cookies[0].service == 0);
   CHECK(c.cookies[0].kind == ClaimKind::cookie);
@@ -164,11 +169,11 @@ TEST_CASE("classify: third-party cookie names count only on the service's own do
       svc("video", "embedded", {}, {"player.video.test"}),
   };
   auto c = kelisim::classify(services,
-                             {item("fr", "shop.test", false),           // the site's own "fr" (a language?) is not Facebook's
-                              item("fr", ".facebook.com", true),        // on facebook.com it is
-                              item("datr", ".other.test", true),        // elsewhere it is not
-                              item("vid", "player.video.test", true),   // an unknown name on a service's own host
-                              item("vid", "cdn.video.test", true),      // ... but not on a host it does not have
+                             {item("fr", "shop.test", false),          // the site's own "fr" (a language?) is not Facebook's
+                              item("fr", ".facebook.com", true),       // on facebook.com it is
+                              item("datr", ".other.test", true),       // elsewhere it is not
+                              item("vid", "player.video.test", true),  // an unknown name on a service's own host
+                              item("vid", "cdn.video.test", true),     // ... but not on a host it does not have
                               item("_fbp", "shop.test", false)},
                              {item("state", "player.video.test", true), item("state", "shop.test", false)}, {});
   CHECK_FALSE(c.cookies[0].claimed());
@@ -190,7 +195,8 @@ TEST_CASE("classify: URL patterns of any service come before host patterns", "[s
       svc("recaptcha", "embedded", {}, {}, {}, {}, {"www.google.com/recaptcha/*"}),
   };
   auto c = kelisim::classify(services, {}, {},
-                             {"https://www.google.com/recaptcha/api.js", "https://www.google.com/maps/embed", "/recaptcha/api.js", "data:text/plain,x", "not a url"});
+                             {"https://www.google.com/recaptcha/api.js", "https://www.google.com/maps/embed", "/recaptcha/api.js",
+                              "data:text/plain,x", "not a url"});
   CHECK(c.urls[0].service == 1);
   CHECK(c.urls[0].kind == ClaimKind::url);
   CHECK(c.urls[1].service == 0);
@@ -213,8 +219,10 @@ TEST_CASE("the catalogue is a valid kelisim configuration with kk, ru and en tex
   kelisim::ParseResult p = kelisim::parse_config(std::string_view(catalogue()));
   INFO((p.errors.empty() ? "" : p.errors[0].path + ": " + p.errors[0].message));
   REQUIRE(p.ok);
-  const Names required = {"google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube", "recaptcha", "hotjar",
-                          "google-ads", "yandex-metrica", "vk", "tiktok", "linkedin", "microsoft-clarity", "vimeo", "google-maps"};
+  const Names required = {
+      "google-analytics", "google-tag-manager", "hubspot", "facebook", "youtube",  "recaptcha",         "hotjar",
+      "google-ads",       "yandex-metrica",     "vk",      "tiktok",   "linkedin", "microsoft-clarity", "vimeo",
+      "google-maps"};
   for (const auto& name : required) {
     INFO(name);
     const kelisim::Service* s = p.config.find_service(name);
@@ -234,18 +242,21 @@ TEST_CASE("the catalogue is a valid kelisim configuration with kk, ru and en tex
 }
 
 TEST_CASE("api_scan never aborts on bad input", "[scan][api]") {
-  for (const std::string& cat : {std::string(""), std::string("[]"), std::string("{\"services\": 1}"),
-                                 std::string("{\"categories\": {\"a\": {}}, \"services\": {\"x\": {\"category\": \"a\", \"cookies\": [1, \"a b\"], \"hosts\": \"h\"}}}"),
-                                 std::string("{\"categories\": {\"a\": {}}, \"services\": {\"x\": {\"category\": \"b\", \"urls\": [\"no-path\"]}}}")}) {
+  for (const std::string& cat :
+       {std::string(""), std::string("[]"), std::string("{\"services\": 1}"),
+        std::string("{\"categories\": {\"a\": {}}, \"services\": {\"x\": {\"category\": \"a\", \"cookies\": [1, \"a b\"], "
+                    "\"hosts\": \"h\"}}}"),
+        std::string("{\"categories\": {\"a\": {}}, \"services\": {\"x\": {\"category\": \"b\", \"urls\": [\"no-path\"]}}}")}) {
     INFO(cat);
     json out = scan({{"site", {"a.test"}}}, cat);
     CHECK(out["ok"] == false);
     CHECK(out["error"]["code"] == "invalid-catalogue");
   }
-  for (const std::string& req : {std::string(""), std::string("null"), std::string("{\"cookies\": 5}"),
-                                 std::string("{\"cookies\": [{\"name\": 1, \"setBy\": [2]}], \"requests\": [3], \"marks\": [{\"url\": {}}]}"),
-                                 std::string("{\"config\": 3}"), std::string("{\"config\": \"{}\", \"now\": \"soon\"}"),
-                                 std::string("{\"promise\": {\"fresh\": {\"requests\": [{\"url\": null}, 7]}}}")}) {
+  for (const std::string& req :
+       {std::string(""), std::string("null"), std::string("{\"cookies\": 5}"),
+        std::string("{\"cookies\": [{\"name\": 1, \"setBy\": [2]}], \"requests\": [3], \"marks\": [{\"url\": {}}]}"),
+        std::string("{\"config\": 3}"), std::string("{\"config\": \"{}\", \"now\": \"soon\"}"),
+        std::string("{\"promise\": {\"fresh\": {\"requests\": [{\"url\": null}, 7]}}}")}) {
     INFO(req);
     json out = json::parse(kelisim::api_scan(catalogue(), req), nullptr, false);
     REQUIRE(out.is_object());
@@ -257,7 +268,8 @@ TEST_CASE("api_scan never aborts on bad input", "[scan][api]") {
 
 TEST_CASE("api_scan: an invalid configuration is reported with its JSON paths", "[scan][api]") {
   json req = demo_findings();
-  req["config"] = R"({"categories": {"analytics": {"consentMode": ["analytic_storage"]}}, "services": {"ga": {"category": "stats"}}})";
+  req["config"] =
+      R"({"categories": {"analytics": {"consentMode": ["analytic_storage"]}}, "services": {"ga": {"category": "stats"}}})";
   req["now"] = kNowMs;
   json out = scan(req);
   CHECK(out["ok"] == false);
@@ -314,13 +326,17 @@ TEST_CASE("api_scan drafts a configuration from what the demo showed", "[scan][a
 }
 
 TEST_CASE("api_scan: a markup service name replaces the catalogue's, and real hosts need no markup", "[scan][api]") {
-  json req = {{"site", {"shop.test"}},
-              {"cookies", {{{"name", "_ga"}, {"domain", ".shop.test"}}, {{"name", "_hjSessionUser_1"}, {"domain", "shop.test"}}}},
-              {"storage", {{{"name", "yt-remote-device-id"}, {"origin", "https://www.youtube-nocookie.com"}}}},
-              {"requests", {{{"url", "https://www.googletagmanager.com/gtag/js?id=G-1"}}, {{"url", "https://static.hotjar.com/c/hotjar-1.js"}},
-                            {{"url", "https://www.google.com/recaptcha/api.js"}}, {{"url", "https://www.google.com/maps/embed?pb=x"}},
-                            {{"url", "https://www.youtube-nocookie.com/embed/1"}}}},
-              {"marks", {{{"url", "https://www.googletagmanager.com/gtag/js?id=G-1"}, {"service", "ga4"}, {"category", "stats"}}}}};
+  json req = {
+      {"site", {"shop.test"}},
+      {"cookies", {{{"name", "_ga"}, {"domain", ".shop.test"}}, {{"name", "_hjSessionUser_1"}, {"domain", "shop.test"}}}},
+      {"storage", {{{"name", "yt-remote-device-id"}, {"origin", "https://www.youtube-nocookie.com"}}}},
+      {"requests",
+       {{{"url", "https://www.googletagmanager.com/gtag/js?id=G-1"}},
+        {{"url", "https://static.hotjar.com/c/hotjar-1.js"}},
+        {{"url", "https://www.google.com/recaptcha/api.js"}},
+        {{"url", "https://www.google.com/maps/embed?pb=x"}},
+        {{"url", "https://www.youtube-nocookie.com/embed/1"}}}},
+      {"marks", {{{"url", "https://www.googletagmanager.com/gtag/js?id=G-1"}, {"service", "ga4"}, {"category", "stats"}}}}};
   json out = scan(req);
   REQUIRE(out["ok"] == true);
   const json& s = out["draft"]["services"];
@@ -346,8 +362,11 @@ TEST_CASE("api_scan: the Open Cookie Database classifies what the catalogue does
       "matomo": {"category": "analytics", "title": "Matomo", "cookies": ["_pk_id*"], "about": {"_pk_id*": "A visitor id."}},
       "adnet": {"category": "marketing", "title": "AdNet", "thirdPartyCookies": ["uid"], "hosts": ["adnet.test", "*.adnet.test"]}}}})";
   json req = {{"site", {"shop.test"}},
-              {"cookies", {{{"name", "_pk_id.1.a"}, {"domain", "shop.test"}}, {{"name", "uid"}, {"domain", ".adnet.test"}},
-                           {{"name", "uid"}, {"domain", "shop.test"}}, {{"name", "_gac_1"}, {"domain", "shop.test"}}}},
+              {"cookies",
+               {{{"name", "_pk_id.1.a"}, {"domain", "shop.test"}},
+                {{"name", "uid"}, {"domain", ".adnet.test"}},
+                {{"name", "uid"}, {"domain", "shop.test"}},
+                {{"name", "_gac_1"}, {"domain", "shop.test"}}}},
               {"requests", {{{"url", "https://px.adnet.test/p.gif"}}}}};
   json out = scan(req, cat);
   REQUIRE(out["ok"] == true);
@@ -355,16 +374,17 @@ TEST_CASE("api_scan: the Open Cookie Database classifies what the catalogue does
   CHECK(out["cookies"][0]["source"] == "open-cookie-database");
   CHECK(out["cookies"][0]["about"] == "A visitor id.");
   CHECK(out["cookies"][1]["service"] == "adnet");
-  CHECK(out["cookies"][1]["source"] == "host");  // on the domain of a host already AdNet's
+  CHECK(out["cookies"][1]["source"] == "host");   // on the domain of a host already AdNet's
   CHECK(out["cookies"][2]["service"].is_null());  // "uid" only counts on AdNet's own domain
-  CHECK(out["cookies"][3]["service"] == "ga");   // a platform the catalogue knows keeps its name
+  CHECK(out["cookies"][3]["service"] == "ga");    // a platform the catalogue knows keeps its name
   CHECK(out["requests"][0]["service"] == "adnet");
   const json& s = out["draft"]["services"];
   CHECK(strings(s["matomo"]["cookies"]) == Names{"_pk_id*"});
   CHECK(strings(s["adnet"]["hosts"]) == Names{"px.adnet.test"});
   CHECK(out["draft"]["language"]["translations"]["en"]["services"]["matomo"]["title"] == "Matomo");
   int reviews = 0;
-  for (const auto& w : out["warnings"]) reviews += w["message"].get<std::string>().find("Open Cookie Database") != std::string::npos;
+  for (const auto& w : out["warnings"])
+    reviews += w["message"].get<std::string>().find("Open Cookie Database") != std::string::npos;
   CHECK(reviews == 3);  // _pk_id.1.a, _gac_1 and the host px.adnet.test
   CHECK(out["draftErrors"].empty());
 }
@@ -384,10 +404,18 @@ TEST_CASE("api_scan audits a configuration: undeclared, unseen and the promise",
   req["now"] = kNowMs;
   req["promise"] = {
       {"fresh",
-       {{"requests", {{{"url", "http://127.0.0.1:8080/"}}, {{"url", "http://cdn.widgets.test/w.js"}}, {{"url", "http://ga.localhost:8080/analytics.js"}}}},
-        {"cookies", {{{"name", "_ga"}, {"domain", "127.0.0.1"}}, {{"name", "dala_tracker"}, {"domain", "127.0.0.1"}}, {{"name", "YSC"}, {"domain", "youtube.localhost"}}}},
+       {{"requests",
+         {{{"url", "http://127.0.0.1:8080/"}},
+          {{"url", "http://cdn.widgets.test/w.js"}},
+          {{"url", "http://ga.localhost:8080/analytics.js"}}}},
+        {"cookies",
+         {{{"name", "_ga"}, {"domain", "127.0.0.1"}},
+          {{"name", "dala_tracker"}, {"domain", "127.0.0.1"}},
+          {{"name", "YSC"}, {"domain", "youtube.localhost"}}}},
         {"storage", {{{"name", "panel"}, {"origin", "http://127.0.0.1:8080"}}}}}},
-      {"rejected", {{"requests", {{{"url", "http://youtube.localhost:8080/embed/x"}}}}, {"cookies", {{{"name", "consent"}, {"domain", "127.0.0.1"}}}}}},
+      {"rejected",
+       {{"requests", {{{"url", "http://youtube.localhost:8080/embed/x"}}}},
+        {"cookies", {{{"name", "consent"}, {"domain", "127.0.0.1"}}}}}},
   };
   json out = scan(req);
   REQUIRE(out["ok"] == true);
@@ -409,7 +437,8 @@ TEST_CASE("api_scan audits a configuration: undeclared, unseen and the promise",
 
   Names violations;
   for (const auto& v : a["violations"]) {
-    std::string what = v["phase"].get<std::string>() + " " + v["kind"].get<std::string>() + " " + std::to_string(v["index"].get<int>());
+    std::string what =
+        v["phase"].get<std::string>() + " " + v["kind"].get<std::string>() + " " + std::to_string(v["index"].get<int>());
     for (const auto& s : v["services"]) what += " " + s["service"].get<std::string>();
     violations.push_back(what);
   }
@@ -418,9 +447,11 @@ TEST_CASE("api_scan audits a configuration: undeclared, unseen and the promise",
                             "rejected request 0 youtube"});
 }
 
-TEST_CASE("api_scan: the CookieConsent cookie kelisim's Cookiebot compatibility writes is kelisim's own", "[scan][api][cookiebot]") {
+TEST_CASE("api_scan: the CookieConsent cookie kelisim's Cookiebot compatibility writes is kelisim's own",
+          "[scan][api][cookiebot]") {
   json req = demo_findings();
-  req["cookies"].push_back({{"name", "CookieConsent"}, {"domain", "127.0.0.1"}, {"setBy", {"http://127.0.0.1:8080/kelisim/kelisim.js"}}});
+  req["cookies"].push_back(
+      {{"name", "CookieConsent"}, {"domain", "127.0.0.1"}, {"setBy", {"http://127.0.0.1:8080/kelisim/kelisim.js"}}});
   json drafted = scan(req);
   REQUIRE(drafted["ok"] == true);
   CHECK(drafted["cookies"].back()["source"] == "kelisim");

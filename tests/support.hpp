@@ -26,7 +26,8 @@ inline json fixture_json(const std::string& name) { return json::parse(fixture_t
 /// A configuration that must be valid; the test stops when it is not.
 inline kelisim::Config config_from(const std::string& text) {
   kelisim::ParseResult p = kelisim::parse_config(std::string_view(text));
-  INFO("configuration errors: " << p.errors.size() << (p.errors.empty() ? "" : " first: " + p.errors[0].path + ": " + p.errors[0].message));
+  INFO("configuration errors: " << p.errors.size()
+                                << (p.errors.empty() ? "" : " first: " + p.errors[0].path + ": " + p.errors[0].message));
   REQUIRE(p.ok);
   return p.config;
 }

@@ -18,7 +18,7 @@ after(async () => {
 const hostsOf = (requests) => requests.map((u) => new URL(u).hostname);
 const cookieNames = async (context) => (await context.cookies()).map((c) => c.name);
 
-test('before consent: inserted tags are never requested; unlisted hosts and the page\'s own cookies pass', async () => {
+test("before consent: inserted tags are never requested; unlisted hosts and the page's own cookies pass", async () => {
   const { page, requests, context, errors, close } = await openPage(browser);
   await page.goto(`${server.origin}/autoblock.html`);
   await kelisimSettled(page);
@@ -46,7 +46,9 @@ test('accepting releases the held tags in place: they run, with their onload han
   assert.ok((await cookieNames(context)).includes('_st'), 'the allowed stand-in set its cookie');
   await page.evaluate(() => window.kelisim.acceptAll());
   await page.waitForFunction(() => (window.__ran || []).includes('ads/insert-before.js'));
-  await page.waitForFunction(() => document.getElementById('html-frame').getAttribute('src') && document.getElementById('dom-frame').getAttribute('src'));
+  await page.waitForFunction(
+    () => document.getElementById('html-frame').getAttribute('src') && document.getElementById('dom-frame').getAttribute('src'),
+  );
   assert.ok(requests.some((u) => u.includes('/frame/inner')));
   assert.ok(requests.some((u) => u.includes('/frame/dom')));
   await close();
@@ -67,7 +69,7 @@ test('a returning visitor who accepted: inserted tags run without being held for
   await close();
 });
 
-test('withdrawal deletes the service\'s cookies on every domain and path and its storage keys', async () => {
+test("withdrawal deletes the service's cookies on every domain and path and its storage keys", async () => {
   const { page, context, close } = await openPage(browser);
   await page.goto(`${server.origin}/autoblock.html`);
   await kelisimSettled(page);
@@ -87,6 +89,9 @@ test('withdrawal deletes the service\'s cookies on every domain and path and its
   const after = await cookieNames(context);
   for (const n of ['_st', '_st_2', '_ad']) assert.ok(!after.includes(n), `${n} still present after withdrawal`);
   assert.ok(after.includes('own_pref'));
-  assert.deepEqual(await page.evaluate(() => [localStorage.getItem('st_visits'), sessionStorage.getItem('ad_seen'), localStorage.getItem('cart')]), [null, null, 'keep']);
+  assert.deepEqual(
+    await page.evaluate(() => [localStorage.getItem('st_visits'), sessionStorage.getItem('ad_seen'), localStorage.getItem('cart')]),
+    [null, null, 'keep'],
+  );
   await close();
 });

@@ -18,8 +18,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const sources = path.join(here, 'consumers');
 const fixture = path.join(repo, 'tests', 'fixtures', 'config-basic.json');
 const config = JSON.parse(readFileSync(fixture, 'utf8'));
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
 
 let pack;
 let app;
@@ -54,7 +59,9 @@ function serveDir(prefix, dir) {
 
 /** The `integrity` value for a file listed in SHA384SUMS (hex there, base64 here). */
 function integrityOf(name) {
-  const line = readFileSync(path.join(pkg, 'SHA384SUMS'), 'utf8').split('\n').find((l) => l.endsWith(`  ${name}`));
+  const line = readFileSync(path.join(pkg, 'SHA384SUMS'), 'utf8')
+    .split('\n')
+    .find((l) => l.endsWith(`  ${name}`));
   return `sha384-${Buffer.from(line.slice(0, 96), 'hex').toString('base64')}`;
 }
 
@@ -68,7 +75,14 @@ before(async () => {
 
   // esbuild: bundle as an ES module, then the one extra step: kelisim.wasm beside the bundle.
   const esOut = path.join(app, 'out-esbuild');
-  const es = await esbuild({ entryPoints: [path.join(app, 'main.js')], bundle: true, format: 'esm', outdir: esOut, absWorkingDir: app, logLevel: 'silent' });
+  const es = await esbuild({
+    entryPoints: [path.join(app, 'main.js')],
+    bundle: true,
+    format: 'esm',
+    outdir: esOut,
+    absWorkingDir: app,
+    logLevel: 'silent',
+  });
   assert.deepEqual(es.warnings, []);
   copyFileSync(require.resolve('kelisim/kelisim.wasm'), path.join(esOut, 'kelisim.wasm'));
   copyFileSync(path.join(app, 'index.html'), path.join(esOut, 'index.html'));
@@ -77,8 +91,14 @@ before(async () => {
   const logger = createLogger('warn', { allowClearScreen: false });
   const warn = (msg) => viteWarnings.push(msg);
   Object.assign(logger, { warn, warnOnce: warn, info() {} });
-  await viteBuild({ root: app, configFile: false, base: '/vite/', customLogger: logger, logLevel: 'warn',
-    build: { outDir: path.join(app, 'out-vite'), emptyOutDir: true } });
+  await viteBuild({
+    root: app,
+    configFile: false,
+    base: '/vite/',
+    customLogger: logger,
+    logLevel: 'warn',
+    build: { outDir: path.join(app, 'out-vite'), emptyOutDir: true },
+  });
 
   server = await startServer({ routes });
   serve('/consent.json', fixture);
@@ -136,10 +156,15 @@ test('script tag from the tarball: SRI-pinned, on a page with an AMD loader, gat
 
 test('script tag: a wrong integrity value blocks kelisim.js (SRI is enforced)', async () => {
   const { page, consoleErrors, close } = await openPage(browser);
-  serve('/tag-bad.html', path.join(sources, 'script-tag.html'), { INTEGRITY: `sha384-${createHash('sha384').update('x').digest('base64')}` });
+  serve('/tag-bad.html', path.join(sources, 'script-tag.html'), {
+    INTEGRITY: `sha384-${createHash('sha384').update('x').digest('base64')}`,
+  });
   await page.goto(`${server.origin}/tag-bad.html`);
   assert.equal(await page.evaluate(() => typeof window.kelisimReady), 'undefined');
-  assert.ok(consoleErrors.some((e) => /integrity/i.test(e)), consoleErrors.join('\n'));
+  assert.ok(
+    consoleErrors.some((e) => /integrity/i.test(e)),
+    consoleErrors.join('\n'),
+  );
   await close();
 });
 
@@ -149,22 +174,32 @@ test('esbuild app (format esm + kelisim.wasm copied beside the bundle) gates ana
 
 test('Vite app (vite build, no extra step) gates analytics; the .wasm is emitted as an asset', async () => {
   const assets = readdirSync(path.join(app, 'out-vite', 'assets'));
-  assert.ok(assets.some((f) => /^kelisim-[\w-]+\.wasm$/.test(f)), assets.join(', '));
+  assert.ok(
+    assets.some((f) => /^kelisim-[\w-]+\.wasm$/.test(f)),
+    assets.join(', '),
+  );
   await assertGating('/vite/index.html');
 });
 
 test('Vite dev server (optimizeDeps.exclude: ["kelisim"]) gates analytics', async () => {
   // Vite's dependency pre-bundling moves kelisim into node_modules/.vite/deps,
   // away from its .wasm; excluding it keeps new URL('./kelisim.wasm', import.meta.url) right.
-  const dev = await viteServer({ root: app, configFile: false, logLevel: 'silent', optimizeDeps: { exclude: ['kelisim'] },
+  const dev = await viteServer({
+    root: app,
+    configFile: false,
+    logLevel: 'silent',
+    optimizeDeps: { exclude: ['kelisim'] },
     server: { host: '127.0.0.1', strictPort: false, hmr: false },
-    plugins: [{
-      name: 'test-site',
-      transformIndexHtml: (html) => html.replaceAll('{{PORT}}', String(server.port)),
-      configureServer(s) {
-        s.middlewares.use('/consent-receipts', (req, res) => res.writeHead(204).end());
+    plugins: [
+      {
+        name: 'test-site',
+        transformIndexHtml: (html) => html.replaceAll('{{PORT}}', String(server.port)),
+        configureServer(s) {
+          s.middlewares.use('/consent-receipts', (req, res) => res.writeHead(204).end());
+        },
       },
-    }] });
+    ],
+  });
   await dev.listen();
   try {
     await assertGating(dev.resolvedUrls.local[0]);
@@ -174,7 +209,10 @@ test('Vite dev server (optimizeDeps.exclude: ["kelisim"]) gates analytics', asyn
 });
 
 test('Vite build prints no warning about kelisim', () => {
-  assert.deepEqual(viteWarnings.filter((w) => /kelisim/.test(w)), []);
+  assert.deepEqual(
+    viteWarnings.filter((w) => /kelisim/.test(w)),
+    [],
+  );
 });
 
 test('kelisim/testing: a context seeded with consentCookie runs analytics at once, without a banner', async () => {

@@ -31,8 +31,15 @@ const SITE = {
   compat: { cookiebot: true },
   receipts: { endpoint: '/consent-receipts' },
 };
-const EVENTS = ['CookiebotOnConsentReady', 'CookiebotOnLoad', 'CookiebotOnAccept', 'CookiebotOnDecline', 'CookiebotOnDialogInit',
-  'CookiebotOnDialogDisplay', 'CookiebotOnTagsExecuted'];
+const EVENTS = [
+  'CookiebotOnConsentReady',
+  'CookiebotOnLoad',
+  'CookiebotOnAccept',
+  'CookiebotOnDecline',
+  'CookiebotOnDialogInit',
+  'CookiebotOnDialogDisplay',
+  'CookiebotOnTagsExecuted',
+];
 
 let server;
 let browser;
@@ -107,7 +114,14 @@ ${inlineConfig()}
   const { page: p, errors, close } = await openPage(browser);
   await p.goto(url);
   assert.deepEqual(await p.evaluate(() => window.__probe), {
-    type: 'object', element: false, hasResponse: false, consented: false, declined: false, statistics: false, marketing: false, method: null,
+    type: 'object',
+    element: false,
+    hasResponse: false,
+    consented: false,
+    declined: false,
+    statistics: false,
+    marketing: false,
+    method: null,
   });
   assert.equal((await kelisimSettled(p)).ok, true);
   // data-culture="RU": the banner speaks Russian although <html lang="en">.
@@ -126,7 +140,14 @@ ${inlineConfig()}
   // Returning visitor who rejected: the engine starts in the tag; the attribute still holds the tag.
   await p.reload();
   assert.deepEqual(await p.evaluate(() => window.__probe), {
-    type: 'object', element: false, hasResponse: true, consented: false, declined: true, statistics: false, marketing: false, method: 'explicit',
+    type: 'object',
+    element: false,
+    hasResponse: true,
+    consented: false,
+    declined: true,
+    statistics: false,
+    marketing: false,
+    method: 'explicit',
   });
   await kelisimSettled(p);
   await p.waitForTimeout(200);
@@ -140,7 +161,14 @@ ${inlineConfig()}
   assert.deepEqual((await p.evaluate(() => window.__wp)).at(-1), ['CookiebotOnAccept', false, true, true]);
   await p.reload();
   assert.deepEqual(await p.evaluate(() => window.__probe), {
-    type: 'object', element: false, hasResponse: true, consented: true, declined: false, statistics: true, marketing: true, method: 'explicit',
+    type: 'object',
+    element: false,
+    hasResponse: true,
+    consented: true,
+    declined: false,
+    statistics: true,
+    marketing: true,
+    method: 'explicit',
   });
   await p.waitForFunction(() => (window.__ran || []).length === 3);
   assert.deepEqual(await ran(p), ['pixel/unmarked.js', 'cdn/lib.js', 'stats/stats.js'], 'in document order');
@@ -193,7 +221,7 @@ test('Magento 2 module page: an async tag with data-config, notices made by an i
   await click(p, 'banner', 'accept-all');
   await p.waitForFunction(() => (document.getElementById('video').getAttribute('src') || '').includes('video.test'));
   assert.equal(await shown(p, 'notice-video'), false, 'the notice goes once marketing is accepted');
-  assert.deepEqual(await p.evaluate(() => window.__calls.splice(0)), ['_decide'], 'the notice and the video in the decision\'s own call');
+  assert.deepEqual(await p.evaluate(() => window.__calls.splice(0)), ['_decide'], "the notice and the video in the decision's own call");
   assert.equal(await p.evaluate(() => window.__analytics), 1);
 
   // Returning visitor (the configuration is fetched again, so the engine starts after the page's scripts).
@@ -213,7 +241,7 @@ test('Magento 2 module page: an async tag with data-config, notices made by an i
   await close();
 });
 
-test('pixel plugin: Cookiebot.consent.marketing is known in <head> for a returning visitor; the pixel follows Cookiebot\'s events', async () => {
+test("pixel plugin: Cookiebot.consent.marketing is known in <head> for a returning visitor; the pixel follows Cookiebot's events", async () => {
   const url = page(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 ${inlineConfig()}
 <script id="Cookiebot" src="/kelisim/kelisim.js" data-cbid="${CBID}" type="text/javascript"></script>
@@ -308,7 +336,7 @@ ${inlineConfig()}
   await close();
 });
 
-test('documentation site: HubSpot switched on Cookiebot\'s consent, loaded with Cookiebot.getScript', async () => {
+test("documentation site: HubSpot switched on Cookiebot's consent, loaded with Cookiebot.getScript", async () => {
   const url = page(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 ${inlineConfig()}
 <script id="Cookiebot" src="/kelisim/kelisim.js" data-cbid="${CBID}" type="text/javascript"></script>
@@ -340,7 +368,7 @@ ${inlineConfig()}
   const { page: p, errors, close } = await openPage(browser);
   await p.goto(url);
   await kelisimSettled(p);
-  assert.deepEqual(await p.evaluate(() => window.__hs), ['stop'], 'Cookiebot was there when the page\'s script ran');
+  assert.deepEqual(await p.evaluate(() => window.__hs), ['stop'], "Cookiebot was there when the page's script ran");
   await p.evaluate(() => Cookiebot.submitCustomConsent(false, true, false));
   await p.waitForFunction(() => window.__hs.includes('loaded'));
   assert.deepEqual(await p.evaluate(() => window.__hs), ['stop', 'start', 'loaded']);
@@ -357,7 +385,7 @@ ${inlineConfig()}
   await close();
 });
 
-test('Angular wrapper: every event and CookiebotCallback_On… once, in Cookiebot\'s order, never with a made-up decision', async () => {
+test("Angular wrapper: every event and CookiebotCallback_On… once, in Cookiebot's order, never with a made-up decision", async () => {
   const url = page(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 ${inlineConfig()}
 <script id="Cookiebot" src="/kelisim/kelisim.js" data-cbid="${CBID}" data-blockingmode="auto" type="text/javascript"></script>
@@ -379,14 +407,25 @@ ${inlineConfig()}
   await kelisimSettled(p);
   await p.waitForFunction(() => window.__events.some((e) => e.startsWith('callback:OnDialogDisplay')));
   await p.waitForTimeout(200);
-  assert.deepEqual(await events(), ['CookiebotOnLoad:none', 'callback:OnLoad:none', 'CookiebotOnDialogInit:none', 'callback:OnDialogInit:none',
-    'CookiebotOnDialogDisplay:none', 'callback:OnDialogDisplay:none']);
+  assert.deepEqual(await events(), [
+    'CookiebotOnLoad:none',
+    'callback:OnLoad:none',
+    'CookiebotOnDialogInit:none',
+    'callback:OnDialogInit:none',
+    'CookiebotOnDialogDisplay:none',
+    'callback:OnDialogDisplay:none',
+  ]);
 
   await click(p, 'banner', 'accept-all');
   await p.waitForFunction(() => window.__events.some((e) => e.startsWith('callback:OnTagsExecuted')));
   await p.waitForTimeout(200);
-  assert.deepEqual(await events(), ['CookiebotOnConsentReady:accepted', 'CookiebotOnAccept:accepted', 'callback:OnAccept:accepted',
-    'CookiebotOnTagsExecuted:accepted:stats/stats.js', 'callback:OnTagsExecuted:accepted:stats/stats.js']);
+  assert.deepEqual(await events(), [
+    'CookiebotOnConsentReady:accepted',
+    'CookiebotOnAccept:accepted',
+    'callback:OnAccept:accepted',
+    'CookiebotOnTagsExecuted:accepted:stats/stats.js',
+    'callback:OnTagsExecuted:accepted:stats/stats.js',
+  ]);
   await engineCached(p);
 
   // Returning visitor: the page view's events, no dialog.
@@ -394,16 +433,26 @@ ${inlineConfig()}
   await kelisimSettled(p);
   await p.waitForFunction(() => window.__events.some((e) => e.startsWith('callback:OnTagsExecuted')));
   await p.waitForTimeout(300);
-  assert.deepEqual(await events(), ['CookiebotOnConsentReady:accepted', 'CookiebotOnLoad:accepted', 'callback:OnLoad:accepted',
-    'CookiebotOnAccept:accepted', 'callback:OnAccept:accepted', 'CookiebotOnTagsExecuted:accepted:stats/stats.js',
-    'callback:OnTagsExecuted:accepted:stats/stats.js']);
+  assert.deepEqual(await events(), [
+    'CookiebotOnConsentReady:accepted',
+    'CookiebotOnLoad:accepted',
+    'callback:OnLoad:accepted',
+    'CookiebotOnAccept:accepted',
+    'callback:OnAccept:accepted',
+    'CookiebotOnTagsExecuted:accepted:stats/stats.js',
+    'callback:OnTagsExecuted:accepted:stats/stats.js',
+  ]);
 
   // renew() opens the dialog (initialised once per page), hide() closes it, show() brings the banner.
   await p.evaluate(() => Cookiebot.renew());
   await p.locator(shadow('[data-kelisim="preferences"]')).waitFor();
   await p.waitForFunction(() => window.__events.length === 4);
-  assert.deepEqual(await events(), ['CookiebotOnDialogInit:accepted', 'callback:OnDialogInit:accepted', 'CookiebotOnDialogDisplay:accepted',
-    'callback:OnDialogDisplay:accepted']);
+  assert.deepEqual(await events(), [
+    'CookiebotOnDialogInit:accepted',
+    'callback:OnDialogInit:accepted',
+    'CookiebotOnDialogDisplay:accepted',
+    'callback:OnDialogDisplay:accepted',
+  ]);
   await p.evaluate(() => Cookiebot.hide());
   await p.waitForFunction(() => document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="preferences"]') === null);
   await p.evaluate(() => Cookiebot.show());
@@ -411,8 +460,13 @@ ${inlineConfig()}
   assert.deepEqual(await events(), ['CookiebotOnDialogDisplay:accepted', 'callback:OnDialogDisplay:accepted']);
   await click(p, 'banner', 'reject-all');
   await p.waitForFunction(() => window.__events.some((e) => e.startsWith('callback:OnTagsExecuted')));
-  assert.deepEqual(await events(), ['CookiebotOnConsentReady:declined', 'CookiebotOnDecline:declined', 'callback:OnDecline:declined',
-    'CookiebotOnTagsExecuted:declined:stats/stats.js', 'callback:OnTagsExecuted:declined:stats/stats.js']);
+  assert.deepEqual(await events(), [
+    'CookiebotOnConsentReady:declined',
+    'CookiebotOnDecline:declined',
+    'callback:OnDecline:declined',
+    'CookiebotOnTagsExecuted:declined:stats/stats.js',
+    'callback:OnTagsExecuted:declined:stats/stats.js',
+  ]);
 
   // A single-page app adds a gated tag later and asks Cookiebot to run what is allowed: once.
   await p.evaluate(() => Cookiebot.submitCustomConsent(false, true, false));
@@ -452,8 +506,16 @@ ${inlineConfig()}
     window.__kelisimTrace = (fn) => window.__calls.push(fn);
   });
   const calls = () => p.evaluate(() => window.__calls.splice(0));
-  const state = () => p.evaluate((list) => Object.fromEntries(list.map((i) => [i, getComputedStyle(document.getElementById(i)).display])), ids);
-  const nothing = { 'in-marketing': 'none', 'in-statistics': 'none', 'in-both': 'none', 'in-preferences': 'none', 'out-marketing': 'block', 'out-either': 'inline-block' };
+  const state = () =>
+    p.evaluate((list) => Object.fromEntries(list.map((i) => [i, getComputedStyle(document.getElementById(i)).display])), ids);
+  const nothing = {
+    'in-marketing': 'none',
+    'in-statistics': 'none',
+    'in-both': 'none',
+    'in-preferences': 'none',
+    'out-marketing': 'block',
+    'out-either': 'inline-block',
+  };
   await p.goto(url);
   assert.equal(await p.evaluate(() => window.__atParse), 'none', 'opt-in content is hidden as the parser reaches it');
   await kelisimSettled(p);
@@ -461,21 +523,40 @@ ${inlineConfig()}
 
   await calls();
   await click(p, 'banner', 'accept-all');
-  assert.deepEqual(await calls(), ['_decide'], 'the elements are asked about in the decision\'s own engine call');
-  assert.deepEqual(await state(), { 'in-marketing': 'block', 'in-statistics': 'block', 'in-both': 'block', 'in-preferences': 'block',
-    'out-marketing': 'none', 'out-either': 'none' }, 'accept all');
+  assert.deepEqual(await calls(), ['_decide'], "the elements are asked about in the decision's own engine call");
+  assert.deepEqual(
+    await state(),
+    {
+      'in-marketing': 'block',
+      'in-statistics': 'block',
+      'in-both': 'block',
+      'in-preferences': 'block',
+      'out-marketing': 'none',
+      'out-either': 'none',
+    },
+    'accept all',
+  );
 
   await p.evaluate(() => Cookiebot.withdraw());
   assert.deepEqual(await state(), nothing, 'withdrawn');
 
   await p.evaluate(() => Cookiebot.submitCustomConsent(false, true, false));
-  const statisticsOnly = { 'in-marketing': 'none', 'in-statistics': 'block', 'in-both': 'none', 'in-preferences': 'none', 'out-marketing': 'block',
-    'out-either': 'inline-block' };
+  const statisticsOnly = {
+    'in-marketing': 'none',
+    'in-statistics': 'block',
+    'in-both': 'none',
+    'in-preferences': 'none',
+    'out-marketing': 'block',
+    'out-either': 'inline-block',
+  };
   assert.deepEqual(await state(), statisticsOnly, 'statistics only');
 
   // Added later by the page's scripts: handled the same way.
   await p.evaluate(() => {
-    document.body.insertAdjacentHTML('beforeend', '<div id="late-in" class="cookieconsent-optin-statistics">late</div><p id="late-out" class="cookieconsent-optout-statistics">late notice</p>');
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      '<div id="late-in" class="cookieconsent-optin-statistics">late</div><p id="late-out" class="cookieconsent-optout-statistics">late notice</p>',
+    );
   });
   await p.waitForFunction(() => getComputedStyle(document.getElementById('late-out')).display === 'none');
   assert.equal(await shown(p, 'late-in'), true);
@@ -494,7 +575,7 @@ ${inlineConfig()}
   await close();
 });
 
-test('the CookieConsent cookie: written by the engine beside kelisim\'s, read by the server, rewritten on withdrawal, removed on reset', async () => {
+test("the CookieConsent cookie: written by the engine beside kelisim's, read by the server, rewritten on withdrawal, removed on reset", async () => {
   const url = page(`<!doctype html><html lang="en"><head><meta charset="utf-8">
 ${inlineConfig()}
 <script id="Cookiebot" src="/kelisim/kelisim.js" data-cbid="${CBID}" type="text/javascript"></script>
@@ -503,8 +584,14 @@ ${inlineConfig()}
   const cookie = async (name) => (await context.cookies()).find((c) => c.name === name);
   const serverSees = () => p.evaluate(() => fetch('/server-side').then((r) => r.json()));
   // A copy left by Cookiebot itself claims a decision kelisim does not hold: it goes.
-  await context.addCookies([{ name: 'CookieConsent', value: '{stamp:%27-1%27%2Cnecessary:true%2Cpreferences:true%2Cstatistics:true%2Cmarketing:true%2Cver:1}',
-    domain: 'site.test', path: '/' }]);
+  await context.addCookies([
+    {
+      name: 'CookieConsent',
+      value: '{stamp:%27-1%27%2Cnecessary:true%2Cpreferences:true%2Cstatistics:true%2Cmarketing:true%2Cver:1}',
+      domain: 'site.test',
+      path: '/',
+    },
+  ]);
   await p.goto(url);
   await kelisimSettled(p);
   assert.equal(await cookie('CookieConsent'), undefined);
@@ -513,14 +600,20 @@ ${inlineConfig()}
   await p.evaluate(() => Cookiebot.submitCustomConsent(false, true, false));
   const [consent, own] = [await cookie('CookieConsent'), await cookie('kelisim')];
   const id = await p.evaluate(() => window.kelisim.state().id);
-  assert.match(consent.value, /^\{stamp:%27[0-9a-f-]{36}%27%2Cnecessary:true%2Cpreferences:false%2Cstatistics:true%2Cmarketing:false%2Cmethod:%27explicit%27%2Cver:1%2Cutc:\d{13}\}$/);
+  assert.match(
+    consent.value,
+    /^\{stamp:%27[0-9a-f-]{36}%27%2Cnecessary:true%2Cpreferences:false%2Cstatistics:true%2Cmarketing:false%2Cmethod:%27explicit%27%2Cver:1%2Cutc:\d{13}\}$/,
+  );
   assert.equal(await p.evaluate(() => Cookiebot.consent.stamp), id);
   assert.equal(await p.evaluate(() => Cookiebot.consentID), id);
-  assert.equal(consent.domain, own.domain, 'beside kelisim\'s cookie');
+  assert.equal(consent.domain, own.domain, "beside kelisim's cookie");
   assert.equal(consent.path, own.path);
-  assert.ok(Math.abs(consent.expires - own.expires) < 5, 'as long as kelisim\'s decision');
+  assert.ok(Math.abs(consent.expires - own.expires) < 5, "as long as kelisim's decision");
   const seen = await serverSees();
-  assert.deepEqual({ ...seen, utc: 0 }, { stamp: id, necessary: true, preferences: false, statistics: true, marketing: false, method: 'explicit', ver: 1, utc: 0 });
+  assert.deepEqual(
+    { ...seen, utc: 0 },
+    { stamp: id, necessary: true, preferences: false, statistics: true, marketing: false, method: 'explicit', ver: 1, utc: 0 },
+  );
   assert.ok(Math.abs(seen.utc - Date.now()) < 60000);
 
   await p.evaluate(() => Cookiebot.withdraw());
@@ -545,7 +638,11 @@ ${inlineConfig()}
   await kelisimSettled(p);
   assert.equal(await p.evaluate(() => Cookiebot.consent.method), null);
   await p.evaluate(() => Cookiebot.submitCustomConsent(true, false, true));
-  assert.deepEqual(await p.evaluate(() => [Cookiebot.consent.method, Cookiebot.consent.preferences, Cookiebot.consent.marketing]), ['explicit', true, true]);
+  assert.deepEqual(await p.evaluate(() => [Cookiebot.consent.method, Cookiebot.consent.preferences, Cookiebot.consent.marketing]), [
+    'explicit',
+    true,
+    true,
+  ]);
   await p.evaluate(() => Cookiebot.withdraw());
   assert.deepEqual(await p.evaluate(() => [Cookiebot.consent.method, Cookiebot.declined]), ['explicit', true]);
   await p.reload();
@@ -578,7 +675,11 @@ test('regression (bug A): a loader that sets src, then type="text/plain" data-co
     const config = { ...SITE, blocking: { autoBlock, cookieGuard: true } };
     const { page: p, close } = await openPage(browser);
     // First visit: held until the engine answers, inert until "accept all", then run once.
-    await p.goto(page(`<!doctype html><html lang="en"><head>${inlineConfig(config)}<script src="/kelisim/kelisim.js"></script>${loader}</head><body></body></html>`));
+    await p.goto(
+      page(
+        `<!doctype html><html lang="en"><head>${inlineConfig(config)}<script src="/kelisim/kelisim.js"></script>${loader}</head><body></body></html>`,
+      ),
+    );
     await kelisimSettled(p);
     await p.waitForTimeout(200);
     assert.deepEqual(await ran(p), [], `autoBlock ${autoBlock}: nothing before a decision`);
@@ -589,7 +690,9 @@ test('regression (bug A): a loader that sets src, then type="text/plain" data-co
     assert.deepEqual(await p.evaluate(() => window.__order), ['external-1']);
 
     // Returning visitor whose configuration arrives late (fetched, after the loader ran).
-    const late = page(`<!doctype html><html lang="en"><head><script src="/kelisim/kelisim.js" data-config="/late-${autoBlock}.json"></script>${loader}</head><body></body></html>`);
+    const late = page(
+      `<!doctype html><html lang="en"><head><script src="/kelisim/kelisim.js" data-config="/late-${autoBlock}.json"></script>${loader}</head><body></body></html>`,
+    );
     server.routes[`/late-${autoBlock}.json`] = (req, res) =>
       setTimeout(() => {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

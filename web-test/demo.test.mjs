@@ -19,13 +19,23 @@ import { TEXTS } from '../demo/tools/texts.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The committed screenshots are refreshed with KELISIM_SCREENSHOTS=1; otherwise
 // they go to a temporary folder so a test run leaves the tree clean.
-const SCREENSHOTS = process.env.KELISIM_SCREENSHOTS === '1'
-  ? path.join(here, '..', 'demo', 'screenshots')
-  : fs.mkdtempSync(path.join(os.tmpdir(), 'kelisim-shots-'));
+const SCREENSHOTS =
+  process.env.KELISIM_SCREENSHOTS === '1'
+    ? path.join(here, '..', 'demo', 'screenshots')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'kelisim-shots-'));
 const CONFIG = JSON.parse(fs.readFileSync(path.join(here, '..', 'demo', 'site', 'consent.json'), 'utf8'));
 // The panel's own words (demo/site/assets/panel.js) that the test reads back.
 const PANEL = {
-  kk: { title: 'Демо-панель', notDecided: 'әзірге шешім жоқ', decided: 'шешім бар', allowed: 'рұқсат', blocked: 'бұғатталған', ran: 'іске қосылды', notRun: 'іске қосылмады', decision: 'Шешім' },
+  kk: {
+    title: 'Демо-панель',
+    notDecided: 'әзірге шешім жоқ',
+    decided: 'шешім бар',
+    allowed: 'рұқсат',
+    blocked: 'бұғатталған',
+    ran: 'іске қосылды',
+    notRun: 'іске қосылмады',
+    decision: 'Шешім',
+  },
   ru: { title: 'Демо-панель', decision: 'Решение', allowed: 'разрешён', blocked: 'заблокирован' },
   en: { title: 'Demo panel', decision: 'Decision', allowed: 'allowed', blocked: 'blocked' },
 };
@@ -47,7 +57,11 @@ const consoleErrors = [];
 const isStandinHost = (hostname) => STANDIN_NAMES.includes(hostname.split('.')[0]);
 const standinRequests = (from = 0) => requests.slice(from).filter((u) => isStandinHost(new URL(u).hostname));
 const standinLog = (from = 0) => demo.log.slice(from).filter((r) => isStandinHost(r.host));
-const logTo = (host, from = 0) => demo.log.slice(from).filter((r) => r.host === host).map((r) => r.path);
+const logTo = (host, from = 0) =>
+  demo.log
+    .slice(from)
+    .filter((r) => r.host === host)
+    .map((r) => r.path);
 const mark = () => ({ requests: requests.length, log: demo.log.length });
 
 const cookieNames = async () => (await context.cookies()).map((c) => c.name).sort();
@@ -105,7 +119,13 @@ before(async () => {
   demo = await startDemoServer({ port: 0, host: '127.0.0.1', dataDir });
   origin = `http://kz.meest.test:${demo.port}`;
   browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce', colorScheme: 'light', locale: 'kk-KZ', timezoneId: 'Asia/Almaty' });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    reducedMotion: 'reduce',
+    colorScheme: 'light',
+    locale: 'kk-KZ',
+    timezoneId: 'Asia/Almaty',
+  });
   context.on('request', (r) => requests.push(r.url()));
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e));
@@ -140,11 +160,20 @@ test('first visit: Kazakh banner; nothing ran, no request to any stand-in host, 
     await ready();
     if (p === 'media') {
       const ph = page.locator('[data-kelisim="placeholder"]');
-      await until(() => ph.count(), (n) => n === 2);
+      await until(
+        () => ph.count(),
+        (n) => n === 2,
+      );
       assert.equal(await ph.count(), 2, 'YouTube and Facebook behind placeholders');
       const texts = await ph.allTextContents();
-      assert.ok(texts.some((t) => t.includes(CONFIG.language.translations.kk.services.youtube.title)), `placeholder names YouTube: ${texts}`);
-      assert.ok(texts.some((t) => t.includes(CONFIG.language.translations.kk.services.facebook.title)), `placeholder names Facebook: ${texts}`);
+      assert.ok(
+        texts.some((t) => t.includes(CONFIG.language.translations.kk.services.youtube.title)),
+        `placeholder names YouTube: ${texts}`,
+      );
+      assert.ok(
+        texts.some((t) => t.includes(CONFIG.language.translations.kk.services.facebook.title)),
+        `placeholder names Facebook: ${texts}`,
+      );
     }
   }
   await page.goto(`${origin}/kk/`);
@@ -154,7 +183,10 @@ test('first visit: Kazakh banner; nothing ran, no request to any stand-in host, 
 
   assert.deepEqual(standinRequests(), [], 'the browser asked no stand-in host for anything');
   assert.deepEqual(standinLog(), [], 'the server saw no request for a stand-in host');
-  assert.ok(demo.log.some((r) => r.host === 'kz.meest.test' && r.path === '/kelisim/kelisim.wasm'), 'kelisim came from the site itself');
+  assert.ok(
+    demo.log.some((r) => r.host === 'kz.meest.test' && r.path === '/kelisim/kelisim.wasm'),
+    'kelisim came from the site itself',
+  );
   assert.deepEqual(await ranNames(), []);
   assert.deepEqual(Object.values(await ranFlags()).filter(Boolean), []);
   assert.deepEqual(await cookieNames(), [], 'no cookie at all before a decision');
@@ -189,15 +221,19 @@ test('accept all: every stand-in runs, its cookies appear, the panel shows it', 
   const ga = await page.evaluate(() => window.__standins.find((e) => e.name === 'ga'));
   assert.equal(ga.analytics_storage, 'granted');
   // The server saw the stand-ins' scripts and beacons; GTM's late HubSpot tag ran.
-  const seen = await until(() => ({ ga: logTo('ga.test', from.log), gtm: logTo('gtm.test', from.log), hubspot: logTo('hubspot.test', from.log) }),
-    (s) => s.ga.includes('/collect') && s.hubspot.includes('/track'));
+  const seen = await until(
+    () => ({ ga: logTo('ga.test', from.log), gtm: logTo('gtm.test', from.log), hubspot: logTo('hubspot.test', from.log) }),
+    (s) => s.ga.includes('/collect') && s.hubspot.includes('/track'),
+  );
   assert.deepEqual(seen, { ga: ['/analytics.js', '/collect'], gtm: ['/gtm.js'], hubspot: ['/hs.js', '/track'] });
   const names = await until(cookieNames, (n) => [...GA_COOKIES, ...HUBSPOT_COOKIES, 'kelisim'].every((c) => n.includes(c)));
   for (const c of [...GA_COOKIES, ...HUBSPOT_COOKIES, 'kelisim']) assert.ok(names.includes(c), `cookie ${c} in ${names}`);
 
   // Embedded content: the media page's iframes and SDK, the tracking page's reCAPTCHA.
   await page.goto(`${origin}/kk/media.html`);
-  await page.waitForFunction(() => window.__ran_youtube && window.__ran_facebook && (window.__standins || []).filter((e) => e.name === 'facebook').length === 2);
+  await page.waitForFunction(
+    () => window.__ran_youtube && window.__ran_facebook && (window.__standins || []).filter((e) => e.name === 'facebook').length === 2,
+  );
   assert.equal(await page.locator('[data-kelisim="placeholder"]').count(), 0);
   assert.ok((await cookieNames()).includes('_fbp'), 'the Facebook SDK stand-in set _fbp');
   assert.ok(requests.slice(from.requests).some((u) => u.startsWith(`http://youtube.test:${demo.port}/embed/`)));
@@ -211,9 +247,19 @@ test('accept all: every stand-in runs, its cookies appear, the panel shows it', 
   const panel = await until(readPanel, (p) => p && p.receipts.length === 1 && p.services.hubspot.standin.startsWith(PANEL.kk.ran));
   assert.equal(panel.decided, PANEL.kk.decided);
   assert.equal(panel.method, 'accept-all');
-  for (const [name, standin] of Object.entries({ 'google-analytics': true, 'google-tag-manager': true, hubspot: true, facebook: false, youtube: false, recaptcha: false })) {
+  for (const [name, standin] of Object.entries({
+    'google-analytics': true,
+    'google-tag-manager': true,
+    hubspot: true,
+    facebook: false,
+    youtube: false,
+    recaptcha: false,
+  })) {
     assert.equal(panel.services[name].consent, PANEL.kk.allowed, `${name} shown allowed`);
-    assert.ok(panel.services[name].standin.startsWith(standin ? PANEL.kk.ran : PANEL.kk.notRun), `${name}: ${panel.services[name].standin}`);
+    assert.ok(
+      panel.services[name].standin.startsWith(standin ? PANEL.kk.ran : PANEL.kk.notRun),
+      `${name}: ${panel.services[name].standin}`,
+    );
   }
   for (const c of [...GA_COOKIES, 'hubspotutk', 'kelisim']) assert.ok(panel.cookies.includes(c), `panel lists ${c}: ${panel.cookies}`);
   assert.deepEqual(panel.receipts, ['accept-all']);
@@ -235,7 +281,16 @@ test('withdraw analytics in the dialog: its cookies vanish at once, the panel sh
   assert.equal(state.method, 'custom');
   assert.ok(!state.categories.includes('analytics'));
   assert.ok(state.categories.includes('marketing'));
-  assert.equal(await page.evaluate(() => [window.kelisim.isAllowed('analytics'), window.kelisim.isAllowed('google-analytics'), window.kelisim.isAllowed('google-tag-manager')].join()), 'false,false,false');
+  assert.equal(
+    await page.evaluate(() =>
+      [
+        window.kelisim.isAllowed('analytics'),
+        window.kelisim.isAllowed('google-analytics'),
+        window.kelisim.isAllowed('google-tag-manager'),
+      ].join(),
+    ),
+    'false,false,false',
+  );
   const names = await until(cookieNames, (n) => !GA_COOKIES.some((c) => n.includes(c)), 1000);
   for (const c of GA_COOKIES) assert.ok(!names.includes(c), `${c} deleted: ${names}`);
   for (const c of ['hubspotutk', '__hstc', 'kelisim']) assert.ok(names.includes(c), `${c} kept (marketing still allowed): ${names}`);
@@ -246,7 +301,10 @@ test('withdraw analytics in the dialog: its cookies vanish at once, the panel sh
   assert.equal(panel.services.hubspot.consent, PANEL.kk.allowed);
   for (const c of GA_COOKIES) assert.ok(!panel.cookies.includes(c), `panel no longer lists ${c}: ${panel.cookies}`);
   const categories = Object.values(panel.decision).find((v) => Array.isArray(v) && v.includes('necessary'));
-  assert.ok(categories && !categories.includes('analytics') && categories.includes('marketing'), `panel categories: ${JSON.stringify(panel.decision)}`);
+  assert.ok(
+    categories && !categories.includes('analytics') && categories.includes('marketing'),
+    `panel categories: ${JSON.stringify(panel.decision)}`,
+  );
   assert.deepEqual(panel.receipts, ['custom', 'accept-all'], 'newest receipt first');
 
   // A new page load: GA and GTM are not even asked for.
@@ -280,7 +338,8 @@ async function checkLanguage(lang) {
   await dialog.waitFor({ state: 'visible' });
   const text = await dialog.innerText();
   const t = CONFIG.language.translations[lang];
-  for (const c of ['necessary', 'analytics', 'marketing', 'embedded']) assert.ok(text.includes(t.categories[c].title), `${lang} dialog shows "${t.categories[c].title}"`);
+  for (const c of ['necessary', 'analytics', 'marketing', 'embedded'])
+    assert.ok(text.includes(t.categories[c].title), `${lang} dialog shows "${t.categories[c].title}"`);
   for (const other of ['kk', 'ru', 'en'].filter((l) => l !== lang)) {
     assert.ok(!text.includes(CONFIG.language.translations[other].categories.embedded.title), `no ${other} text in the ${lang} dialog`);
   }
@@ -303,12 +362,15 @@ test('language switch: Russian, then English (site, kelisim, panel); the choice 
   assert.equal(new URL(page.url()).pathname, '/en/');
 });
 
-test('the Cookiebot page: window.Cookiebot and data-cookieconsent tags follow kelisim, renew() opens kelisim\'s dialog', async () => {
+test("the Cookiebot page: window.Cookiebot and data-cookieconsent tags follow kelisim, renew() opens kelisim's dialog", async () => {
   let from = mark();
   await page.goto(`${origin}/en/cookiebot.html`);
   await ready();
   const cell = (name) => page.locator(`#cookiebot-consent [data-cb="${name}"]`).textContent();
-  const table = async () => Object.fromEntries(await Promise.all(['necessary', 'preferences', 'statistics', 'marketing', 'hasResponse'].map(async (n) => [n, await cell(n)])));
+  const table = async () =>
+    Object.fromEntries(
+      await Promise.all(['necessary', 'preferences', 'statistics', 'marketing', 'hasResponse'].map(async (n) => [n, await cell(n)])),
+    );
   const shown = await until(table, (t) => t.hasResponse === 'true');
   assert.deepEqual(shown, { necessary: 'true', preferences: 'true', statistics: 'false', marketing: 'true', hasResponse: 'true' });
   assert.equal(await page.locator('#cookiebot-global').textContent(), 'window.Cookiebot ✓');
@@ -319,9 +381,18 @@ test('the Cookiebot page: window.Cookiebot and data-cookieconsent tags follow ke
   assert.deepEqual(logTo('ga.test', from.log), []);
   assert.ok(logTo('hubspot.test', from.log).includes('/hs.js'));
   assert.equal(await page.locator('#cookiebot-marketing-widget').isVisible(), true);
-  const events = await until(() => page.locator('#cookiebot-events li').allTextContents(), (e) => e.some((x) => x.includes('CookiebotOnConsentReady')));
-  assert.ok(events.some((e) => e.includes('CookiebotOnConsentReady')), `events: ${events}`);
-  assert.ok(events.some((e) => e.includes('CookiebotOnAccept')), `a returning visitor who consented: CookiebotOnAccept on load (${events})`);
+  const events = await until(
+    () => page.locator('#cookiebot-events li').allTextContents(),
+    (e) => e.some((x) => x.includes('CookiebotOnConsentReady')),
+  );
+  assert.ok(
+    events.some((e) => e.includes('CookiebotOnConsentReady')),
+    `events: ${events}`,
+  );
+  assert.ok(
+    events.some((e) => e.includes('CookiebotOnAccept')),
+    `a returning visitor who consented: CookiebotOnAccept on load (${events})`,
+  );
 
   // Cookiebot.renew() brings kelisim's banner back; accepting all there is
   // seen through Cookiebot's API and event, and the statistics tag runs now.
@@ -334,7 +405,10 @@ test('the Cookiebot page: window.Cookiebot and data-cookieconsent tags follow ke
   const after = await until(table, (t) => t.statistics === 'true');
   assert.deepEqual(after, { necessary: 'true', preferences: 'true', statistics: 'true', marketing: 'true', hasResponse: 'true' });
   assert.ok(logTo('ga.test', from.log).includes('/analytics.js'));
-  const events2 = await until(() => page.locator('#cookiebot-events li').allTextContents(), (e) => e[0] && e[0].includes('CookiebotOnAccept'));
+  const events2 = await until(
+    () => page.locator('#cookiebot-events li').allTextContents(),
+    (e) => e[0] && e[0].includes('CookiebotOnAccept'),
+  );
   assert.ok(events2[0].includes('CookiebotOnAccept'), `newest event: ${events2}`);
   assert.equal(await page.evaluate(() => window.Cookiebot.consent.statistics), true);
   await until(cookieNames, (n) => n.includes('_ga'));
@@ -347,15 +421,41 @@ test('/receipts lists the receipts, under the id kelisim.state() reports', async
   // Wait for the last receipt to be delivered (kelisim's queue is empty).
   await page.waitForFunction(() => !JSON.parse(localStorage.getItem('kelisim:receipts') || '[]').length);
   await page.goto(`${origin}/receipts`);
-  const rows = await page.locator('table.receipts tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells).map((td) => td.textContent.trim())));
+  const rows = await page
+    .locator('table.receipts tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => Array.from(tr.cells).map((td) => td.textContent.trim())));
   // columns: received, timestamp, id, seq., rev., method, accepted, rejected, lang., url (newest first)
-  assert.deepEqual(rows.map((r) => [r[2], r[3], r[5]]), [[state.id, '3', 'accept-all'], [state.id, '2', 'custom'], [state.id, '1', 'accept-all']]);
-  assert.deepEqual(rows.map((r) => r[8]), ['en', 'kk', 'kk']);
+  assert.deepEqual(
+    rows.map((r) => [r[2], r[3], r[5]]),
+    [
+      [state.id, '3', 'accept-all'],
+      [state.id, '2', 'custom'],
+      [state.id, '1', 'accept-all'],
+    ],
+  );
+  assert.deepEqual(
+    rows.map((r) => r[8]),
+    ['en', 'kk', 'kk'],
+  );
   assert.ok(rows[1][7].includes('analytics'), 'the withdrawal lists analytics as rejected');
   assert.ok(await page.getByText(state.id).first().isVisible());
-  const stored = fs.readFileSync(path.join(dataDir, 'receipts.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(stored.map((r) => [r.id, r.sequence]), [[state.id, 1], [state.id, 2], [state.id, 3]]);
-  assert.ok(!JSON.stringify(stored).includes('HeadlessChrome') && !JSON.stringify(stored).includes('127.0.0.1'), 'no user agent or IP address stored');
+  const stored = fs
+    .readFileSync(path.join(dataDir, 'receipts.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    stored.map((r) => [r.id, r.sequence]),
+    [
+      [state.id, 1],
+      [state.id, 2],
+      [state.id, 3],
+    ],
+  );
+  assert.ok(
+    !JSON.stringify(stored).includes('HeadlessChrome') && !JSON.stringify(stored).includes('127.0.0.1'),
+    'no user agent or IP address stored',
+  );
   assert.deepEqual(pageErrors, [], 'no page errors during the walk');
   assert.deepEqual(consoleErrors, [], 'no console errors (CSP violations included) during the walk');
 });

@@ -31,12 +31,15 @@ import { startServer } from './harness.mjs';
 const STEP_TIMEOUT = 120000;
 const dir = new URL('./engines/', import.meta.url);
 const wanted = process.env.SCENARIOS ? process.env.SCENARIOS.split(',').map((s) => s.trim()) : null;
-const files = readdirSync(dir).filter((f) => f.endsWith('.scenario.mjs')).sort()
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.scenario.mjs'))
+  .sort()
   .filter((f) => !wanted || wanted.includes(f.replace(/\.scenario\.mjs$/, '')));
 const scenarios = [];
 for (const f of files) {
   const s = (await import(new URL(f, dir))).default;
-  if (!s || typeof s.name !== 'string' || !Array.isArray(s.steps) || !s.steps.length) throw new Error(`${f}: export default { name, steps: [[name, fn], …] }`);
+  if (!s || typeof s.name !== 'string' || !Array.isArray(s.steps) || !s.steps.length)
+    throw new Error(`${f}: export default { name, steps: [[name, fn], …] }`);
   scenarios.push({ file: f, ...s });
 }
 if (wanted && !scenarios.length) throw new Error(`no scenario matches SCENARIOS=${process.env.SCENARIOS}`);
@@ -74,9 +77,12 @@ function makeContext({ engine, proxy, server, session }) {
 /** A promise that rejects after `ms`: a step may not hang the run. */
 function limit(promise, ms, label) {
   let timer;
-  return Promise.race([promise, new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new DriverTimeout(`${label}: step did not finish within ${ms / 1000} s`)), ms);
-  })]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new DriverTimeout(`${label}: step did not finish within ${ms / 1000} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }
 
 async function runScenario(t, { engine, engineError, proxy, scenario, name }) {
@@ -90,7 +96,10 @@ async function runScenario(t, { engine, engineError, proxy, scenario, name }) {
         if (scenario.routes) scenario.routes(server);
         const session = await engine.newSession();
         ctx = makeContext({ engine, proxy, server, session });
-        ctx.cleanups.push(() => server.close(), () => session.close());
+        ctx.cleanups.push(
+          () => server.close(),
+          () => session.close(),
+        );
         if (scenario.setup) await limit(scenario.setup(ctx), STEP_TIMEOUT, `${prefix} › setup`);
       } catch (err) {
         if (!ctx) await server.close();
@@ -123,7 +132,9 @@ async function runScenario(t, { engine, engineError, proxy, scenario, name }) {
   } finally {
     if (ctx) {
       for (const fn of ctx.cleanups.reverse()) {
-        await Promise.resolve().then(fn).catch(() => {});
+        await Promise.resolve()
+          .then(fn)
+          .catch(() => {});
       }
     }
   }

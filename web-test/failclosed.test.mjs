@@ -39,37 +39,54 @@ before(async () => {
     res.writeHead(200, { 'content-type': 'application/wasm' });
     res.end(Buffer.from('\0asm\x01\0\0\0garbage-garbage-garbage'));
   };
-  server.routes['/no-wasm-csp.html'] = (req, res) => server.html(res, page('/kelisim/kelisim.js'), { 'content-security-policy': `script-src 'self' http://stats.test:${server.port}` });
-  server.routes['/missing-config.html'] = (req, res) => server.html(res, page('/kelisim/kelisim.js').replace('/fixtures/config-basic.json', '/nowhere.json'));
+  server.routes['/no-wasm-csp.html'] = (req, res) =>
+    server.html(res, page('/kelisim/kelisim.js'), { 'content-security-policy': `script-src 'self' http://stats.test:${server.port}` });
+  server.routes['/missing-config.html'] = (req, res) =>
+    server.html(res, page('/kelisim/kelisim.js').replace('/fixtures/config-basic.json', '/nowhere.json'));
   server.routes['/inline-config.html'] = (req, res, body, url) =>
-    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script type="application/json" id="kelisim-config">${url.searchParams.get('raw') ?? ''}</script>
 <script src="/kelisim/kelisim.js"></script>
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
 <script type="text/plain" data-category="analytics">window.__inlineRan = true;</script>
-<script src="/own.js"></script></head><body></body></html>`);
+<script src="/own.js"></script></head><body></body></html>`,
+    );
   server.routes['/strict-csp.html'] = (req, res) =>
-    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script src="/csp-probe.js"></script>
 <script src="/kelisim/kelisim.js" data-config="/fixtures/config-basic.json"></script>
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
 <script type="text/plain" data-category="analytics" src="/order.js"></script>
 </head><body><iframe width="300" height="150" data-category="embedded" data-service="video" data-src="http://video.test:{{PORT}}/frame/csp"></iframe>
 <a href="#" data-kelisim-open="preferences" id="open">Cookie settings</a></body></html>`,
-    { 'content-security-policy': `script-src 'self' 'wasm-unsafe-eval' http://stats.test:${server.port}; style-src 'self'; frame-src http://video.test:${server.port}` });
+      {
+        'content-security-policy': `script-src 'self' 'wasm-unsafe-eval' http://stats.test:${server.port}; style-src 'self'; frame-src http://video.test:${server.port}`,
+      },
+    );
   server.routes['/csp-probe.js'] = (req, res) => {
     res.writeHead(200, { 'content-type': 'text/javascript' });
-    res.end("window.__violations = []; document.addEventListener('securitypolicyviolation', function (e) { window.__violations.push(e.violatedDirective + ' ' + e.blockedURI); });");
+    res.end(
+      "window.__violations = []; document.addEventListener('securitypolicyviolation', function (e) { window.__violations.push(e.violatedDirective + ' ' + e.blockedURI); });",
+    );
   };
   server.routes['/many.html'] = (req, res) => {
     const items = [];
     for (let i = 0; i < 1000; i++) {
-      items.push(i % 10 === 9
-        ? `<img alt="" width="1" height="1" data-category="analytics" data-src="/pixel.gif?i=${i}" class="g">`
-        : `<script type="text/plain" data-category="analytics">window.__n.push(${i});</script>`);
+      items.push(
+        i % 10 === 9
+          ? `<img alt="" width="1" height="1" data-category="analytics" data-src="/pixel.gif?i=${i}" class="g">`
+          : `<script type="text/plain" data-category="analytics">window.__n.push(${i});</script>`,
+      );
     }
-    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8"><script>window.__n = [];</script>
-<script src="/kelisim/kelisim.js" data-config="/fixtures/config-basic.json"></script></head><body>${items.join('\n')}</body></html>`);
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><script>window.__n = [];</script>
+<script src="/kelisim/kelisim.js" data-config="/fixtures/config-basic.json"></script></head><body>${items.join('\n')}</body></html>`,
+    );
   };
   server.routes['/pixel.gif'] = (req, res) => {
     res.writeHead(200, { 'content-type': 'image/gif' });
@@ -90,7 +107,12 @@ async function visit(path, { init } = {}) {
   });
   if (init) await p.page.addInitScript(init);
   await p.page.goto(`${server.origin}${path}`);
-  const settled = await p.page.evaluate(() => window.kelisimReady.then(() => ({ ok: true }), (e) => ({ ok: false, code: e.code, message: e.message })));
+  const settled = await p.page.evaluate(() =>
+    window.kelisimReady.then(
+      () => ({ ok: true }),
+      (e) => ({ ok: false, code: e.code, message: e.message }),
+    ),
+  );
   await p.page.waitForFunction(() => window.__ownRan === true);
   return { ...p, settled };
 }
@@ -142,7 +164,12 @@ test(`invalid configurations (${fixture('invalid-configs.json').length} cases): 
   for (const c of cases) {
     const raw = typeof c.raw === 'string' ? c.raw : inlineJson(c.config);
     await page.goto(`${server.origin}/inline-config.html?raw=${encodeURIComponent(raw)}`);
-    const settled = await page.evaluate(() => window.kelisimReady.then(() => 'ok', (e) => e.code));
+    const settled = await page.evaluate(() =>
+      window.kelisimReady.then(
+        () => 'ok',
+        (e) => e.code,
+      ),
+    );
     assert.equal(settled, 'invalid-config', c.name);
     const events = await page.evaluate(() => window.__errors);
     assert.equal(events.length, 1, c.name);
@@ -167,7 +194,12 @@ test(`garbled stored decisions (${fixture('garbled-cookies.json').length} cases)
     await page.goto(`${server.origin}/own.js`);
     await page.evaluate((v) => (document.cookie = `kelisim=${v}; path=/`), c.value);
     await page.goto(`${server.origin}/inline-config.html?raw=${encodeURIComponent(inlineJson(demoConfig))}`);
-    const settled = await page.evaluate(() => window.kelisimReady.then((k) => k.state().decided, (e) => e.code));
+    const settled = await page.evaluate(() =>
+      window.kelisimReady.then(
+        (k) => k.state().decided,
+        (e) => e.code,
+      ),
+    );
     assert.equal(settled, false, `${c.name}: ${c.value.slice(0, 80)}`);
     await page.locator('[data-kelisim="banner"]').waitFor();
     assert.equal(await page.evaluate(() => window.__inlineRan), undefined, c.name);
@@ -200,7 +232,11 @@ test('a page with 1000 gated elements activates every one, in order, after accep
   await page.evaluate(() => window.kelisim.acceptAll());
   await page.waitForFunction(() => window.__n.length === 900);
   const n = await page.evaluate(() => window.__n);
-  assert.deepEqual(n, n.slice().sort((a, b) => a - b), 'document order');
+  assert.deepEqual(
+    n,
+    n.slice().sort((a, b) => a - b),
+    'document order',
+  );
   await page.waitForFunction(() => [...document.querySelectorAll('img.g')].every((i) => i.complete && i.naturalWidth === 1));
   await close();
 });

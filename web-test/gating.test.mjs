@@ -43,7 +43,10 @@ test('reject: nothing runs, and after a reload still nothing is requested and no
   await page.locator(`${banner} [data-kelisim-action="reject-all"]`).click();
   await page.locator(banner).waitFor({ state: 'detached' });
   const cookies = await context.cookies();
-  assert.ok(cookies.some((c) => c.name === 'kelisim'), 'the decision is stored');
+  assert.ok(
+    cookies.some((c) => c.name === 'kelisim'),
+    'the decision is stored',
+  );
   await page.reload();
   const settled = await kelisimSettled(page);
   assert.equal(settled.state.decided, true);
@@ -66,7 +69,10 @@ test('accept: the stand-in runs in document order, and on return it runs with no
   assert.equal(await page.locator(banner).count(), 0);
   assert.ok(statsRequested(requests));
   const cookies = await context.cookies();
-  assert.ok(cookies.some((c) => c.name === '_st'), 'the stand-in set its cookie');
+  assert.ok(
+    cookies.some((c) => c.name === '_st'),
+    'the stand-in set its cookie',
+  );
 
   const statsBefore = server.requestsTo('stats.test').length;
   await page.reload();
@@ -91,7 +97,10 @@ test('kelisim:ready and kelisim:consent fire; window.kelisim is the instance', a
   await page.locator(`${banner} [data-kelisim-action="accept-all"]`).click();
   await page.waitForFunction(() => window.__events.some(([n]) => n === 'consent'));
   const events = await page.evaluate(() => window.__events);
-  assert.deepEqual(events.map(([n]) => n), ['ready', 'consent', 'change']);
+  assert.deepEqual(
+    events.map(([n]) => n),
+    ['ready', 'consent', 'change'],
+  );
   assert.equal(events[1][1].method, 'accept-all');
   assert.ok(events[2][1].accepted.includes('analytics'));
   assert.equal(await page.evaluate(() => window.kelisim.isAllowed('statistics')), true);

@@ -10,8 +10,16 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 const MOUNTS = [
   ['/kelisim/', path.join(root, 'js', 'dist')],
   ['/fixtures/', path.join(root, 'tests', 'fixtures')],
@@ -38,9 +46,11 @@ function thirdParty(req, res, host, url) {
     const tag = `${name}${url.pathname}`;
     res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
     // Each stand-in also notes the Consent Mode commands it found when it ran.
-    res.end(`(window.__ran = window.__ran || []).push(${JSON.stringify(tag)});\n` +
-      `(window.__seen = window.__seen || {})[${JSON.stringify(tag)}] = (window.dataLayer || []).map(function (e) { return e && e[0] === 'consent' ? e[0] + ':' + e[1] + ':' + (e[2] && e[2].analytics_storage) : e && e.event; });\n` +
-      cookies.map((c) => `document.cookie = ${JSON.stringify(`${c}=${name}; path=/; max-age=3600`)};`).join('\n'));
+    res.end(
+      `(window.__ran = window.__ran || []).push(${JSON.stringify(tag)});\n` +
+        `(window.__seen = window.__seen || {})[${JSON.stringify(tag)}] = (window.dataLayer || []).map(function (e) { return e && e[0] === 'consent' ? e[0] + ':' + e[1] + ':' + (e[2] && e[2].analytics_storage) : e && e.event; });\n` +
+        cookies.map((c) => `document.cookie = ${JSON.stringify(`${c}=${name}; path=/; max-age=3600`)};`).join('\n'),
+    );
     return;
   }
   if (url.pathname.startsWith('/frame')) {
@@ -67,7 +77,8 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
     for await (const chunk of req) body += chunk;
     log.push({ host, path: url.pathname, search: url.search, method: req.method, body, time: Date.now() });
     try {
-      if (host !== 'site.test' && host !== '127.0.0.1' && host !== 'localhost' && !host.endsWith('.site.test')) return thirdParty(req, res, host, url);
+      if (host !== 'site.test' && host !== '127.0.0.1' && host !== 'localhost' && !host.endsWith('.site.test'))
+        return thirdParty(req, res, host, url);
       if (routes[url.pathname]) return await routes[url.pathname](req, res, body, url);
       if (url.pathname === '/consent-receipts' && req.method === 'POST') {
         res.writeHead(204);
@@ -109,9 +120,17 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
   };
 }
 
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--host-resolver-rules=MAP *.test 127.0.0.1'];
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP *.test 127.0.0.1',
+];
 
 export async function launch() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -135,7 +154,12 @@ export async function openPage(browser, options = {}) {
 
 /** Waits until kelisim is ready (resolves the instance's state) or failed (the error). */
 export function kelisimSettled(page) {
-  return page.evaluate(() => window.kelisimReady.then((k) => ({ ok: true, state: k.state() }), (e) => ({ ok: false, code: e.code, message: e.message })));
+  return page.evaluate(() =>
+    window.kelisimReady.then(
+      (k) => ({ ok: true, state: k.state() }),
+      (e) => ({ ok: false, code: e.code, message: e.message }),
+    ),
+  );
 }
 
 export const shadow = (sel) => `#kelisim-root >> ${sel}`;

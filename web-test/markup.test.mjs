@@ -7,10 +7,13 @@ import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 
 let server;
 let browser;
-const attrsSri = `sha384-${createHash('sha384').update(readFileSync(new URL('./pages/attrs.js', import.meta.url))).digest('base64')}`;
+const attrsSri = `sha384-${createHash('sha384')
+  .update(readFileSync(new URL('./pages/attrs.js', import.meta.url)))
+  .digest('base64')}`;
 before(async () => {
   server = await startServer();
-  server.routes['/markup-sri.html'] = (req, res) => server.html(res, readFileSync(new URL('./pages/markup.html', import.meta.url), 'utf8').replace('sha384-INTEGRITY', attrsSri));
+  server.routes['/markup-sri.html'] = (req, res) =>
+    server.html(res, readFileSync(new URL('./pages/markup.html', import.meta.url), 'utf8').replace('sha384-INTEGRITY', attrsSri));
   browser = await launch();
 });
 after(async () => {
@@ -59,7 +62,14 @@ test('analytics only: service, alias and module scripts run, attributes kept; li
   assert.ok(entries.includes('module:object'), 'data-type="module" runs as a module');
   const attrs = await page.evaluate(() => {
     const s = document.getElementById('attrs');
-    return { async: s.async, defer: s.defer, crossorigin: s.getAttribute('crossorigin'), nonce: s.nonce, integrity: s.integrity, type: s.type };
+    return {
+      async: s.async,
+      defer: s.defer,
+      crossorigin: s.getAttribute('crossorigin'),
+      nonce: s.nonce,
+      integrity: s.integrity,
+      type: s.type,
+    };
   });
   assert.deepEqual(attrs, { async: true, defer: true, crossorigin: 'anonymous', nonce: 'n0nce', integrity: attrsSri, type: '' });
   assert.ok(!hosts(requests).includes('ads.test'));

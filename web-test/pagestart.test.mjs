@@ -16,10 +16,13 @@ let browser;
 before(async () => {
   server = await startServer();
   server.routes['/slow.js'] = (req, res, body, url) =>
-    setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
-      res.end('window.__slowRan = true;');
-    }, Number(url.searchParams.get('ms') || 500));
+    setTimeout(
+      () => {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        res.end('window.__slowRan = true;');
+      },
+      Number(url.searchParams.get('ms') || 500),
+    );
   browser = await launch();
 });
 after(async () => {
@@ -31,10 +34,14 @@ after(async () => {
 function inlinePage(config, body, { tag = '<script src="/kelisim/kelisim.js"></script>', headers = {} } = {}) {
   const path = `/p${Math.random().toString(36).slice(2)}.html`;
   server.routes[path] = (req, res) =>
-    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script type="application/json" id="kelisim-config">${JSON.stringify(config)}</script>
 ${tag}
-${body}`, headers);
+${body}`,
+      headers,
+    );
   return `${server.origin}${path}`;
 }
 
@@ -50,25 +57,43 @@ test('window.kelisim answers from the stored decision right after the tag: first
   const url = inlinePage(basic, `${PROBE}<script src="/own.js"></script></head><body><p>x</p></body></html>`);
   const { page, close } = await openPage(browser);
   await page.goto(url);
-  assert.deepEqual(await page.evaluate(() => window.__probe), { kelisim: 'object', analytics: false, statistics: false, decided: false, categories: [] });
+  assert.deepEqual(await page.evaluate(() => window.__probe), {
+    kelisim: 'object',
+    analytics: false,
+    statistics: false,
+    decided: false,
+    categories: [],
+  });
   await kelisimSettled(page);
   await page.evaluate(() => window.kelisim.accept(['analytics']));
   await engineCached(page);
   await page.reload();
   assert.deepEqual(await page.evaluate(() => window.__probe), {
-    kelisim: 'object', analytics: true, statistics: true, decided: true, categories: ['necessary', 'analytics'],
+    kelisim: 'object',
+    analytics: true,
+    statistics: true,
+    decided: true,
+    categories: ['necessary', 'analytics'],
   });
   // kelisimReady keeps its meaning: it resolves once everything is up, to the same object.
   assert.equal(await page.evaluate(() => window.kelisimReady.then((k) => k === window.kelisim)), true);
   // A returning visitor who rejected: decided, nothing optional.
   await page.evaluate(() => window.kelisim.rejectAll());
   await page.reload();
-  assert.deepEqual(await page.evaluate(() => window.__probe), { kelisim: 'object', analytics: false, statistics: false, decided: true, categories: ['necessary'] });
+  assert.deepEqual(await page.evaluate(() => window.__probe), {
+    kelisim: 'object',
+    analytics: false,
+    statistics: false,
+    decided: true,
+    categories: ['necessary'],
+  });
   await close();
 });
 
 test('returning visitor: allowed gated scripts start as the parser reaches them, in document order', async () => {
-  const url = inlinePage(basic, `
+  const url = inlinePage(
+    basic,
+    `
 <script type="text/plain" data-category="analytics">(window.__order = window.__order || []).push('gated-inline-1');</script>
 <script>window.__seenByNext = (window.__order || []).slice();</script>
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
@@ -76,7 +101,8 @@ test('returning visitor: allowed gated scripts start as the parser reaches them,
 <script type="text/plain" data-service="ads" src="http://ads.test:{{PORT}}/ads.js"></script>
 <script src="/slow.js?ms=700"></script>
 <script>window.__ranBeforeSlowEnded = (window.__ran || []).slice();</script>
-<script src="/own.js"></script></head><body></body></html>`);
+<script src="/own.js"></script></head><body></body></html>`,
+  );
   const { page, close } = await openPage(browser);
   await page.goto(url);
   await kelisimSettled(page);
@@ -95,11 +121,15 @@ test('returning visitor: allowed gated scripts start as the parser reaches them,
   assert.ok(log[stats].time < log[slow].time + 600, 'stats.js requested before slow.js was answered');
   assert.deepEqual(await page.evaluate(() => window.__ranBeforeSlowEnded), ['stats/stats.js']);
   assert.deepEqual(await page.evaluate(() => window.__order), ['gated-inline-1', 'external-1']);
-  assert.equal(log.some((r) => r.host === 'ads.test'), false, 'marketing stays blocked');
+  assert.equal(
+    log.some((r) => r.host === 'ads.test'),
+    false,
+    'marketing stays blocked',
+  );
   await close();
 });
 
-test('autoBlock: unmarked third-party tags in the page\'s HTML never run before a decision or after a rejection; allowed ones run in order', async () => {
+test("autoBlock: unmarked third-party tags in the page's HTML never run before a decision or after a rejection; allowed ones run in order", async () => {
   const html = `
 <script src="http://stats.test:{{PORT}}/tag-1.js"></script>
 <script>window.__after1 = (window.__ran || []).slice();</script>
@@ -185,10 +215,13 @@ test('data-config with data-config-integrity: a returning visit starts synchrono
   };
   let tagDigest = digest(config);
   server.routes['/integrity.html'] = (req, res) =>
-    server.html(res, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script src="/kelisim/kelisim.js" data-config="/cfg.json" data-config-integrity="${tagDigest}"></script>
 ${PROBE}<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
-<script src="/own.js"></script></head><body></body></html>`);
+<script src="/own.js"></script></head><body></body></html>`,
+    );
   const { page, close } = await openPage(browser);
   await page.goto(`${server.origin}/integrity.html`);
   await kelisimSettled(page);
@@ -207,7 +240,13 @@ ${PROBE}<script type="text/plain" data-category="analytics" src="http://stats.te
   tagDigest = digest(config);
   const before = server.requestsTo('stats.test').length;
   await page.reload();
-  assert.deepEqual(await page.evaluate(() => window.__probe), { kelisim: 'object', analytics: false, statistics: false, decided: false, categories: [] });
+  assert.deepEqual(await page.evaluate(() => window.__probe), {
+    kelisim: 'object',
+    analytics: false,
+    statistics: false,
+    decided: false,
+    categories: [],
+  });
   await kelisimSettled(page);
   await page.waitForTimeout(200);
   assert.equal(server.requestsTo('stats.test').length, before);
@@ -236,12 +275,18 @@ ${PROBE}<script type="text/plain" data-category="analytics" src="http://stats.te
 });
 
 test('nonce-based CSP (with and without strict-dynamic): kelisim starts, shows its banner and gates', async () => {
-  for (const policy of ["script-src 'nonce-k3l1s1m' 'wasm-unsafe-eval'", "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'"]) {
-    const url = inlinePage(basic, `
+  for (const policy of [
+    "script-src 'nonce-k3l1s1m' 'wasm-unsafe-eval'",
+    "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'",
+  ]) {
+    const url = inlinePage(
+      basic,
+      `
 <script nonce="k3l1s1m">window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));</script>
 <script type="text/plain" data-category="analytics" nonce="k3l1s1m" src="http://stats.test:{{PORT}}/stats.js"></script>
 <script src="/own.js" nonce="k3l1s1m"></script></head><body></body></html>`,
-    { tag: '<script src="/kelisim/kelisim.js" nonce="k3l1s1m"></script>', headers: { 'content-security-policy': policy } });
+      { tag: '<script src="/kelisim/kelisim.js" nonce="k3l1s1m"></script>', headers: { 'content-security-policy': policy } },
+    );
     const { page, close } = await openPage(browser);
     await page.goto(url);
     const settled = await kelisimSettled(page);
@@ -258,10 +303,13 @@ test('nonce-based CSP (with and without strict-dynamic): kelisim starts, shows i
 });
 
 test('one engine call per event: a page start, a decision, a batch of insertions, a cookie write', async () => {
-  const url = inlinePage(withAutoBlock(basic), `
+  const url = inlinePage(
+    withAutoBlock(basic),
+    `
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
 <script type="text/plain" data-category="analytics">window.__inline = true;</script>
-<script src="/own.js"></script></head><body><p>page</p></body></html>`);
+<script src="/own.js"></script></head><body><p>page</p></body></html>`,
+  );
   const { page, close } = await openPage(browser);
   await page.addInitScript(() => {
     window.__calls = [];
@@ -281,8 +329,11 @@ test('one engine call per event: a page start, a decision, a batch of insertions
   await page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
   assert.deepEqual(await calls(), ['_decide'], 'a decision answers its own follow-up questions');
   await page.evaluate(() => {
-    document.body.insertAdjacentHTML('beforeend', `<div><script src="http://ads.test:${location.port}/a.js"></script>` +
-      `<iframe src="http://video.test:${location.port}/frame/a"></iframe><img src="http://ads.test:${location.port}/pixel.gif"></div>`);
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      `<div><script src="http://ads.test:${location.port}/a.js"></script>` +
+        `<iframe src="http://video.test:${location.port}/frame/a"></iframe><img src="http://ads.test:${location.port}/pixel.gif"></div>`,
+    );
   });
   assert.deepEqual(await calls(), ['_query'], 'one HTML insertion with several elements is one call');
   await page.evaluate(() => (document.cookie = '_st_x=1; path=/'));
@@ -293,8 +344,11 @@ test('one engine call per event: a page start, a decision, a batch of insertions
 });
 
 test('"always allow" on a placeholder of Cookiebot markup allows what the element needs and names it', async () => {
-  const url = inlinePage({ ...basic, ui: { reopenButton: false } }, `<script src="/own.js"></script></head><body>
-<iframe width="300" height="150" data-cookieconsent="statistics" data-src="http://video.test:{{PORT}}/frame/cb"></iframe></body></html>`);
+  const url = inlinePage(
+    { ...basic, ui: { reopenButton: false } },
+    `<script src="/own.js"></script></head><body>
+<iframe width="300" height="150" data-cookieconsent="statistics" data-src="http://video.test:{{PORT}}/frame/cb"></iframe></body></html>`,
+  );
   const { page, close } = await openPage(browser);
   await page.goto(url);
   await kelisimSettled(page);
@@ -305,7 +359,10 @@ test('"always allow" on a placeholder of Cookiebot markup allows what the elemen
   assert.match(text, /analytics/i, 'the placeholder names what the content needs');
   assert.doesNotMatch(text, /from ,|from\s*$/m);
   await placeholder.locator('[data-kelisim-action="allow-service"]').click();
-  await page.waitForFunction(() => document.querySelector("iframe").getAttribute("src")?.includes("video.test"));
-  assert.deepEqual(await page.evaluate(() => [window.kelisim.state().method, window.kelisim.isAllowed("statistics"), window.kelisim.isAllowed("ads")]), ["custom", true, false]);
+  await page.waitForFunction(() => document.querySelector('iframe').getAttribute('src')?.includes('video.test'));
+  assert.deepEqual(
+    await page.evaluate(() => [window.kelisim.state().method, window.kelisim.isAllowed('statistics'), window.kelisim.isAllowed('ads')]),
+    ['custom', true, false],
+  );
   await close();
 });

@@ -23,11 +23,24 @@ const days = (n) => `max-age=${n * 86400}`;
  * requests it sends, `scripts` and `frames` what it inserts.
  */
 const STANDINS = {
-  'www.googletagmanager.com/gtag/js': { cookies: ['_ga=GA1.1.42.1767225600', '_ga_TEST=GS1.1.1767225600.1.0'], beacons: ['https://www.google-analytics.com/g/collect?v=2&tid=G-TEST'] },
+  'www.googletagmanager.com/gtag/js': {
+    cookies: ['_ga=GA1.1.42.1767225600', '_ga_TEST=GS1.1.1767225600.1.0'],
+    beacons: ['https://www.google-analytics.com/g/collect?v=2&tid=G-TEST'],
+  },
   'www.googletagmanager.com/gtm.js': { scripts: ['https://js.hs-scripts.com/123.js', 'https://static.hotjar.com/c/hotjar-1.js?sv=6'] },
-  'js.hs-scripts.com/123.js': { cookies: ['hubspotutk=5a1e', '__hstc=123.5a1e.1767225600'], beacons: ['https://track.hubspot.com/__ptq.gif?a=123'] },
-  'static.hotjar.com/c/hotjar-1.js': { cookies: ['_hjSessionUser_1=eyJpZCI6IjEifQ'], local: ['_hjid'], beacons: ['https://content.hotjar.io/sessions'] },
-  'connect.facebook.net/en_US/fbevents.js': { cookies: ['_fbp=fb.1.1767225600.42'], beacons: ['https://www.facebook.com/tr?id=1&ev=PageView'] },
+  'js.hs-scripts.com/123.js': {
+    cookies: ['hubspotutk=5a1e', '__hstc=123.5a1e.1767225600'],
+    beacons: ['https://track.hubspot.com/__ptq.gif?a=123'],
+  },
+  'static.hotjar.com/c/hotjar-1.js': {
+    cookies: ['_hjSessionUser_1=eyJpZCI6IjEifQ'],
+    local: ['_hjid'],
+    beacons: ['https://content.hotjar.io/sessions'],
+  },
+  'connect.facebook.net/en_US/fbevents.js': {
+    cookies: ['_fbp=fb.1.1767225600.42'],
+    beacons: ['https://www.facebook.com/tr?id=1&ev=PageView'],
+  },
   'mc.yandex.ru/metrika/tag.js': { cookies: ['_ym_uid=1767225600123', '_ym_d=1767225600'], local: ['_ym_uid'] },
   'www.clarity.ms/tag/abc123': { cookies: ['_clck=1a2b', '_clsk=3c4d'] },
   // Nobody knows this one: the draft must leave it to a person.
@@ -45,10 +58,28 @@ const FRAMES = {
   'player.vimeo.com/video/*': { cookies: ['vuid=pl1.u7i8'] },
 };
 /** Every host name the fixture uses; the browser maps these, and only these, to loopback. */
-export const SCAN_HOSTS = ['shop.test', 'www.googletagmanager.com', 'www.google-analytics.com', 'js.hs-scripts.com', 'track.hubspot.com',
-  'static.hotjar.com', 'content.hotjar.io', 'connect.facebook.net', 'www.facebook.com', 'mc.yandex.ru', 'www.clarity.ms', 'cdn.widgets.test',
-  'www.google.com', 'snap.licdn.com', 'px.ads.linkedin.com', 'analytics.tiktok.com', 'top-fwz1.mail.ru', 'www.googleadservices.com',
-  'www.youtube.com', 'player.vimeo.com'];
+export const SCAN_HOSTS = [
+  'shop.test',
+  'www.googletagmanager.com',
+  'www.google-analytics.com',
+  'js.hs-scripts.com',
+  'track.hubspot.com',
+  'static.hotjar.com',
+  'content.hotjar.io',
+  'connect.facebook.net',
+  'www.facebook.com',
+  'mc.yandex.ru',
+  'www.clarity.ms',
+  'cdn.widgets.test',
+  'www.google.com',
+  'snap.licdn.com',
+  'px.ads.linkedin.com',
+  'analytics.tiktok.com',
+  'top-fwz1.mail.ru',
+  'www.googleadservices.com',
+  'www.youtube.com',
+  'player.vimeo.com',
+];
 
 /** Chromium flags that send the fixture's host names to loopback (and nothing anywhere else). */
 export const SCAN_BROWSER_ARGS = [
@@ -69,9 +100,17 @@ function behaviour(spec, port, thirdParty) {
   return [
     ...(spec.cookies || []).map((c) => `document.cookie = ${JSON.stringify(`${c}; path=/; ${days(180)}${attrs}`)};`),
     ...(spec.local || []).map((k) => `localStorage.setItem(${JSON.stringify(k)}, '1');`),
-    ...(spec.beacons || []).map((b) => `fetch(${JSON.stringify(url(b))}, { mode: 'no-cors', credentials: 'include' }).catch(function () {});`),
-    ...(spec.scripts || []).map((s) => `(function () { var s = document.createElement('script'); s.async = true; s.src = ${JSON.stringify(url(s))}; document.head.appendChild(s); })();`),
-    ...(spec.frames || []).map((f) => `(function () { var f = document.createElement('iframe'); f.src = ${JSON.stringify(url(f))}; document.body ? document.body.appendChild(f) : document.addEventListener('DOMContentLoaded', function () { document.body.appendChild(f); }); })();`),
+    ...(spec.beacons || []).map(
+      (b) => `fetch(${JSON.stringify(url(b))}, { mode: 'no-cors', credentials: 'include' }).catch(function () {});`,
+    ),
+    ...(spec.scripts || []).map(
+      (s) =>
+        `(function () { var s = document.createElement('script'); s.async = true; s.src = ${JSON.stringify(url(s))}; document.head.appendChild(s); })();`,
+    ),
+    ...(spec.frames || []).map(
+      (f) =>
+        `(function () { var f = document.createElement('iframe'); f.src = ${JSON.stringify(url(f))}; document.body ? document.body.appendChild(f) : document.addEventListener('DOMContentLoaded', function () { document.body.appendChild(f); }); })();`,
+    ),
   ].join('\n');
 }
 
@@ -97,7 +136,12 @@ export async function startScanSite() {
         const spec = lookup(STANDINS, host, url.pathname);
         if (spec) return send(200, 'text/javascript', behaviour(spec, port, false));
         const frame = lookup(FRAMES, host, url.pathname);
-        if (frame) return send(200, 'text/html; charset=utf-8', `<!doctype html><title>${host}</title><p>${host}</p><script>\n${behaviour(frame, port, true)}\n</script>`);
+        if (frame)
+          return send(
+            200,
+            'text/html; charset=utf-8',
+            `<!doctype html><title>${host}</title><p>${host}</p><script>\n${behaviour(frame, port, true)}\n</script>`,
+          );
         return send(204, 'text/plain', '');
       }
       if (url.pathname === '/slow.html') return; // never answers: the page-timeout case
@@ -106,7 +150,8 @@ export async function startScanSite() {
       else file = path.join(SITE, url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname);
       file = path.normalize(file);
       if (file.startsWith(path.join(SITE, 'tls'))) return send(404, 'text/plain', 'not found');
-      if (!(file.startsWith(SITE) || file.startsWith(DIST)) || !(await stat(file).catch(() => null))?.isFile()) return send(404, 'text/plain', 'not found');
+      if (!(file.startsWith(SITE) || file.startsWith(DIST)) || !(await stat(file).catch(() => null))?.isFile())
+        return send(404, 'text/plain', 'not found');
       let body = await readFile(file);
       const type = TYPES[path.extname(file)] || 'application/octet-stream';
       if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll('{{PORT}}', String(port));
@@ -123,9 +168,10 @@ export async function startScanSite() {
     port,
     origin: `https://shop.test:${port}`,
     log,
-    close: () => new Promise((resolve) => {
-      server.close(resolve);
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
 }

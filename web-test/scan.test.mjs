@@ -30,9 +30,14 @@ const fixtureArgs = () => SCAN_BROWSER_ARGS.map((a) => `--browser-arg=${a}`);
 /** Runs `kelisim scan …`; resolves to { code, stdout, stderr } (never rejects on a non-zero exit). */
 function scan(args) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'scan', ...args], { cwd: work, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, 'scan', ...args],
+      { cwd: work, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -48,8 +53,16 @@ after(async () => {
 });
 
 test('the demo: a draft of its six services that validates, and --check with its own configuration exits 0', async () => {
-  const r = await scan([...demoPages('/en/', '/en/media.html', '/en/tracking.html', '/en/cookiebot.html'), '--max-pages', '4',
-    '--write', 'draft.json', '--json', '--check', DEMO_CONFIG_FILE]);
+  const r = await scan([
+    ...demoPages('/en/', '/en/media.html', '/en/tracking.html', '/en/cookiebot.html'),
+    '--max-pages',
+    '4',
+    '--write',
+    'draft.json',
+    '--json',
+    '--check',
+    DEMO_CONFIG_FILE,
+  ]);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   const report = JSON.parse(r.stdout);
   const draft = JSON.parse(readFileSync(path.join(work, 'draft.json'), 'utf8'));
@@ -66,7 +79,14 @@ test('the demo: a draft of its six services that validates, and --check with its
   assert.deepEqual(draft.services['google-analytics'].cookies, ['_ga', '_ga_*', '_gid']);
   assert.deepEqual(draft.services.hubspot.cookies, ['hubspotutk', '__hstc', '__hssc', '__hssrc']);
   assert.deepEqual(draft.services.facebook.cookies, ['_fbp']);
-  const hosts = { 'google-analytics': 'ga', 'google-tag-manager': 'gtm', hubspot: 'hubspot', facebook: 'facebook', youtube: 'youtube', recaptcha: 'recaptcha' };
+  const hosts = {
+    'google-analytics': 'ga',
+    'google-tag-manager': 'gtm',
+    hubspot: 'hubspot',
+    facebook: 'facebook',
+    youtube: 'youtube',
+    recaptcha: 'recaptcha',
+  };
   for (const [name, standin] of Object.entries(hosts)) assert.deepEqual(draft.services[name].hosts, [`${standin}.localhost`], name);
   // HubSpot is inserted by the Tag Manager stand-in, unmarked: its host is known from the cookies its script wrote.
   assert.equal(report.hosts.find((h) => h.host === 'hubspot.localhost').services[0].source, 'writer');
@@ -77,7 +97,10 @@ test('the demo: a draft of its six services that validates, and --check with its
   assert.equal(draft.language.translations.kk.services.youtube.title, 'YouTube');
 
   // What no service explains is left to a person, never guessed into "necessary".
-  assert.ok(report.warnings.some((w) => w.name === 'dala-demo-panel'), JSON.stringify(report.warnings));
+  assert.ok(
+    report.warnings.some((w) => w.name === 'dala-demo-panel'),
+    JSON.stringify(report.warnings),
+  );
   assert.ok(!JSON.stringify(draft.services).includes('dala-demo-panel'));
   assert.equal(report.cookies.find((c) => c.name === 'kelisim').source, 'kelisim');
   assert.equal(report.cookies.find((c) => c.name === '_ga').setBy[0].startsWith(`http://ga.localhost:${demo.port}/analytics.js`), true);
@@ -108,7 +131,10 @@ test('the demo: --check without HubSpot exits 1 and names its cookie and its hos
   assert.match(r.stdout, /✗ undeclared host hubspot\.localhost: \d+ requests?, from http:\/\/gtm\.localhost:\d+\/gtm\.js/);
   assert.doesNotMatch(r.stdout, /undeclared cookie _ga\b/);
   // What the configuration does declare still waits for consent.
-  assert.match(r.stdout, /✓ promise kept: nothing of a service that needs consent before any decision \(1 pages\) or after "reject all" \(1 pages\)/);
+  assert.match(
+    r.stdout,
+    /✓ promise kept: nothing of a service that needs consent before any decision \(1 pages\) or after "reject all" \(1 pages\)/,
+  );
   const html = readFileSync(path.join(work, 'check.html'), 'utf8');
   assert.match(html, /<code>hubspotutk<\/code>/);
   assert.match(html, /undeclared/);
@@ -120,7 +146,10 @@ test('real host names: every catalogue service is recognised, the unknown left t
   const report = JSON.parse(r.stdout);
   const draft = JSON.parse(readFileSync(path.join(work, 'shop.json'), 'utf8'));
   // Same-origin pages only: no PDF, no external link, no fragment.
-  assert.deepEqual(report.pages.map((p) => new URL(p.url).pathname), ['/', '/about.html']);
+  assert.deepEqual(
+    report.pages.map((p) => new URL(p.url).pathname),
+    ['/', '/about.html'],
+  );
   assert.ok(!site.log.some((l) => l.path === '/files/prices.pdf' || l.path === '/shop'));
 
   const byCategory = {};
@@ -136,23 +165,27 @@ test('real host names: every catalogue service is recognised, the unknown left t
   assert.deepEqual(s['google-analytics'].hosts.sort(), ['www.google-analytics.com', 'www.googletagmanager.com']);
   assert.deepEqual(s.hotjar.hosts, ['*.hotjar.com', '*.hotjar.io']);
   assert.deepEqual(s.hotjar.storage, ['_hj*']);
-  assert.deepEqual(s.youtube.cookies, ['YSC', 'VISITOR_INFO1_LIVE']);  // third-party cookies, in the frame
+  assert.deepEqual(s.youtube.cookies, ['YSC', 'VISITOR_INFO1_LIVE']); // third-party cookies, in the frame
   assert.deepEqual(s.youtube.storage, ['yt-remote-*']);
   assert.deepEqual(s.recaptcha.cookies, ['_GRECAPTCHA']);
-  assert.deepEqual(s.recaptcha.hosts, ['www.google.com']);  // by path: /recaptcha/…
-  assert.deepEqual(s['google-maps'].hosts, ['www.google.com']);  // and /maps/…
+  assert.deepEqual(s.recaptcha.hosts, ['www.google.com']); // by path: /recaptcha/…
+  assert.deepEqual(s['google-maps'].hosts, ['www.google.com']); // and /maps/…
   assert.deepEqual(s.vimeo.cookies, ['vuid']);
-  assert.deepEqual(s.matomo.cookies, ['_pk_id*']);  // the Open Cookie Database's pattern
-  assert.deepEqual(s.cloudflare.cookies, ['__cf_bm']);  // from the site's own Set-Cookie header
+  assert.deepEqual(s.matomo.cookies, ['_pk_id*']); // the Open Cookie Database's pattern
+  assert.deepEqual(s.cloudflare.cookies, ['__cf_bm']); // from the site's own Set-Cookie header
   assert.deepEqual(draft.aliases, { statistics: 'analytics' });
-  assert.equal(draft.language.default, 'ru');  // <html lang="ru">
+  assert.equal(draft.language.default, 'ru'); // <html lang="ru">
   assert.match(draft.language.translations.ru.services['yandex-metrica'].description, /Яндекса/);
   assert.equal(report.cookies.find((c) => c.name === 'YSC').thirdParty, true);
-  assert.equal(report.hosts.find((h) => h.host === 'js.hs-scripts.com').initiators[0], `https://www.googletagmanager.com:${site.port}/gtm.js?id=GTM-TEST`);
+  assert.equal(
+    report.hosts.find((h) => h.host === 'js.hs-scripts.com').initiators[0],
+    `https://www.googletagmanager.com:${site.port}/gtm.js?id=GTM-TEST`,
+  );
 
   // The unknown widget: a warning each, and nothing of it in the draft.
   const warned = report.warnings.map((w) => w.name);
-  for (const name of ['cdn.widgets.test', 'wgt_session', 'cart', 'wgt-<img src=x onerror=alert(1)>']) assert.ok(warned.includes(name), name);
+  for (const name of ['cdn.widgets.test', 'wgt_session', 'cart', 'wgt-<img src=x onerror=alert(1)>'])
+    assert.ok(warned.includes(name), name);
   assert.ok(!JSON.stringify(draft).includes('wgt'));
   assert.ok(report.warnings.some((w) => /_pk_id.*Open Cookie Database as Matomo/.test(w.message)));
   const k = await init(draft, { ui: false });
@@ -168,19 +201,37 @@ test('real host names: every catalogue service is recognised, the unknown left t
 });
 
 test('real host names: --check names the page and the element that breaks the promise', async () => {
-  const r = await scan([`${site.origin}/consent/`, ...fixtureArgs(), '--max-pages', '1', '--check', path.join(here, 'scan-site', 'consent', 'consent.json'),
-    '--html', 'leak.html']);
+  const r = await scan([
+    `${site.origin}/consent/`,
+    ...fixtureArgs(),
+    '--max-pages',
+    '1',
+    '--check',
+    path.join(here, 'scan-site', 'consent', 'consent.json'),
+    '--html',
+    'leak.html',
+  ]);
   assert.equal(r.code, 1, `${r.stdout}\n${r.stderr}`);
   const pixel = `<img src="https://www.facebook.com:${site.port}/tr?id=1&amp;ev=PageView">`;
-  assert.ok(r.stdout.includes(`✗ before any decision: /consent/ requested https://www.facebook.com:${site.port}/tr?id=1&ev=PageView (facebook) by ${pixel}`), r.stdout);
-  assert.ok(r.stdout.includes(`✗ after "reject all": /consent/ requested https://www.facebook.com:${site.port}/tr?id=1&ev=PageView (facebook) by ${pixel}`), r.stdout);
+  assert.ok(
+    r.stdout.includes(
+      `✗ before any decision: /consent/ requested https://www.facebook.com:${site.port}/tr?id=1&ev=PageView (facebook) by ${pixel}`,
+    ),
+    r.stdout,
+  );
+  assert.ok(
+    r.stdout.includes(
+      `✗ after "reject all": /consent/ requested https://www.facebook.com:${site.port}/tr?id=1&ev=PageView (facebook) by ${pixel}`,
+    ),
+    r.stdout,
+  );
   // The gated Google Analytics tag kept its promise.
   assert.doesNotMatch(r.stdout, /requested https:\/\/www\.googletagmanager\.com/);
   assert.match(r.stderr, /\[rejected 1\/1\]/);
   // The HTML report shows the whole element, as text.
   const html = readFileSync(path.join(work, 'leak.html'), 'utf8');
   const tag = `&lt;img src=&quot;https://www.facebook.com:${site.port}/tr?id=1&amp;amp;ev=PageView&quot; alt=&quot;&quot; width=&quot;1&quot; height=&quot;1&quot;&gt;`;
-  assert.equal(html.split(tag).length - 1, 3, 'the host\'s row, before any decision, after reject-all');
+  assert.equal(html.split(tag).length - 1, 3, "the host's row, before any decision, after reject-all");
   assert.match(html, /before any decision/);
 });
 
@@ -193,7 +244,10 @@ test('bad input: an unreachable URL, a page that times out, no browser, a browse
   });
   const refused = await scan([`http://127.0.0.1:${closed}/`]);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, new RegExp(`^kelisim scan: cannot load http://127\\.0\\.0\\.1:${closed}/: net::ERR_CONNECTION_REFUSED`, 'm'));
+  assert.match(
+    refused.stderr,
+    new RegExp(`^kelisim scan: cannot load http://127\\.0\\.0\\.1:${closed}/: net::ERR_CONNECTION_REFUSED`, 'm'),
+  );
 
   const slow = await scan([`${site.origin}/slow.html`, ...fixtureArgs(), '--page-timeout', '2']);
   assert.equal(slow.code, 2);
@@ -201,7 +255,10 @@ test('bad input: an unreachable URL, a page that times out, no browser, a browse
 
   const missing = await scan([demo.url, '--chromium', path.join(work, 'no-such-chromium')]);
   assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /no Chromium at .*no-such-chromium\. Install it \(Debian\/Ubuntu: apt-get install chromium\) or name another Chromium or Chrome with --chromium PATH/);
+  assert.match(
+    missing.stderr,
+    /no Chromium at .*no-such-chromium\. Install it \(Debian\/Ubuntu: apt-get install chromium\) or name another Chromium or Chrome with --chromium PATH/,
+  );
 
   const broken = path.join(work, 'broken-chromium');
   writeFileSync(broken, '#!/bin/sh\necho "cannot open display" >&2\nexit 1\n', { mode: 0o755 });

@@ -25,7 +25,9 @@ after(async () => {
 });
 
 const consentCommands = (page) =>
-  page.evaluate(() => (window.dataLayer || []).filter((e) => e && e[0] === 'consent').map((e) => [Object.prototype.toString.call(e), e[1], { ...e[2] }]));
+  page.evaluate(() =>
+    (window.dataLayer || []).filter((e) => e && e[0] === 'consent').map((e) => [Object.prototype.toString.call(e), e[1], { ...e[2] }]),
+  );
 
 test('Consent Mode: default first (as an arguments object, before the wasm), update after the decision', async () => {
   const { page, close } = await openPage(browser);
@@ -34,19 +36,39 @@ test('Consent Mode: default first (as an arguments object, before the wasm), upd
     const e = window.dataLayer[0];
     return [Object.prototype.toString.call(e), e[0], e[1], { ...e[2] }];
   });
-  assert.deepEqual(first, ['[object Arguments]', 'consent', 'default', {
-    ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'denied',
-    functionality_storage: 'denied', personalization_storage: 'denied', security_storage: 'granted', wait_for_update: 500,
-  }]);
+  assert.deepEqual(first, [
+    '[object Arguments]',
+    'consent',
+    'default',
+    {
+      ad_storage: 'denied',
+      ad_user_data: 'denied',
+      ad_personalization: 'denied',
+      analytics_storage: 'denied',
+      functionality_storage: 'denied',
+      personalization_storage: 'denied',
+      security_storage: 'granted',
+      wait_for_update: 500,
+    },
+  ]);
   assert.equal(await page.evaluate(() => typeof window.gtag), 'function');
   await kelisimSettled(page);
   await page.evaluate(() => window.kelisim.accept(['analytics']));
   const cmds = await consentCommands(page);
   assert.equal(cmds.length, 2);
-  assert.deepEqual(cmds[1], ['[object Arguments]', 'update', {
-    ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', analytics_storage: 'granted',
-    functionality_storage: 'denied', personalization_storage: 'denied', security_storage: 'granted',
-  }]);
+  assert.deepEqual(cmds[1], [
+    '[object Arguments]',
+    'update',
+    {
+      ad_storage: 'denied',
+      ad_user_data: 'denied',
+      ad_personalization: 'denied',
+      analytics_storage: 'granted',
+      functionality_storage: 'denied',
+      personalization_storage: 'denied',
+      security_storage: 'granted',
+    },
+  ]);
   // config-basic.json (fetched by URL) asks for ads_data_redaction: it follows once the configuration is read.
   const sets = await page.evaluate(() => window.dataLayer.filter((e) => e && e[0] === 'set').map((e) => [e[1], e[2]]));
   assert.deepEqual(sets, [['ads_data_redaction', true]]);
@@ -58,7 +80,7 @@ test('Consent Mode: default first (as an arguments object, before the wasm), upd
   await close();
 });
 
-test('Consent Mode: a returning visitor\'s update is in dataLayer before the allowed tag runs', async () => {
+test("Consent Mode: a returning visitor's update is in dataLayer before the allowed tag runs", async () => {
   const { page, close } = await openPage(browser);
   await page.goto(`${server.origin}/basic.html`);
   await kelisimSettled(page);
@@ -72,7 +94,9 @@ test('Consent Mode: a returning visitor\'s update is in dataLayer before the all
 
 test('GPC: accept all leaves gpc:"deny" categories off; the visitor\'s own toggle turns them on', async () => {
   const { page, requests, close } = await openPage(browser);
-  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  await page.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+  );
   await page.goto(`${server.origin}/basic.html`);
   await kelisimSettled(page);
   await page.locator('[data-kelisim="banner"] [data-kelisim-action="accept-all"]').click();
@@ -99,8 +123,24 @@ test('receipts: one per decision with a growing sequence; undelivered ones are s
   await page.waitForFunction(() => !localStorage.getItem('kelisim:receipts'));
   assert.equal(receipts.length, 2);
   const id = await page.evaluate(() => window.kelisim.state().id);
-  assert.deepEqual(receipts.map((r) => [r.id, r.sequence, r.method]), [[id, 1, 'api'], [id, 2, 'api']]);
-  assert.deepEqual(Object.keys(receipts[0]).sort(), ['accepted', 'id', 'language', 'method', 'rejected', 'revision', 'sequence', 'timestamp', 'url']);
+  assert.deepEqual(
+    receipts.map((r) => [r.id, r.sequence, r.method]),
+    [
+      [id, 1, 'api'],
+      [id, 2, 'api'],
+    ],
+  );
+  assert.deepEqual(Object.keys(receipts[0]).sort(), [
+    'accepted',
+    'id',
+    'language',
+    'method',
+    'rejected',
+    'revision',
+    'sequence',
+    'timestamp',
+    'url',
+  ]);
   assert.ok(receipts[1].rejected.includes('analytics'));
   assert.ok(!JSON.stringify(receipts).includes('HeadlessChrome'), 'no user agent in a receipt');
 
@@ -149,26 +189,42 @@ test('Cookiebot compatibility: window.Cookiebot answers and its events fire', as
   const { page, close } = await openPage(browser);
   await page.addInitScript(() => {
     window.__cb = [];
-    for (const n of ['CookiebotOnConsentReady', 'CookiebotOnAccept', 'CookiebotOnDecline']) window.addEventListener(n, () => window.__cb.push(n));
+    for (const n of ['CookiebotOnConsentReady', 'CookiebotOnAccept', 'CookiebotOnDecline'])
+      window.addEventListener(n, () => window.__cb.push(n));
   });
   await page.goto(`${server.origin}/basic.html`);
   await kelisimSettled(page);
-  assert.deepEqual(await page.evaluate(() => [Cookiebot.hasResponse, Cookiebot.consent.statistics, Cookiebot.consent.necessary]), [false, false, true]);
+  assert.deepEqual(await page.evaluate(() => [Cookiebot.hasResponse, Cookiebot.consent.statistics, Cookiebot.consent.necessary]), [
+    false,
+    false,
+    true,
+  ]);
   await page.evaluate(() => window.Cookiebot.submitCustomConsent(false, true, false));
-  assert.deepEqual(await page.evaluate(() => [Cookiebot.hasResponse, Cookiebot.consented, Cookiebot.consent.statistics, Cookiebot.consent.marketing]), [true, true, true, false]);
+  assert.deepEqual(
+    await page.evaluate(() => [Cookiebot.hasResponse, Cookiebot.consented, Cookiebot.consent.statistics, Cookiebot.consent.marketing]),
+    [true, true, true, false],
+  );
   await page.evaluate(() => window.kelisim.rejectAll());
   assert.deepEqual(await page.evaluate(() => [Cookiebot.declined, Cookiebot.consent.statistics]), [true, false]);
   // Nothing at page start (no decision yet: CookiebotOnConsentReady waits for one), then one round per decision.
-  assert.deepEqual(await page.evaluate(() => window.__cb), ['CookiebotOnConsentReady', 'CookiebotOnAccept', 'CookiebotOnConsentReady', 'CookiebotOnDecline']);
+  assert.deepEqual(await page.evaluate(() => window.__cb), [
+    'CookiebotOnConsentReady',
+    'CookiebotOnAccept',
+    'CookiebotOnConsentReady',
+    'CookiebotOnDecline',
+  ]);
   await close();
 });
 
 test('cookie.domain "auto" stores the decision on the highest parent domain the browser accepts', async () => {
   server.routes['/auto-domain.html'] = (req, res) =>
-    server.html(res, `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
-      categories: { necessary: { required: true }, analytics: {} },
-      cookie: { domain: 'auto' },
-    })}</script><script src="/kelisim/kelisim.js"></script></head><body></body></html>`);
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
+        categories: { necessary: { required: true }, analytics: {} },
+        cookie: { domain: 'auto' },
+      })}</script><script src="/kelisim/kelisim.js"></script></head><body></body></html>`,
+    );
   const { page, context, close } = await openPage(browser);
   await page.goto(`http://shop.kz.site.test:${server.port}/auto-domain.html`);
   await kelisimSettled(page);
@@ -218,11 +274,14 @@ test('reset() forgets the decision: a new id, the banner again, nothing optional
 
 test('reloadOnWithdrawal: withdrawing a category reloads the page; granting does not', async () => {
   server.routes['/reload.html'] = (req, res) =>
-    server.html(res, `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
-      categories: { necessary: { required: true }, analytics: {} },
-      services: { stats: { category: 'analytics', hosts: ['stats.test'] } },
-      blocking: { reloadOnWithdrawal: true },
-    })}</script><script src="/kelisim/kelisim.js"></script></head><body></body></html>`);
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
+        categories: { necessary: { required: true }, analytics: {} },
+        services: { stats: { category: 'analytics', hosts: ['stats.test'] } },
+        blocking: { reloadOnWithdrawal: true },
+      })}</script><script src="/kelisim/kelisim.js"></script></head><body></body></html>`,
+    );
   const { page, close } = await openPage(browser);
   await page.goto(`${server.origin}/reload.html`);
   await kelisimSettled(page);
@@ -238,21 +297,33 @@ test('reloadOnWithdrawal: withdrawing a category reloads the page; granting does
 
 test('Consent Mode: an inline configuration sets wait_for_update and the settings in the synchronous default', async () => {
   server.routes['/cm-inline.html'] = (req, res) =>
-    server.html(res, `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
-      categories: { necessary: { required: true }, analytics: { consentMode: ['analytics_storage'] } },
-      consentMode: { waitForUpdate: 250, adsDataRedaction: true, urlPassthrough: true },
-    })}</script><script src="/kelisim/kelisim.js"></script><script src="/own.js"></script></head><body></body></html>`);
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><script type="application/json" id="kelisim-config">${JSON.stringify({
+        categories: { necessary: { required: true }, analytics: { consentMode: ['analytics_storage'] } },
+        consentMode: { waitForUpdate: 250, adsDataRedaction: true, urlPassthrough: true },
+      })}</script><script src="/kelisim/kelisim.js"></script><script src="/own.js"></script></head><body></body></html>`,
+    );
   const { page, close } = await openPage(browser);
-  const entries = () => page.evaluate(() => window.dataLayer.map((e) => [e[0], e[1], e[2] && typeof e[2] === 'object' ? e[2].wait_for_update : e[2]]));
+  const entries = () =>
+    page.evaluate(() => window.dataLayer.map((e) => [e[0], e[1], e[2] && typeof e[2] === 'object' ? e[2].wait_for_update : e[2]]));
   // The first page view: the engine is not in the browser yet, so the fallback
   // default goes first and the configuration's settings follow once it is up.
   await page.goto(`${server.origin}/cm-inline.html`);
   await kelisimSettled(page);
-  assert.deepEqual(await entries(), [['consent', 'default', 500], ['set', 'ads_data_redaction', true], ['set', 'url_passthrough', true]]);
+  assert.deepEqual(await entries(), [
+    ['consent', 'default', 500],
+    ['set', 'ads_data_redaction', true],
+    ['set', 'url_passthrough', true],
+  ]);
   // Every later one: the engine starts synchronously and words the default itself.
   await page.reload();
   await kelisimSettled(page);
-  assert.deepEqual(await entries(), [['consent', 'default', 250], ['set', 'ads_data_redaction', true], ['set', 'url_passthrough', true]]);
+  assert.deepEqual(await entries(), [
+    ['consent', 'default', 250],
+    ['set', 'ads_data_redaction', true],
+    ['set', 'url_passthrough', true],
+  ]);
   await close();
 });
 
@@ -263,7 +334,9 @@ test('GPC turned on after an "accept all": gpc:"deny" categories are withheld on
   await page.locator('[data-kelisim="banner"] [data-kelisim-action="accept-all"]').click();
   await page.waitForFunction(() => (window.__ran || []).includes('ads/ads.js'));
   const later = await context.newPage();
-  await later.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }));
+  await later.addInitScript(() =>
+    Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true, configurable: true }),
+  );
   const before = requests.length;
   const laterRequests = [];
   later.on('request', (r) => laterRequests.push(r.url()));

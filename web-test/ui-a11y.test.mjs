@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { launch, openPage } from './harness.mjs';
-import { startUiServer, instrument, ready, axe, sel, SCREENSHOTS } from './ui-support.mjs';
+import { startUiServer, instrument, ready, axe, sel, SCREENSHOTS, TEXTS } from './ui-support.mjs';
 
 let server;
 let strict;
@@ -47,7 +47,12 @@ for (const [name, theme, colorScheme, effective] of themes) {
     assert.equal(await page.locator(`kelisim-ui:has(${sel.placeholder})`).first().getAttribute('data-theme'), effective);
     assert.deepEqual(await axe(page), [], 'banner and placeholders');
     await page.locator(sel.action('preferences', sel.banner)).click();
-    await page.locator(`${sel.prefs} details`).first().evaluate((d) => { d.open = true; });
+    await page
+      .locator(`${sel.prefs} details`)
+      .first()
+      .evaluate((d) => {
+        d.open = true;
+      });
     assert.deepEqual(await axe(page), [], 'open dialog');
     await page.locator(sel.action('reject-all', sel.prefs)).click();
     await page.locator(sel.reopen).waitFor();
@@ -62,11 +67,18 @@ test('contrast: every text of the UI is at least 4.5:1 against its background, i
   for (const colorScheme of ['light', 'dark']) {
     const { page, close } = await open(server.url(), { colorScheme });
     await page.locator(sel.action('preferences', sel.banner)).click();
-    await page.locator(`${sel.prefs} details`).evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+    await page.locator(`${sel.prefs} details`).evaluateAll((ds) =>
+      ds.forEach((d) => {
+        d.open = true;
+      }),
+    );
     const low = await page.evaluate(() => {
       const rgb = (c) => c.match(/[\d.]+/g).map(Number);
-      const lum = ([r, g, b]) => [r, g, b].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-        .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const lum = ([r, g, b]) =>
+        [r, g, b]
+          .map((v) => v / 255)
+          .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+          .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
       const background = (el) => {
         for (let e = el; e; e = e.parentElement || (e.getRootNode().host ?? null)) {
           const c = rgb(getComputedStyle(e).backgroundColor);
@@ -111,7 +123,10 @@ test('site theming: custom properties on kelisim-ui override both themes', async
 });
 
 test('reduced motion: no animation; otherwise a short fade', async () => {
-  for (const [reducedMotion, expected] of [['reduce', 'none'], ['no-preference', 'kelisim-in']]) {
+  for (const [reducedMotion, expected] of [
+    ['reduce', 'none'],
+    ['no-preference', 'kelisim-in'],
+  ]) {
     const { page, close } = await open(server.url(), { reducedMotion });
     assert.equal(await page.locator(sel.banner).evaluate((b) => getComputedStyle(b).animationName), expected);
     await close();
@@ -148,16 +163,40 @@ test('strict CSP: banner, dialog, language switch, placeholders and decisions wi
 
 test('screenshots for the README: banner and dialog in Kazakh, light and dark, desktop and 360 px', async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
-  const sizes = [['desktop', { width: 1024, height: 640 }], ['360', { width: 360, height: 740 }]];
+  const sizes = [
+    ['desktop', { width: 1024, height: 640 }],
+    ['360', { width: 360, height: 740 }],
+  ];
+  // Each picture shows what its name says: the Kazakh view, in that theme, whole inside the viewport.
+  const assertInside = async (locator, viewport) => {
+    const box = await locator.boundingBox();
+    assert.ok(
+      box && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height,
+      `${JSON.stringify(box)} inside ${viewport.width}×${viewport.height}`,
+    );
+  };
+  const pngSize = (png) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
   for (const colorScheme of ['light', 'dark']) {
     for (const [size, viewport] of sizes) {
       const { page, close } = await open(server.url({ lang: 'kk' }), { colorScheme, viewport });
-      await page.screenshot({ path: path.join(SCREENSHOTS, `banner-kk-${colorScheme}-${size}.png`) });
+      assert.equal(await page.locator('#kelisim-root').getAttribute('data-theme'), colorScheme);
+      assert.equal(await page.locator(`${sel.banner} h2`).textContent(), TEXTS.kk.title);
+      await assertInside(page.locator(sel.banner), viewport);
+      const banner = await page.screenshot({ path: path.join(SCREENSHOTS, `banner-kk-${colorScheme}-${size}.png`) });
+      assert.deepEqual(pngSize(banner), viewport);
       await page.locator(sel.action('preferences', sel.banner)).click();
-      await page.locator(`${sel.prefs} details`).nth(1).evaluate((d) => { d.open = true; });
+      await page
+        .locator(`${sel.prefs} details`)
+        .nth(1)
+        .evaluate((d) => {
+          d.open = true;
+        });
       await page.locator(sel.prefs).evaluate((d) => d.getRootNode().activeElement.blur());
       await page.mouse.move(0, 0);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `dialog-kk-${colorScheme}-${size}.png`) });
+      assert.equal(await page.locator(sel.prefs).evaluate((d) => d.open), true);
+      await assertInside(page.locator(sel.prefs), viewport);
+      const dialog = await page.screenshot({ path: path.join(SCREENSHOTS, `dialog-kk-${colorScheme}-${size}.png`) });
+      assert.deepEqual(pngSize(dialog), viewport);
       await close();
     }
   }

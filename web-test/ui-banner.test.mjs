@@ -29,12 +29,20 @@ async function open(url, options = {}) {
 
 /** Box, weight and colours of the banner's three buttons. */
 function buttonLooks(page) {
-  return page.locator(`${sel.banner} .buttons button`).evaluateAll((buttons) => buttons.map((b) => {
-    const r = b.getBoundingClientRect();
-    const s = getComputedStyle(b);
-    return { action: b.getAttribute('data-kelisim-action'), width: Math.round(r.width), height: Math.round(r.height), right: r.right, bottom: r.bottom,
-      look: [s.fontSize, s.fontWeight, s.color, s.backgroundColor, s.borderTopWidth, s.borderTopColor, s.paddingTop].join(' ') };
-  }));
+  return page.locator(`${sel.banner} .buttons button`).evaluateAll((buttons) =>
+    buttons.map((b) => {
+      const r = b.getBoundingClientRect();
+      const s = getComputedStyle(b);
+      return {
+        action: b.getAttribute('data-kelisim-action'),
+        width: Math.round(r.width),
+        height: Math.round(r.height),
+        right: r.right,
+        bottom: r.bottom,
+        look: [s.fontSize, s.fontWeight, s.color, s.backgroundColor, s.borderTopWidth, s.borderTopColor, s.paddingTop].join(' '),
+      };
+    }),
+  );
 }
 
 test('first visit: a labelled region with title, policy link and three equal buttons (hooks of SPEC §5)', async () => {
@@ -48,7 +56,10 @@ test('first visit: a labelled region with title, policy link and three equal but
   const links = await banner.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(links, ['/privacy']);
   const buttons = await buttonLooks(page);
-  assert.deepEqual(buttons.map((b) => b.action), ['accept-all', 'reject-all', 'preferences']);
+  assert.deepEqual(
+    buttons.map((b) => b.action),
+    ['accept-all', 'reject-all', 'preferences'],
+  );
   assert.equal(await page.locator(sel.action('accept-all', sel.banner)).textContent(), TEXTS.kk.accept);
   assert.equal(await page.locator(sel.action('reject-all', sel.banner)).textContent(), TEXTS.kk.reject);
   assert.equal(new Set(buttons.map((b) => `${b.width}x${b.height}`)).size, 1, `equal size: ${JSON.stringify(buttons)}`);
@@ -58,7 +69,11 @@ test('first visit: a labelled region with title, policy link and three equal but
   await close();
 });
 
-for (const [layout, position] of [['bar', 'top'], ['box', 'bottom'], ['box', 'top']]) {
+for (const [layout, position] of [
+  ['bar', 'top'],
+  ['box', 'bottom'],
+  ['box', 'top'],
+]) {
   test(`layout ${layout}, position ${position}: placed accordingly, buttons equal`, async () => {
     const { page, close } = await open(server.url({ config: { ui: { layout, position } } }));
     const box = await page.locator(sel.banner).boundingBox();
@@ -113,7 +128,11 @@ test('asked again: a line says why (new revision, new services, expired)', async
     const { page, context, close } = await openPage(browser);
     await context.addCookies([cookie]);
     // Four hundred days later (the cookie lasts 365).
-    if (why === 'expired') await page.addInitScript(() => { const now = Date.now; Date.now = () => now() + 400 * 864e5; });
+    if (why === 'expired')
+      await page.addInitScript(() => {
+        const now = Date.now;
+        Date.now = () => now() + 400 * 864e5;
+      });
     await page.goto(server.url({ config }));
     await ready(page);
     const notice = page.locator(`${sel.banner} .notice`);
@@ -143,7 +162,11 @@ test('language from <html lang>: kk, ru, en', async () => {
 });
 
 test('language from the browser when the page has no lang, unsupported ones fall back to the default', async () => {
-  for (const [locale, lang] of [['ru-RU', 'ru'], ['en-GB', 'en'], ['de-DE', 'kk']]) {
+  for (const [locale, lang] of [
+    ['ru-RU', 'ru'],
+    ['en-GB', 'en'],
+    ['de-DE', 'kk'],
+  ]) {
     const { page, close } = await open(server.url({ lang: null }), { locale });
     assert.equal(await page.locator(`${sel.banner} h2`).textContent(), TEXTS[lang].title, locale);
     await close();
@@ -171,12 +194,18 @@ test('hostile translations render as text: no element, no script, no javascript:
     title: '<img src="/x.gif" onerror="window.__xss=1">',
     description: '<script>window.__xss=2</script> [x](javascript:window.__xss=3) <b>bold</b> [policy]({policyUrl})',
   };
-  const config = { language: { translations: { kk: {
-    banner: { title: evil.title, description: evil.description },
-    preferences: { description: '<iframe src="/x.html"></iframe>' },
-    categories: { analytics: { title: '<svg onload="window.__xss=4">', description: '[a](javascript:alert(1))' } },
-    services: { youtube: { title: '<img src="/x.gif" onerror="window.__xss=5">', description: '<script>window.__xss=6</script>' } },
-  } } } };
+  const config = {
+    language: {
+      translations: {
+        kk: {
+          banner: { title: evil.title, description: evil.description },
+          preferences: { description: '<iframe src="/x.html"></iframe>' },
+          categories: { analytics: { title: '<svg onload="window.__xss=4">', description: '[a](javascript:alert(1))' } },
+          services: { youtube: { title: '<img src="/x.gif" onerror="window.__xss=5">', description: '<script>window.__xss=6</script>' } },
+        },
+      },
+    },
+  };
   const { page, requests, close } = await open(server.url({ config }));
   const banner = page.locator(sel.banner);
   assert.equal(await banner.locator('h2').textContent(), evil.title);
@@ -184,14 +213,24 @@ test('hostile translations render as text: no element, no script, no javascript:
   assert.ok(description.includes('<script>window.__xss=2</script>') && description.includes('<b>bold</b>'), description);
   await page.locator(sel.action('preferences', sel.banner)).click();
   await page.locator(sel.prefs).waitFor();
-  await page.locator(`${sel.prefs} details`).last().evaluate((d) => { d.open = true; });
+  await page
+    .locator(`${sel.prefs} details`)
+    .last()
+    .evaluate((d) => {
+      d.open = true;
+    });
   const tags = await page.evaluate(() => {
     const root = document.getElementById('kelisim-root').shadowRoot;
     return Array.from(root.querySelectorAll('img, script, b, iframe, svg'), (e) => e.localName);
   });
   assert.deepEqual(tags, []);
-  const hrefs = await page.evaluate(() => Array.from(document.getElementById('kelisim-root').shadowRoot.querySelectorAll('a'), (a) => a.getAttribute('href')));
-  assert.ok(hrefs.every((h) => !/^javascript:/i.test(h)), JSON.stringify(hrefs));
+  const hrefs = await page.evaluate(() =>
+    Array.from(document.getElementById('kelisim-root').shadowRoot.querySelectorAll('a'), (a) => a.getAttribute('href')),
+  );
+  assert.ok(
+    hrefs.every((h) => !/^javascript:/i.test(h)),
+    JSON.stringify(hrefs),
+  );
   assert.ok(hrefs.includes('/privacy'));
   assert.match(await page.locator('label[for="kelisim-c-analytics"]').textContent(), /^<svg onload/);
   await page.waitForTimeout(200);

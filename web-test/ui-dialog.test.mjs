@@ -37,11 +37,21 @@ test('dialog: a modal, labelled dialog; one switch per category, required on and
   assert.equal(await dialog.evaluate((d) => d.localName === 'dialog' && d.open && d.matches(':modal')), true);
   const title = await dialog.evaluate((d) => d.getRootNode().getElementById(d.getAttribute('aria-labelledby')).textContent);
   assert.equal(title, TEXTS.kk.prefs);
-  const rows = await page.locator(`${sel.prefs} input[data-kelisim-category]`).evaluateAll((inputs) => inputs.map((i) => ({
-    name: i.getAttribute('data-kelisim-category'), type: i.type, role: i.getAttribute('role'), checked: i.checked, disabled: i.disabled,
-    label: i.labels[0] && i.labels[0].textContent, description: i.getRootNode().getElementById(i.getAttribute('aria-describedby')).textContent,
-  })));
-  assert.deepEqual(rows.map((r) => r.name), ['necessary', 'analytics', 'marketing', 'embedded']);
+  const rows = await page.locator(`${sel.prefs} input[data-kelisim-category]`).evaluateAll((inputs) =>
+    inputs.map((i) => ({
+      name: i.getAttribute('data-kelisim-category'),
+      type: i.type,
+      role: i.getAttribute('role'),
+      checked: i.checked,
+      disabled: i.disabled,
+      label: i.labels[0] && i.labels[0].textContent,
+      description: i.getRootNode().getElementById(i.getAttribute('aria-describedby')).textContent,
+    })),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ['necessary', 'analytics', 'marketing', 'embedded'],
+  );
   for (const r of rows) {
     assert.equal(r.type, 'checkbox');
     assert.equal(r.role, 'switch');
@@ -82,8 +92,22 @@ test('keyboard only: Tab reaches the banner, the dialog traps Tab and Shift+Tab,
   assert.deepEqual(await focused(page), { key: 'close', inDialog: true, tag: 'button', outline: 'solid' });
 
   // Forward: every stop is inside the dialog, in order, wrapping around.
-  const expected = ['summary', 'category:analytics', 'summary', 'category:marketing', 'summary', 'category:embedded', 'summary', 'a',
-    'accept-all', 'reject-all', 'save', 'kelisim-language', 'close', 'summary'];
+  const expected = [
+    'summary',
+    'category:analytics',
+    'summary',
+    'category:marketing',
+    'summary',
+    'category:embedded',
+    'summary',
+    'a',
+    'accept-all',
+    'reject-all',
+    'save',
+    'kelisim-language',
+    'close',
+    'summary',
+  ];
   const forward = [];
   for (let i = 0; i < expected.length; i++) {
     await page.keyboard.press('Tab');
@@ -160,7 +184,10 @@ test('keyboard only: save a choice, then withdraw it through the reopen button',
 });
 
 test('dialog buttons: accept all and reject all decide and close', async () => {
-  for (const [action, method] of [['accept-all', 'accept-all'], ['reject-all', 'reject-all']]) {
+  for (const [action, method] of [
+    ['accept-all', 'accept-all'],
+    ['reject-all', 'reject-all'],
+  ]) {
     const { page, close } = await open(server.url());
     await page.locator(sel.action('preferences', sel.banner)).click();
     await page.locator(sel.action(action, sel.prefs)).click();
@@ -220,8 +247,14 @@ test('the language switcher lists the translations by their own names and switch
   const select = page.locator(`${sel.prefs} select`);
   const options = await select.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent, o.lang]));
   assert.deepEqual(options.map((o) => o[0]).sort(), ['en', 'kk', 'ru']);
-  assert.deepEqual(options.find((o) => o[0] === 'kk'), ['kk', 'Қазақ тілі', 'kk']);
-  assert.deepEqual(options.find((o) => o[0] === 'ru'), ['ru', 'Русский', 'ru']);
+  assert.deepEqual(
+    options.find((o) => o[0] === 'kk'),
+    ['kk', 'Қазақ тілі', 'kk'],
+  );
+  assert.deepEqual(
+    options.find((o) => o[0] === 'ru'),
+    ['ru', 'Русский', 'ru'],
+  );
   assert.equal(await select.inputValue(), 'kk');
   assert.ok((await select.getAttribute('aria-label')).length > 0);
   await select.focus();
@@ -252,11 +285,17 @@ test('GPC: the dialog says the signal was honoured; accept all leaves marketing 
 });
 
 test('360 px and 200 % zoom: the dialog fits the screen and scrolls inside, its buttons stay on screen', async () => {
-  for (const viewport of [{ width: 360, height: 740 }, { width: 640, height: 360 }]) {
+  for (const viewport of [
+    { width: 360, height: 740 },
+    { width: 640, height: 360 },
+  ]) {
     const { page, close } = await open(server.url(), { viewport });
     await page.locator(sel.action('preferences', sel.banner)).click();
     const box = await page.locator(sel.prefs).boundingBox();
-    assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5, JSON.stringify(box));
+    assert.ok(
+      box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5,
+      JSON.stringify(box),
+    );
     for (const a of ['accept-all', 'reject-all', 'save', 'close']) {
       const r = await page.locator(sel.action(a, sel.prefs)).boundingBox();
       assert.ok(r.y >= 0 && r.y + r.height <= viewport.height + 0.5, `${a} on screen at ${viewport.width}: ${JSON.stringify(r)}`);

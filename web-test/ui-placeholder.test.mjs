@@ -31,10 +31,11 @@ const toProvider = (requests) => requests.filter((u) => new URL(u).hostname === 
 /** The placeholder host that stands in for `#id`. */
 const holder = (page, id) => page.locator(`kelisim-ui:has(+ #${id}) ${sel.placeholder}`);
 /** A box in document coordinates (the page may scroll between two measurements). */
-const docBox = (locator) => locator.evaluate((e) => {
-  const r = e.getBoundingClientRect();
-  return [r.x + scrollX, r.y + scrollY, r.width, r.height].map((v) => Math.round(v * 100) / 100);
-});
+const docBox = (locator) =>
+  locator.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.x + scrollX, r.y + scrollY, r.width, r.height].map((v) => Math.round(v * 100) / 100);
+  });
 
 test('a placeholder per gated element: service title and description, both buttons, the element kept hidden', async () => {
   const { page, requests, close } = await open(server.url());
@@ -48,7 +49,9 @@ test('a placeholder per gated element: service title and description, both butto
   assert.equal(await video.locator('[data-kelisim-action="allow-service"]').count(), 1);
   assert.equal(await video.getAttribute('lang'), 'kk');
   for (const id of ['video', 'thumb']) {
-    const el = await page.locator(`#${id}`).evaluate((e) => ({ connected: e.isConnected, hidden: e.hidden, src: e.getAttribute('src'), shown: e.getClientRects().length > 0 }));
+    const el = await page
+      .locator(`#${id}`)
+      .evaluate((e) => ({ connected: e.isConnected, hidden: e.hidden, src: e.getAttribute('src'), shown: e.getClientRects().length > 0 }));
     assert.deepEqual(el, { connected: true, hidden: true, src: null, shown: false }, id);
   }
   await page.waitForTimeout(300);
@@ -58,7 +61,10 @@ test('a placeholder per gated element: service title and description, both butto
 });
 
 test('the placeholder keeps the element box: no layout shift when it appears or when the content loads', async () => {
-  for (const viewport of [{ width: 1280, height: 720 }, { width: 360, height: 740 }]) {
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 360, height: 740 },
+  ]) {
     const { page, close } = await open(server.url(), { viewport });
     const frame = await holder(page, 'video').boundingBox();
     const thumb = await holder(page, 'thumb').boundingBox();
@@ -87,7 +93,10 @@ test('load once: only that element loads, nothing is decided, the other placehol
   assert.equal(await page.locator('#video').evaluate((e) => e.hidden || getComputedStyle(e).display === 'none'), false);
   assert.equal(await page.locator(sel.placeholder).count(), 1);
   assert.equal(await page.locator('#thumb').getAttribute('src'), null);
-  assert.deepEqual(server.requestsTo('youtube.test').map((r) => r.path), ['/frame/embed/intro']);
+  assert.deepEqual(
+    server.requestsTo('youtube.test').map((r) => r.path),
+    ['/frame/embed/intro'],
+  );
   assert.equal(await page.evaluate(() => window.kelisim.state().decided), false);
   assert.equal(await page.locator(sel.banner).isVisible(), true, 'the banner still asks');
   await close();

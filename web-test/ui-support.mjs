@@ -12,7 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const AXE = path.join(here, '..', 'node_modules', 'axe-core', 'axe.min.js');
 // The committed screenshots are refreshed with KELISIM_SCREENSHOTS=1; otherwise
 // a test run writes them to a temporary folder and leaves the tree clean.
-export const SCREENSHOTS = process.env.KELISIM_SCREENSHOTS === '1' ? path.join(here, 'screenshots') : path.join(tmpdir(), 'kelisim-screenshots');
+export const SCREENSHOTS =
+  process.env.KELISIM_SCREENSHOTS === '1' ? path.join(here, 'screenshots') : path.join(tmpdir(), 'kelisim-screenshots');
 export const STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 export const BASE_CONFIG = JSON.parse(await readFile(path.join(here, 'pages', 'ui-config.json'), 'utf8'));
 
@@ -44,7 +45,9 @@ export async function startUiServer({ csp = false } = {}) {
     routes: {
       '/ui-page.html': (req, res) => {
         const q = new URL(req.url, 'http://site.test').searchParams;
-        let html = template.replaceAll('{{PORT}}', String(server.port)).replace('{{CONFIG}}', attr(`/ui-variant.json?name=${q.get('config')}`));
+        let html = template
+          .replaceAll('{{PORT}}', String(server.port))
+          .replace('{{CONFIG}}', attr(`/ui-variant.json?name=${q.get('config')}`));
         html = q.has('lang') ? html.replace('{{LANG}}', attr(q.get('lang'))) : html.replace(' lang="{{LANG}}"', '');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
         res.end(html);
@@ -85,7 +88,12 @@ export async function instrument(page, { gpc = false } = {}) {
 
 /** Waits for kelisim to be ready (throws on a start error). */
 export async function ready(page) {
-  const r = await page.evaluate(() => window.kelisimReady.then((k) => ({ ok: true, state: k.state() }), (e) => ({ ok: false, message: e.message })));
+  const r = await page.evaluate(() =>
+    window.kelisimReady.then(
+      (k) => ({ ok: true, state: k.state() }),
+      (e) => ({ ok: false, message: e.message }),
+    ),
+  );
   if (!r.ok) throw new Error(`kelisim failed to start: ${r.message}`);
   return r.state;
 }
@@ -97,8 +105,13 @@ export function focused(page) {
     while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
     if (!a) return null;
     const inDialog = !!(a.closest && a.closest('[data-kelisim="preferences"]'));
-    const key = a.getAttribute('data-kelisim-action') || (a.getAttribute('data-kelisim-category') && `category:${a.getAttribute('data-kelisim-category')}`) ||
-      (a.getAttribute('data-kelisim-service') && `service:${a.getAttribute('data-kelisim-service')}`) || a.getAttribute('data-kelisim') || a.id || a.localName;
+    const key =
+      a.getAttribute('data-kelisim-action') ||
+      (a.getAttribute('data-kelisim-category') && `category:${a.getAttribute('data-kelisim-category')}`) ||
+      (a.getAttribute('data-kelisim-service') && `service:${a.getAttribute('data-kelisim-service')}`) ||
+      a.getAttribute('data-kelisim') ||
+      a.id ||
+      a.localName;
     return { key, inDialog, tag: a.localName, outline: getComputedStyle(a).outlineStyle };
   });
 }
@@ -108,17 +121,45 @@ export async function axe(page) {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary}`) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary}`),
+    }));
   });
 }
 
 /** The built-in texts the tests look for (wasm/src/i18n.cpp). */
 export const TEXTS = {
-  kk: { title: 'Біз cookie файлдарын қолданамыз', accept: 'Барлығын қабылдау', reject: 'Барлығынан бас тарту', prefs: 'Cookie баптаулары',
-    revision: 'Соңғы кіруіңізден бері cookie саясатымыз өзгерді', newItems: 'Сізден әлі сұралмаған жаңа қызметтер қосылды', expired: 'Алдыңғы таңдауыңыздың мерзімі аяқталды',
-    loadOnce: 'Бір рет жүктеу', gpc: 'Global Privacy Control', close: 'Жабу' },
-  ru: { title: 'Мы используем файлы cookie', accept: 'Принять все', reject: 'Отклонить все', prefs: 'Настройки cookie', loadOnce: 'Загрузить один раз', close: 'Закрыть' },
-  en: { title: 'We use cookies', accept: 'Accept all', reject: 'Reject all', prefs: 'Cookie settings', loadOnce: 'Load once', close: 'Close' },
+  kk: {
+    title: 'Біз cookie файлдарын қолданамыз',
+    accept: 'Барлығын қабылдау',
+    reject: 'Барлығынан бас тарту',
+    prefs: 'Cookie баптаулары',
+    revision: 'Соңғы кіруіңізден бері cookie саясатымыз өзгерді',
+    newItems: 'Сізден әлі сұралмаған жаңа қызметтер қосылды',
+    expired: 'Алдыңғы таңдауыңыздың мерзімі аяқталды',
+    loadOnce: 'Бір рет жүктеу',
+    gpc: 'Global Privacy Control',
+    close: 'Жабу',
+  },
+  ru: {
+    title: 'Мы используем файлы cookie',
+    accept: 'Принять все',
+    reject: 'Отклонить все',
+    prefs: 'Настройки cookie',
+    loadOnce: 'Загрузить один раз',
+    close: 'Закрыть',
+  },
+  en: {
+    title: 'We use cookies',
+    accept: 'Accept all',
+    reject: 'Reject all',
+    prefs: 'Cookie settings',
+    loadOnce: 'Load once',
+    close: 'Close',
+  },
 };
 
 export const sel = {

@@ -33,7 +33,8 @@ function pageUrl(lang, page) {
   return page === 'index' ? `/${lang}/` : `/${lang}/${page}.html`;
 }
 
-const LOGO = '<svg viewBox="0 0 40 40" aria-hidden="true"><rect width="40" height="40" rx="10" fill="#14213d"/><path d="M9 15l11-6 11 6v11l-11 6-11-6z" fill="#f5b700"/><path d="M9 15l11 6 11-6M20 21v11" stroke="#14213d" stroke-width="2" fill="none"/></svg>';
+const LOGO =
+  '<svg viewBox="0 0 40 40" aria-hidden="true"><rect width="40" height="40" rx="10" fill="#14213d"/><path d="M9 15l11-6 11 6v11l-11 6-11-6z" fill="#f5b700"/><path d="M9 15l11 6 11-6M20 21v11" stroke="#14213d" stroke-width="2" fill="none"/></svg>';
 
 const ICONS = [
   '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 20V8l8-5 8 5v12h-5v-6H9v6z" fill="none" stroke="#22345c" stroke-width="2" stroke-linejoin="round"/></svg>',
@@ -105,9 +106,12 @@ function policyHtml() {
 
 function layout(lang, page, { main, head = '', thirdPartyHead = true }) {
   const t = TEXTS[lang];
-  const nav = PAGES.map((p) => `<a href="${pageUrl(lang, p)}"${p === page ? ' aria-current="page"' : ''}>${esc(t.nav[p])}</a>`).join('\n      ');
+  const nav = PAGES.map((p) => `<a href="${pageUrl(lang, p)}"${p === page ? ' aria-current="page"' : ''}>${esc(t.nav[p])}</a>`).join(
+    '\n      ',
+  );
   const langs = LANGUAGES.map(
-    (l) => `<a href="${pageUrl(l, page)}" lang="${l}" hreflang="${l}" data-set-lang="${l}" title="${esc(TEXTS[l].languageName)}"${l === lang ? ' aria-current="true"' : ''}>${esc(TEXTS[l].languageShort)}</a>`,
+    (l) =>
+      `<a href="${pageUrl(l, page)}" lang="${l}" hreflang="${l}" data-set-lang="${l}" title="${esc(TEXTS[l].languageName)}"${l === lang ? ' aria-current="true"' : ''}>${esc(TEXTS[l].languageShort)}</a>`,
   ).join('');
   const alternates = LANGUAGES.map((l) => `<link rel="alternate" hreflang="${l}" href="${pageUrl(l, page)}">`).join('\n');
   const gated = thirdPartyHead
@@ -178,9 +182,14 @@ function home(lang) {
   const t = TEXTS[lang];
   const h = t.home;
   const features = h.features
-    .map(([title, text], i) => `<article class="card"><div class="icon">${ICONS[i]}</div><h3>${esc(title)}</h3><p class="muted">${esc(text)}</p></article>`)
+    .map(
+      ([title, text], i) =>
+        `<article class="card"><div class="icon">${ICONS[i]}</div><h3>${esc(title)}</h3><p class="muted">${esc(text)}</p></article>`,
+    )
     .join('\n    ');
-  const stats = h.stats.map(([n, label]) => `<div class="stat"><b>${esc(n)}</b><span class="muted">${esc(label)}</span></div>`).join('\n    ');
+  const stats = h.stats
+    .map(([n, label]) => `<div class="stat"><b>${esc(n)}</b><span class="muted">${esc(label)}</span></div>`)
+    .join('\n    ');
   const steps = h.steps.map((s) => `<li>${esc(s)}</li>`).join('\n    ');
   return layout(lang, 'index', {
     main: `<section class="hero"><div class="container">
@@ -278,7 +287,9 @@ function media(lang) {
 function contacts(lang) {
   const t = TEXTS[lang];
   const c = t.contacts;
-  const branches = c.branches.map(([city, street]) => `<div class="card"><h3>${esc(city)}</h3><p class="muted">${esc(street)}</p></div>`).join('\n    ');
+  const branches = c.branches
+    .map(([city, street]) => `<div class="card"><h3>${esc(city)}</h3><p class="muted">${esc(street)}</p></div>`)
+    .join('\n    ');
   return layout(lang, 'contacts', {
     main: `${pageHead(t.titles.contacts, c.lead)}
 <section class="section-tight"><div class="container grid grid-2">
@@ -312,7 +323,9 @@ function declarationTable(lang) {
   ];
   for (const [name, service] of Object.entries(CONFIG.services)) {
     const title = tr.services?.[name]?.title || name;
-    rows.push(`<tr><td>${esc(title)}</td><td>${esc(catTitle(service.category))}</td><td>${codes(service.cookies || [])}</td><td>${service.hosts?.length ? codes(service.hosts) : esc(t.privacy.thisSite)}</td></tr>`);
+    rows.push(
+      `<tr><td>${esc(title)}</td><td>${esc(catTitle(service.category))}</td><td>${codes(service.cookies || [])}</td><td>${service.hosts?.length ? codes(service.hosts) : esc(t.privacy.thisSite)}</td></tr>`,
+    );
   }
   return `<div class="table-wrap"><table class="declaration">
     <thead><tr>${t.privacy.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead>
@@ -367,7 +380,11 @@ function cookiebot(lang) {
 </script>`;
   const rows = ['necessary', 'preferences', 'statistics', 'marketing']
     .map((n) => `<tr><th scope="row"><code>Cookiebot.consent.${n}</code></th><td data-cb="${n}">—</td></tr>`)
-    .concat(['hasResponse', 'consented', 'declined'].map((n) => `<tr><th scope="row"><code>Cookiebot.${n}</code></th><td data-cb="${n}">—</td></tr>`))
+    .concat(
+      ['hasResponse', 'consented', 'declined'].map(
+        (n) => `<tr><th scope="row"><code>Cookiebot.${n}</code></th><td data-cb="${n}">—</td></tr>`,
+      ),
+    )
     .join('\n        ');
   return layout(lang, 'cookiebot', {
     thirdPartyHead: false,

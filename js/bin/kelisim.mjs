@@ -32,8 +32,17 @@ Needs Node >= 20, playwright-core (npm install --save-dev playwright-core) and a
 `;
 
 const OPTIONS = {
-  write: 'string', check: 'string', json: 'boolean', html: 'string', 'max-pages': 'string', timeout: 'string',
-  'page-timeout': 'string', chromium: 'string', 'browser-arg': 'list', 'first-party': 'list', help: 'boolean',
+  write: 'string',
+  check: 'string',
+  json: 'boolean',
+  html: 'string',
+  'max-pages': 'string',
+  timeout: 'string',
+  'page-timeout': 'string',
+  chromium: 'string',
+  'browser-arg': 'list',
+  'first-party': 'list',
+  help: 'boolean',
 };
 
 class UsageError extends Error {}
@@ -75,7 +84,8 @@ export function parseArgs(argv) {
 function number(opts, name, fallback, min, max) {
   if (opts[name] === undefined) return fallback;
   const n = Number(opts[name]);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${opts[name]}"`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, not "${opts[name]}"`);
   return n;
 }
 
@@ -84,9 +94,12 @@ async function loadPlaywright() {
     return (await import('playwright-core')).chromium;
   } catch (err) {
     if (err && (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND')) {
-      throw new ScanError('kelisim scan drives Chromium through playwright-core, which is not installed here. ' +
-        'Install it next to kelisim: npm install --save-dev playwright-core (it downloads no browser; ' +
-        'kelisim uses the Chromium given by --chromium)', { code: 'no-playwright' });
+      throw new ScanError(
+        'kelisim scan drives Chromium through playwright-core, which is not installed here. ' +
+          'Install it next to kelisim: npm install --save-dev playwright-core (it downloads no browser; ' +
+          'kelisim uses the Chromium given by --chromium)',
+        { code: 'no-playwright' },
+      );
     }
     throw err;
   }
@@ -140,8 +153,18 @@ async function scanCommand(args) {
   const chromium = await loadPlaywright();
 
   const report = await scanSite({
-    urls, maxPages, timeoutMs, pageTimeoutMs, configText, chromium, executablePath, exists: existsSync,
-    browserArgs: opts['browser-arg'], firstParty: opts['first-party'], engine, catalogueText,
+    urls,
+    maxPages,
+    timeoutMs,
+    pageTimeoutMs,
+    configText,
+    chromium,
+    executablePath,
+    exists: existsSync,
+    browserArgs: opts['browser-arg'],
+    firstParty: opts['first-party'],
+    engine,
+    catalogueText,
     progress: (line) => process.stderr.write(`${line}\n`),
   });
 
@@ -149,7 +172,10 @@ async function scanCommand(args) {
     const text = `${JSON.stringify(report.draft, null, 2)}\n`;
     const checked = engine.validate(text);
     if (!checked.ok || report.draftErrors.length) {
-      printEngineErrors({ errors: [...report.draftErrors, ...(checked.errors || [])] }, 'the drafted configuration does not validate (a bug in kelisim scan):');
+      printEngineErrors(
+        { errors: [...report.draftErrors, ...(checked.errors || [])] },
+        'the drafted configuration does not validate (a bug in kelisim scan):',
+      );
       return 2;
     }
     writeFileSync(opts.write, text);

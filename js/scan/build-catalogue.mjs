@@ -81,7 +81,13 @@ const validName = (s) => /^[\x21-\x7e]+$/.test(s) && !/[;,=]/.test(s);
 const validHost = (s) => s.length <= 253 && s.split('.').every((l) => /^[a-z0-9-]{1,63}$/.test(l));
 
 function slug(platform) {
-  return platform.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'unnamed';
+  return (
+    platform
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'unnamed'
+  );
 }
 
 /** The domains a row's Domain column names ("facebook.com (3rd party)", ".bing.com or .microsoft.com"). */
@@ -140,8 +146,14 @@ export function buildCatalogue(known, csvText, source) {
       }
       if (r['Wildcard match'] === '1' && !name.endsWith('*')) name += '*';
       if (!services.has(id)) {
-        services.set(id, { category, title: knownId ? known.language.translations.en.services[knownId].title : platform,
-          cookies: [], thirdPartyCookies: [], hosts: [], about: {} });
+        services.set(id, {
+          category,
+          title: knownId ? known.language.translations.en.services[knownId].title : platform,
+          cookies: [],
+          thirdPartyCookies: [],
+          hosts: [],
+          about: {},
+        });
       }
       const s = services.get(id);
       // A row that names a domain is a cookie on that domain: it counts only there.
@@ -163,7 +175,8 @@ export function writeCatalogue(dist) {
   mkdirSync(out, { recursive: true });
   const known = JSON.parse(readFileSync(path.join(here, 'catalogue.json'), 'utf8'));
   const csv = readFileSync(path.join(DATA, 'open-cookie-database.csv'), 'utf8');
-  const source = 'Open Cookie Database (github.com/jkwakman/Open-Cookie-Database), commit 0ee5a17fe1cb002943f89370d24fc26a4226061c, Apache-2.0';
+  const source =
+    'Open Cookie Database (github.com/jkwakman/Open-Cookie-Database), commit 0ee5a17fe1cb002943f89370d24fc26a4226061c, Apache-2.0';
   const catalogue = buildCatalogue(known, csv, source);
   delete catalogue.$comment;
   writeFileSync(path.join(out, 'catalogue.json'), JSON.stringify(catalogue));

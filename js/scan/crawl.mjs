@@ -4,13 +4,22 @@
 // elements of the markup. It decides nothing about consent; the engine does.
 
 /** Chromium's flags for an unattended run, as the project's own browser tests use. */
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const IDLE_MS = 500; // the network counts as settled after this long without a request
 const SETTLE_MAX_MS = 8000; // ... or after this long in all
 const KELISIM_WAIT_MS = 5000;
-const NOT_PAGES = /\.(pdf|zip|gz|tgz|rar|7z|png|jpe?g|gif|webp|avif|svg|ico|mp[34]|m4a|webm|mov|avi|wav|ogg|docx?|xlsx?|pptx?|csv|json|xml|txt|js|mjs|css|wasm|woff2?|ttf|exe|dmg|apk)$/i;
+const NOT_PAGES =
+  /\.(pdf|zip|gz|tgz|rar|7z|png|jpe?g|gif|webp|avif|svg|ico|mp[34]|m4a|webm|mov|avi|wav|ogg|docx?|xlsx?|pptx?|csv|json|xml|txt|js|mjs|css|wasm|woff2?|ttf|exe|dmg|apk)$/i;
 
 // Runs in every frame before the page's own scripts: notes each cookie and
 // storage write with the stack that made it, so the report can say which
@@ -148,15 +157,20 @@ export class Walk {
       if (!this.record) return;
       const record = this.record;
       // Set-Cookie headers: the response that set a cookie is its writer.
-      this.pendingHeaders.push(res.headersArray().then((headers) => {
-        for (const h of headers) {
-          if (h.name.toLowerCase() !== 'set-cookie') continue;
-          for (const line of h.value.split('\n')) {
-            const name = cookieName(line);
-            if (name && !isDeletion(line)) record.writes.push({ kind: 'cookie', name, by: res.url(), frameHost: hostOf(res.url()) });
-          }
-        }
-      }, () => {}));
+      this.pendingHeaders.push(
+        res.headersArray().then(
+          (headers) => {
+            for (const h of headers) {
+              if (h.name.toLowerCase() !== 'set-cookie') continue;
+              for (const line of h.value.split('\n')) {
+                const name = cookieName(line);
+                if (name && !isDeletion(line)) record.writes.push({ kind: 'cookie', name, by: res.url(), frameHost: hostOf(res.url()) });
+              }
+            }
+          },
+          () => {},
+        ),
+      );
     });
     // The initiator of each request, where the browser tells it (this page's
     // own process; out-of-process frames report their frame instead).
@@ -201,8 +215,21 @@ export class Walk {
    */
   async visit(url) {
     const started = Date.now();
-    const record = { url, finalUrl: url, status: null, lang: '', requests: [], writes: [], cookies: [], storage: [], marks: [],
-      elements: {}, links: [], kelisim: 'absent', decision: null };
+    const record = {
+      url,
+      finalUrl: url,
+      status: null,
+      lang: '',
+      requests: [],
+      writes: [],
+      cookies: [],
+      storage: [],
+      marks: [],
+      elements: {},
+      links: [],
+      kelisim: 'absent',
+      decision: null,
+    };
     this.record = record;
     const response = await this.goto(url);
     record.status = response ? response.status() : null;
@@ -238,15 +265,17 @@ export class Walk {
   }
 
   async kelisimState(record) {
-    const state = await this.page.evaluate(async (wait) => {
-      if (!('kelisimReady' in window)) return 'absent';
-      try {
-        await Promise.race([window.kelisimReady, new Promise((_, reject) => setTimeout(() => reject(new Error('not ready')), wait))]);
-        return 'ready';
-      } catch (e) {
-        return `failed: ${e && e.message ? e.message : e}`;
-      }
-    }, KELISIM_WAIT_MS).catch(() => 'absent');
+    const state = await this.page
+      .evaluate(async (wait) => {
+        if (!('kelisimReady' in window)) return 'absent';
+        try {
+          await Promise.race([window.kelisimReady, new Promise((_, reject) => setTimeout(() => reject(new Error('not ready')), wait))]);
+          return 'ready';
+        } catch (e) {
+          return `failed: ${e && e.message ? e.message : e}`;
+        }
+      }, KELISIM_WAIT_MS)
+      .catch(() => 'absent');
     record.kelisim = state;
     if (state !== 'absent') this.kelisimSeen = true;
   }
@@ -259,63 +288,77 @@ export class Walk {
       return 'banner';
     }
     const method = action === 'accept-all' ? 'acceptAll' : 'rejectAll';
-    const done = await this.page.evaluate((m) => {
-      const k = window.kelisim;
-      if (!k || typeof k[m] !== 'function') return false;
-      k[m]();
-      return true;
-    }, method).catch(() => false);
+    const done = await this.page
+      .evaluate((m) => {
+        const k = window.kelisim;
+        if (!k || typeof k[m] !== 'function') return false;
+        k[m]();
+        return true;
+      }, method)
+      .catch(() => false);
     return done ? 'api' : null;
   }
 
   async collect(record) {
     const page = this.page;
     await Promise.all(this.pendingHeaders.splice(0));
-    const main = await page.evaluate(() => {
-      const abs = (v) => {
-        try {
-          return v ? new URL(v, document.baseURI).href : '';
-        } catch {
-          return '';
+    const main = await page
+      .evaluate(() => {
+        const abs = (v) => {
+          try {
+            return v ? new URL(v, document.baseURI).href : '';
+          } catch {
+            return '';
+          }
+        };
+        const marks = [];
+        // The elements kelisim gates (SPEC §2); other elements may carry data-service for their own reasons.
+        const gated = ':is(script, iframe, img, video, audio, embed, object):is([data-category], [data-service], [data-cookieconsent])';
+        for (const el of document.querySelectorAll(gated)) {
+          marks.push({
+            tag: el.tagName.toLowerCase(),
+            url: abs(el.getAttribute('data-src') || el.getAttribute('data-cookieblock-src') || el.getAttribute('src') || ''),
+            category: el.getAttribute('data-category') || '',
+            service: el.getAttribute('data-service') || '',
+            cookieconsent: el.getAttribute('data-cookieconsent') || '',
+          });
         }
-      };
-      const marks = [];
-      // The elements kelisim gates (SPEC §2); other elements may carry data-service for their own reasons.
-      const gated = ':is(script, iframe, img, video, audio, embed, object):is([data-category], [data-service], [data-cookieconsent])';
-      for (const el of document.querySelectorAll(gated)) {
-        marks.push({
-          tag: el.tagName.toLowerCase(),
-          url: abs(el.getAttribute('data-src') || el.getAttribute('data-cookieblock-src') || el.getAttribute('src') || ''),
-          category: el.getAttribute('data-category') || '',
-          service: el.getAttribute('data-service') || '',
-          cookieconsent: el.getAttribute('data-cookieconsent') || '',
-        });
-      }
-      const elements = {};
-      for (const el of document.querySelectorAll('script[src], iframe[src], frame[src], img[src], embed[src], video[src], audio[src], source[src], object[data], link[href]')) {
-        const url = abs(el.getAttribute('src') || el.getAttribute('data') || el.getAttribute('href'));
-        if (!url || elements[url]) continue;
-        const html = el.outerHTML;
-        const open = html.slice(0, html.indexOf('>') + 1) || `<${el.tagName.toLowerCase()}>`;
-        elements[url] = open.length > 300 ? `${open.slice(0, 299)}…` : open;
-      }
-      const links = [];
-      for (const a of document.querySelectorAll('a[href]')) if (!a.hasAttribute('download')) links.push(a.href);
-      return { marks, elements, links, lang: document.documentElement.lang || '', title: document.title || '' };
-    }).catch(() => ({ marks: [], elements: {}, links: [], lang: '', title: '' }));
+        const elements = {};
+        for (const el of document.querySelectorAll(
+          'script[src], iframe[src], frame[src], img[src], embed[src], video[src], audio[src], source[src], object[data], link[href]',
+        )) {
+          const url = abs(el.getAttribute('src') || el.getAttribute('data') || el.getAttribute('href'));
+          if (!url || elements[url]) continue;
+          const html = el.outerHTML;
+          const open = html.slice(0, html.indexOf('>') + 1) || `<${el.tagName.toLowerCase()}>`;
+          elements[url] = open.length > 300 ? `${open.slice(0, 299)}…` : open;
+        }
+        const links = [];
+        for (const a of document.querySelectorAll('a[href]')) if (!a.hasAttribute('download')) links.push(a.href);
+        return { marks, elements, links, lang: document.documentElement.lang || '', title: document.title || '' };
+      })
+      .catch(() => ({ marks: [], elements: {}, links: [], lang: '', title: '' }));
     Object.assign(record, main);
 
     for (const frame of page.frames()) {
-      const seen = await frame.evaluate(() => {
-        const out = { origin: location.origin, href: location.href, writes: (window.__kelisimScanWrites || []).splice(0), local: [], session: [] };
-        try {
-          out.local = Object.keys(localStorage);
-          out.session = Object.keys(sessionStorage);
-        } catch {
-          /* storage off in this frame */
-        }
-        return out;
-      }).catch(() => null);
+      const seen = await frame
+        .evaluate(() => {
+          const out = {
+            origin: location.origin,
+            href: location.href,
+            writes: (window.__kelisimScanWrites || []).splice(0),
+            local: [],
+            session: [],
+          };
+          try {
+            out.local = Object.keys(localStorage);
+            out.session = Object.keys(sessionStorage);
+          } catch {
+            /* storage off in this frame */
+          }
+          return out;
+        })
+        .catch(() => null);
       if (!seen) continue;
       for (const w of seen.writes) {
         const name = w.kind === 'cookie' ? cookieName(w.text) : w.text;
@@ -323,7 +366,10 @@ export class Walk {
         record.writes.push({ kind: w.kind, name, by: writerFromStack(w.stack) || seen.href, frameHost: hostOf(seen.href) });
       }
       if (!seen.origin || seen.origin === 'null') continue;
-      for (const [area, keys] of [['localStorage', seen.local], ['sessionStorage', seen.session]]) {
+      for (const [area, keys] of [
+        ['localStorage', seen.local],
+        ['sessionStorage', seen.session],
+      ]) {
         for (const name of keys) {
           const key = `${area}\n${seen.origin}\n${name}`;
           if (this.storageKeys.has(key)) continue;
@@ -337,7 +383,15 @@ export class Walk {
       const key = `${c.name}\n${c.domain}\n${c.path}`;
       if (this.cookieKeys.has(key)) continue;
       this.cookieKeys.add(key);
-      record.cookies.push({ name: c.name, domain: c.domain, path: c.path, expires: c.expires, httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite });
+      record.cookies.push({
+        name: c.name,
+        domain: c.domain,
+        path: c.path,
+        expires: c.expires,
+        httpOnly: c.httpOnly,
+        secure: c.secure,
+        sameSite: c.sameSite,
+      });
     }
     for (const r of record.requests) r.initiator = this.initiators.get(r.url) || null;
   }

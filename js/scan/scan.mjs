@@ -30,7 +30,13 @@ const hostOf = (url) => {
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const firstLine = (text) => (String(text).split('\n').map((l) => l.trim()).find(Boolean) || '').slice(0, 300);
+const firstLine = (text) =>
+  (
+    String(text)
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean) || ''
+  ).slice(0, 300);
 
 /**
  * Starts Chromium for one scan and connects to it. Its fresh user-data
@@ -41,14 +47,20 @@ const firstLine = (text) => (String(text).split('\n').map((l) => l.trim()).find(
  */
 export async function startChromium({ chromium, executablePath, browserArgs, exists }) {
   if (!exists(executablePath)) {
-    throw new ScanError(`no Chromium at ${executablePath}. Install it (Debian/Ubuntu: apt-get install chromium) ` +
-      'or name another Chromium or Chrome with --chromium PATH', { code: 'no-browser' });
+    throw new ScanError(
+      `no Chromium at ${executablePath}. Install it (Debian/Ubuntu: apt-get install chromium) ` +
+        'or name another Chromium or Chrome with --chromium PATH',
+      { code: 'no-browser' },
+    );
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'kelisim-scan-profile-'));
   mkdirSync(path.join(dir, 'Default'));
   writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0 } }));
-  const child = spawn(executablePath, [...CHROMIUM_ARGS, ...browserArgs, `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    executablePath,
+    [...CHROMIUM_ARGS, ...browserArgs, `--user-data-dir=${dir}`, '--remote-debugging-port=0', 'about:blank'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => {
     if (stderr.length < 16384) stderr += d;
@@ -99,7 +111,10 @@ export async function startChromium({ chromium, executablePath, browserArgs, exi
     browser,
     close: async () => {
       // Closing a browser Playwright connected to only disconnects: ask Chromium itself.
-      await browser.newBrowserCDPSession().then((cdp) => cdp.send('Browser.close')).catch(() => {});
+      await browser
+        .newBrowserCDPSession()
+        .then((cdp) => cdp.send('Browser.close'))
+        .catch(() => {});
       await Promise.race([gone, sleep(3000)]);
       await browser.close().catch(() => {});
       await stop();
@@ -168,7 +183,12 @@ async function crawlPromise(browser, phase, urls, options, progress) {
   try {
     if (phase === 'rejected') {
       decision = await walk.reject(urls[0]);
-      if (!decision) return { pages, errors: [{ url: urls[0], message: `kelisim is not on ${urls[0]} (or did not start): cannot answer "reject all"` }], decision };
+      if (!decision)
+        return {
+          pages,
+          errors: [{ url: urls[0], message: `kelisim is not on ${urls[0]} (or did not start): cannot answer "reject all"` }],
+          decision,
+        };
     }
     for (const [i, url] of urls.entries()) {
       if (Date.now() > options.deadline) {
@@ -231,7 +251,17 @@ function gather(pages) {
       }
       if (!/^(https?|wss?):$/.test(u.protocol)) continue;
       const key = `${u.origin}${u.pathname}`;
-      if (!requests.has(key)) requests.set(key, { url: `${u.origin}${u.pathname}`, host: u.hostname, count: 0, types: [], pages: [], initiators: [], frames: [], elements: [] });
+      if (!requests.has(key))
+        requests.set(key, {
+          url: `${u.origin}${u.pathname}`,
+          host: u.hostname,
+          count: 0,
+          types: [],
+          pages: [],
+          initiators: [],
+          frames: [],
+          elements: [],
+        });
       const e = requests.get(key);
       e.count++;
       addTo(e.types, r.type);
@@ -274,10 +304,19 @@ function promiseFindings(pages) {
     for (const r of p.requests) {
       if (seen.has(r.url) || !/^(https?|wss?):/.test(r.url)) continue;
       seen.add(r.url);
-      requests.push({ url: r.url, page: p.finalUrl, type: r.type, element: p.elements[r.url] || null, initiator: r.initiator, frame: r.frame });
+      requests.push({
+        url: r.url,
+        page: p.finalUrl,
+        type: r.type,
+        element: p.elements[r.url] || null,
+        initiator: r.initiator,
+        frame: r.frame,
+      });
     }
-    for (const c of p.cookies) cookies.push({ name: c.name, domain: c.domain, page: p.finalUrl, setBy: writersOf(p.writes, 'cookie', c.name) });
-    for (const s of p.storage) storage.push({ name: s.name, origin: s.origin, area: s.area, page: p.finalUrl, setBy: writersOf(p.writes, s.area, s.name) });
+    for (const c of p.cookies)
+      cookies.push({ name: c.name, domain: c.domain, page: p.finalUrl, setBy: writersOf(p.writes, 'cookie', c.name) });
+    for (const s of p.storage)
+      storage.push({ name: s.name, origin: s.origin, area: s.area, page: p.finalUrl, setBy: writersOf(p.writes, s.area, s.name) });
   }
   return { requests, cookies, storage };
 }
@@ -310,7 +349,9 @@ export async function scanSite(options) {
   }
 
   const found = gather(accept.pages);
-  const siteHosts = [...new Set([...accept.pages.map((p) => hostOf(p.finalUrl)), ...options.urls.map(hostOf), ...(options.firstParty || [])])];
+  const siteHosts = [
+    ...new Set([...accept.pages.map((p) => hostOf(p.finalUrl)), ...options.urls.map(hostOf), ...(options.firstParty || [])]),
+  ];
   const promise = fresh && { fresh: promiseFindings(fresh.pages), rejected: promiseFindings(rejected.pages) };
   const request = {
     site: siteHosts,
@@ -340,15 +381,32 @@ function lifetime(expires) {
 
 function buildReport({ options, started, accept, fresh, rejected, found, siteHosts, promise, answer }) {
   const cookies = found.cookies.map((c, i) => ({
-    name: c.name, domain: c.domain, path: c.path, thirdParty: answer.cookies[i].thirdParty,
-    lifetime: lifetime(c.expires), expires: c.expires > 0 ? new Date(c.expires * 1000).toISOString() : null,
-    httpOnly: c.httpOnly, secure: c.secure, sameSite: c.sameSite, pages: c.pages, setBy: c.setBy,
-    service: answer.cookies[i].service, category: answer.cookies[i].category, source: answer.cookies[i].source,
+    name: c.name,
+    domain: c.domain,
+    path: c.path,
+    thirdParty: answer.cookies[i].thirdParty,
+    lifetime: lifetime(c.expires),
+    expires: c.expires > 0 ? new Date(c.expires * 1000).toISOString() : null,
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    sameSite: c.sameSite,
+    pages: c.pages,
+    setBy: c.setBy,
+    service: answer.cookies[i].service,
+    category: answer.cookies[i].category,
+    source: answer.cookies[i].source,
     about: answer.cookies[i].about || null,
   }));
   const storage = found.storage.map((s, i) => ({
-    name: s.name, area: s.area, origin: s.origin, thirdParty: answer.storage[i].thirdParty, pages: s.pages, setBy: s.setBy,
-    service: answer.storage[i].service, category: answer.storage[i].category, source: answer.storage[i].source,
+    name: s.name,
+    area: s.area,
+    origin: s.origin,
+    thirdParty: answer.storage[i].thirdParty,
+    pages: s.pages,
+    setBy: s.setBy,
+    service: answer.storage[i].service,
+    category: answer.storage[i].category,
+    source: answer.storage[i].source,
     about: answer.storage[i].about || null,
   }));
   // Third-party hosts, each with the services its URLs went to.
@@ -356,13 +414,15 @@ function buildReport({ options, started, accept, fresh, rejected, found, siteHos
   found.requests.forEach((r, i) => {
     const v = answer.requests[i];
     if (!v.thirdParty) return;
-    if (!hosts.has(r.host)) hosts.set(r.host, { host: r.host, requests: 0, types: [], pages: [], elements: [], initiators: [], frames: [], services: [] });
+    if (!hosts.has(r.host))
+      hosts.set(r.host, { host: r.host, requests: 0, types: [], pages: [], elements: [], initiators: [], frames: [], services: [] });
     const h = hosts.get(r.host);
     h.requests += r.count;
     for (const k of ['types', 'pages', 'elements', 'frames']) for (const x of r[k]) addTo(h[k], x);
     // A host's own scripts calling home say nothing new: keep what brought it in.
     for (const x of r.initiators) if (hostOf(x) !== r.host) addTo(h.initiators, x);
-    if (v.service && !h.services.some((s) => s.service === v.service)) h.services.push({ service: v.service, category: v.category, source: v.source });
+    if (v.service && !h.services.some((s) => s.service === v.service))
+      h.services.push({ service: v.service, category: v.category, source: v.source });
   });
 
   const report = {
@@ -372,7 +432,15 @@ function buildReport({ options, started, accept, fresh, rejected, found, siteHos
     start: options.urls,
     siteHosts,
     kelisim: { found: accept.kelisim, decision: accept.decision },
-    pages: accept.pages.map((p) => ({ url: p.finalUrl, status: p.status, kelisim: p.kelisim, decision: p.decision, requests: p.requests.length, newCookies: p.cookies.map((c) => c.name), ms: p.ms })),
+    pages: accept.pages.map((p) => ({
+      url: p.finalUrl,
+      status: p.status,
+      kelisim: p.kelisim,
+      decision: p.decision,
+      requests: p.requests.length,
+      newCookies: p.cookies.map((c) => c.name),
+      ms: p.ms,
+    })),
     limits: { maxPages: options.maxPages, reachedMaxPages: accept.pages.length >= options.maxPages, timedOut: accept.timedOut },
     services: answer.services,
     cookies,
@@ -389,11 +457,26 @@ function buildReport({ options, started, accept, fresh, rejected, found, siteHos
     const list = { request: 'requests', cookie: 'cookies', storage: 'storage' };
     report.audit = {
       undeclared: a.undeclared.map((u) => {
-        if (u.kind === 'cookie') return { kind: 'cookie', name: u.name, domain: u.domain, pages: cookies[u.index].pages, setBy: cookies[u.index].setBy };
-        if (u.kind === 'storage') return { kind: 'storage', name: u.name, origin: storage[u.index].origin, area: storage[u.index].area, pages: storage[u.index].pages, setBy: storage[u.index].setBy };
+        if (u.kind === 'cookie')
+          return { kind: 'cookie', name: u.name, domain: u.domain, pages: cookies[u.index].pages, setBy: cookies[u.index].setBy };
+        if (u.kind === 'storage')
+          return {
+            kind: 'storage',
+            name: u.name,
+            origin: storage[u.index].origin,
+            area: storage[u.index].area,
+            pages: storage[u.index].pages,
+            setBy: storage[u.index].setBy,
+          };
         const h = hosts.get(u.name);
-        return { kind: 'host', name: u.name, requests: h ? h.requests : u.requests.length, pages: h ? h.pages : [], initiators: h ? h.initiators : [],
-          urls: u.requests.slice(0, 5).map((i) => found.requests[i].url) };
+        return {
+          kind: 'host',
+          name: u.name,
+          requests: h ? h.requests : u.requests.length,
+          pages: h ? h.pages : [],
+          initiators: h ? h.initiators : [],
+          urls: u.requests.slice(0, 5).map((i) => found.requests[i].url),
+        };
       }),
       unseen: a.unseen,
       violations: a.violations.map((v) => ({ ...v, ...byPhase[v.phase][list[v.kind]][v.index], index: undefined })),

@@ -15,8 +15,11 @@ export function init(config, options = {}) {
   const wasmUrl = options.wasmUrl || new URL('./kelisim.wasm', import.meta.url);
   const ready = boot(window, config, options, { url: wasmUrl }, guards);
   window.kelisimReady = ready;
-  ready.then((instance) => {
-    window.kelisim = instance;
-  }, () => {});
+  ready.then(
+    (instance) => {
+      window.kelisim = instance;
+    },
+    () => {},
+  );
   return ready;
 }

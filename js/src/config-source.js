@@ -18,8 +18,11 @@ export async function configText(config, baseUrl, integrity) {
       response = await fetch(url, integrity ? { credentials: 'same-origin', integrity } : { credentials: 'same-origin' });
     } catch (err) {
       if (integrity) {
-        throw new KelisimError('config-integrity', `kelisim: cannot load the configuration from ${url}: unreachable, or it does not match data-config-integrity="${integrity}" ` +
-          `(if consent.json changed, give the tag its new digest: openssl dgst -sha384 -binary consent.json | openssl base64 -A)`);
+        throw new KelisimError(
+          'config-integrity',
+          `kelisim: cannot load the configuration from ${url}: unreachable, or it does not match data-config-integrity="${integrity}" ` +
+            `(if consent.json changed, give the tag its new digest: openssl dgst -sha384 -binary consent.json | openssl base64 -A)`,
+        );
       }
       throw new KelisimError('config-load', `kelisim: cannot load the configuration from ${url}: ${err.message}`);
     }

@@ -35,7 +35,9 @@ export function cookiebotHint(script, inline) {
       return false;
     }
   }
-  return Boolean(script && (script.id === 'Cookiebot' || ['data-cbid', 'data-culture', 'data-blockingmode'].some((a) => script.hasAttribute(a))));
+  return Boolean(
+    script && (script.id === 'Cookiebot' || ['data-cbid', 'data-culture', 'data-blockingmode'].some((a) => script.hasAttribute(a))),
+  );
 }
 
 /** The original inline `display` of each element this file shows or hides. */
@@ -72,11 +74,13 @@ export function createCookiebot(win) {
   let hooks = null; // from attach(): the instance and the runtime's hooks
   let submitNames = [null, null, null];
   const waiting = [];
-  const later = (fn) => (...args) => {
-    if (hooks) return fn(...args);
-    waiting.push(() => fn(...args));
-    return undefined;
-  };
+  const later =
+    (fn) =>
+    (...args) => {
+      if (hooks) return fn(...args);
+      waiting.push(() => fn(...args));
+      return undefined;
+    };
 
   const consent = { necessary: true, preferences: false, statistics: false, marketing: false, method: null, stamp: '0' };
   const cb = {

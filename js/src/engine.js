@@ -31,7 +31,12 @@ function instantiateCore(source) {
   const where = source.bytes ? 'the given bytes' : String(source.url);
   return new Promise((resolve, reject) => {
     const fail = (cause) =>
-      reject(new KelisimError('wasm-load', `kelisim: cannot load its engine (kelisim.wasm) from ${where}: ${cause && cause.message ? cause.message : cause}`));
+      reject(
+        new KelisimError(
+          'wasm-load',
+          `kelisim: cannot load its engine (kelisim.wasm) from ${where}: ${cause && cause.message ? cause.message : cause}`,
+        ),
+      );
     createKelisimCore({
       instantiateWasm(imports, receive) {
         compile(source, imports).then((r) => receive(r.instance, r.module), fail);
@@ -71,7 +76,10 @@ export function instantiateCoreSync(module) {
   };
   createKelisimCore(core).catch(() => {}); // settles only after this call; the result is read from `core`
   if (failure || typeof core._start !== 'function') {
-    throw new KelisimError('wasm-load', `kelisim: cannot start its engine: ${failure && failure.message ? failure.message : 'no entry points'}`);
+    throw new KelisimError(
+      'wasm-load',
+      `kelisim: cannot start its engine: ${failure && failure.message ? failure.message : 'no entry points'}`,
+    );
   }
   return core;
 }

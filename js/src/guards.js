@@ -308,7 +308,8 @@ export function installGuards(win) {
         for (const n of r.addedNodes) {
           if (n.nodeType !== 1) continue;
           if (candidate(n)) found.add(n);
-          if (n.firstElementChild) for (const el of n.querySelectorAll('script[src],iframe[src],frame[src]')) if (candidate(el)) found.add(el);
+          if (n.firstElementChild)
+            for (const el of n.querySelectorAll('script[src],iframe[src],frame[src]')) if (candidate(el)) found.add(el);
         }
       }
       if (found.size) holdParsed([...found]);
@@ -325,8 +326,14 @@ export function installGuards(win) {
     const frames = [...heldFrames];
     const allScripts = [...doc.querySelectorAll(`script[${HELD}]`)].filter((s) => !heldScripts.has(s));
     scripts.push(...allScripts);
-    const frameEls = [...frames, ...[...doc.querySelectorAll(`[${HELD}][data-src]`)].filter((f) => f.localName !== 'script' && !heldFrames.has(f))];
-    const urls = [...scripts.map((s) => absolute(scriptSrc.get.call(s))), ...frameEls.map((f) => absolute(getAttribute.call(f, 'data-src')))];
+    const frameEls = [
+      ...frames,
+      ...[...doc.querySelectorAll(`[${HELD}][data-src]`)].filter((f) => f.localName !== 'script' && !heldFrames.has(f)),
+    ];
+    const urls = [
+      ...scripts.map((s) => absolute(scriptSrc.get.call(s))),
+      ...frameEls.map((f) => absolute(getAttribute.call(f, 'data-src'))),
+    ];
     return { urls, release: (answers) => releaseHeld(scripts, frameEls, urls, answers) };
   }
 

@@ -92,12 +92,14 @@ function lazyUI(load, create) {
     }
     return loading;
   };
-  const later = (name) => (...args) => {
-    if (ui) return ui[name](...args);
-    queue.push((u) => u[name](...args));
-    ensure().catch(() => {}); // the loader reports its own failure
-    return undefined;
-  };
+  const later =
+    (name) =>
+    (...args) => {
+      if (ui) return ui[name](...args);
+      queue.push((u) => u[name](...args));
+      ensure().catch(() => {}); // the loader reports its own failure
+      return undefined;
+    };
   const proxy = {};
   for (const name of ['showBanner', 'showPreferences', 'showReopen', 'hide', 'setTexts', 'placeholder']) proxy[name] = later(name);
   // Nothing was placed before the UI arrived, unless a call for it is still waiting.
@@ -270,7 +272,12 @@ export function createBrowserInstance(engine, options) {
         random: randomHex(),
         choice: choice.allow
           ? { method, allow: choice.allow }
-          : { method, preset: choice.preset, categories: (choice.categories || []).map(String), services: (choice.services || []).map(String) },
+          : {
+              method,
+              preset: choice.preset,
+              categories: (choice.categories || []).map(String),
+              services: (choice.services || []).map(String),
+            },
         present: { localStorage: storageKeys(win, 'localStorage'), sessionStorage: storageKeys(win, 'sessionStorage') },
         language: instance.language,
         url: win.location.href,
@@ -312,7 +319,12 @@ export function createBrowserInstance(engine, options) {
     sentCookie = sent || '';
     readHeader = cookieHeader();
     start = engine.start(
-      request({ ...languages(instance.language), previous, present: { sessionStorage: storageKeys(win, 'sessionStorage') }, ...cookiebotQuestions() }),
+      request({
+        ...languages(instance.language),
+        previous,
+        present: { sessionStorage: storageKeys(win, 'sessionStorage') },
+        ...cookiebotQuestions(),
+      }),
     );
     const next = start.state;
     const { accepted, rejected } = start.changes;
@@ -335,7 +347,8 @@ export function createBrowserInstance(engine, options) {
     state: () => JSON.parse(JSON.stringify(current)),
     acceptAll: () => decideWith('api', { preset: 'accept-all' }),
     rejectAll: () => decideWith('api', { preset: 'reject-all' }),
-    accept: (categories = [], services = []) => decideWith('api', { preset: 'custom', categories: Array.from(categories), services: Array.from(services) }),
+    accept: (categories = [], services = []) =>
+      decideWith('api', { preset: 'custom', categories: Array.from(categories), services: Array.from(services) }),
     allowService: (name) => decideWith('api', { allow: { service: String(name) } }),
     showBanner: () => ui.showBanner(),
     showPreferences: () => ui.showPreferences(),
@@ -370,22 +383,38 @@ export function createBrowserInstance(engine, options) {
 
   const noop = () => {};
   const actions = {
-      acceptAll: () => decideWith('accept-all', { preset: 'accept-all' }),
-      rejectAll: () => decideWith('reject-all', { preset: 'reject-all' }),
-      save: (categories, services) => decideWith('custom', { preset: 'custom', categories, services }),
-      placeholder: (gate) => engine.texts(request({ ...languages(instance.language), placeholders: [gate] })).placeholders[0],
-      state: () => current,
-      setLanguage: (lang) => instance.setLanguage(lang),
-      texts: () => engine.texts(request(languages(instance.language))),
+    acceptAll: () => decideWith('accept-all', { preset: 'accept-all' }),
+    rejectAll: () => decideWith('reject-all', { preset: 'reject-all' }),
+    save: (categories, services) => decideWith('custom', { preset: 'custom', categories, services }),
+    placeholder: (gate) => engine.texts(request({ ...languages(instance.language), placeholders: [gate] })).placeholders[0],
+    state: () => current,
+    setLanguage: (lang) => instance.setLanguage(lang),
+    texts: () => engine.texts(request(languages(instance.language))),
   };
   const ui =
     options.ui === false
-      ? { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop, ready: () => Promise.resolve() }
+      ? {
+          showBanner: noop,
+          showPreferences: noop,
+          showReopen: noop,
+          hide: noop,
+          setTexts: noop,
+          placeholder: noop,
+          removePlaceholder: noop,
+          ready: () => Promise.resolve(),
+        }
       : lazyUI(options.loadUI, (createUI) => createUI({ win, doc, start, enabled: true, actions }));
   const tabs = linkTabs(win, onRemoteDecision);
   // compat.cookiebot: window.Cookiebot (made in advance by kelisim.js when the tag asked for it) follows the engine.
-  const cookiebot = connectCookiebot(win, options.cookiebot, start, { instance, setCookie: guards.setCookie, cookie: start.cookie, cookieDomain,
-    classes: (list) => ask('cookiebotClasses', list), settle: () => processPending(), rescan });
+  const cookiebot = connectCookiebot(win, options.cookiebot, start, {
+    instance,
+    setCookie: guards.setCookie,
+    cookie: start.cookie,
+    cookieDomain,
+    classes: (list) => ask('cookiebotClasses', list),
+    settle: () => processPending(),
+    rescan,
+  });
 
   // The engine was not up for the default (the fallback was pushed): the
   // configuration's settings follow now, still before any gated tag runs.

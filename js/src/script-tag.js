@@ -70,7 +70,15 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         el.kelisimHandoff = resolve;
         const where = new URL('kelisim-app.js', base).href;
         el.addEventListener('error', () =>
-          reject(reportError(win, new KelisimError('app-load', `kelisim: cannot load kelisim-app.js from ${where} (missing, or not the file this kelisim.js was built with)`))),
+          reject(
+            reportError(
+              win,
+              new KelisimError(
+                'app-load',
+                `kelisim: cannot load kelisim-app.js from ${where} (missing, or not the file this kelisim.js was built with)`,
+              ),
+            ),
+          ),
         );
         el.src = where;
         (doc.head || doc.documentElement).appendChild(el);
@@ -92,7 +100,12 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   if (!configUrl && !inline) {
     pushFallbackDefault(win);
     guards.watchParser(false);
-    fail(new KelisimError('no-config', 'kelisim: no configuration: add data-config="/consent.json" to the script tag or a <script type="application/json" id="kelisim-config"> before it'));
+    fail(
+      new KelisimError(
+        'no-config',
+        'kelisim: no configuration: add data-config="/consent.json" to the script tag or a <script type="application/json" id="kelisim-config"> before it',
+      ),
+    );
     return;
   }
   const textNow = inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity);

@@ -39,7 +39,15 @@ function languageName(tag) {
 export function createUI({ win, doc, start, enabled, actions }) {
   const noop = () => {};
   if (!enabled) {
-    return { showBanner: noop, showPreferences: noop, showReopen: noop, hide: noop, setTexts: noop, placeholder: noop, removePlaceholder: noop };
+    return {
+      showBanner: noop,
+      showPreferences: noop,
+      showReopen: noop,
+      hide: noop,
+      setTexts: noop,
+      placeholder: noop,
+      removePlaceholder: noop,
+    };
   }
   // language, dir, texts, categories: from the start answer when it asked,
   // otherwise fetched from the engine when something is first rendered.
@@ -57,7 +65,10 @@ export function createUI({ win, doc, start, enabled, actions }) {
   // ---- shared pieces -------------------------------------------------------
 
   const runsOf = (key) => content().texts[key] || [];
-  const plain = (key) => runsOf(key).map((r) => r.text).join('');
+  const plain = (key) =>
+    runsOf(key)
+      .map((r) => r.text)
+      .join('');
 
   /** Engine runs ([{text, href?}]) as text nodes and links. */
   function runs(list) {
@@ -134,14 +145,22 @@ export function createUI({ win, doc, start, enabled, actions }) {
     // The engine words why it asks again; once the visitor answered, no notice.
     const notice = ask ? content().notice : null;
     return [
-      h(doc, 'div', { class: 'text' },
+      h(
+        doc,
+        'div',
+        { class: 'text' },
         h(doc, 'h2', {}, plain('banner.title')),
         notice && h(doc, 'p', { class: 'notice' }, runs(notice)),
-        h(doc, 'p', {}, runs(runsOf('banner.description')))),
-      h(doc, 'div', { class: 'buttons' },
+        h(doc, 'p', {}, runs(runsOf('banner.description'))),
+      ),
+      h(
+        doc,
+        'div',
+        { class: 'buttons' },
         button('accept-all', 'banner.acceptAll'),
         button('reject-all', 'banner.rejectAll'),
-        button('preferences', 'banner.preferences')),
+        button('preferences', 'banner.preferences'),
+      ),
     ];
   }
 
@@ -167,11 +186,22 @@ export function createUI({ win, doc, start, enabled, actions }) {
   function toggle(kind, row, on, required) {
     const tid = id(kind, row.name);
     return [
-      h(doc, 'div', { class: 'row' },
+      h(
+        doc,
+        'div',
+        { class: 'row' },
         h(doc, 'label', { for: tid }, row.title),
         required && h(doc, 'span', { class: 'req' }, plain('ui.required')),
-        h(doc, 'input', { type: 'checkbox', role: 'switch', id: tid, [`data-kelisim-${kind === 'c' ? 'category' : 'service'}`]: row.name,
-          checked: required || on.has(tid), disabled: required, 'aria-describedby': `${tid}-d` })),
+        h(doc, 'input', {
+          type: 'checkbox',
+          role: 'switch',
+          id: tid,
+          [`data-kelisim-${kind === 'c' ? 'category' : 'service'}`]: row.name,
+          checked: required || on.has(tid),
+          disabled: required,
+          'aria-describedby': `${tid}-d`,
+        }),
+      ),
       h(doc, 'p', { id: `${tid}-d` }, runs(row.description)),
     ];
   }
@@ -179,28 +209,73 @@ export function createUI({ win, doc, start, enabled, actions }) {
   function preferencesContent(on) {
     const languages = start.languages || [];
     const rows = content().categories.map((c) =>
-      h(doc, 'section', { class: 'cat' },
+      h(
+        doc,
+        'section',
+        { class: 'cat' },
         toggle('c', c, on, c.required),
-        c.services.length > 0 && h(doc, 'details', { id: id('d', c.name), open: on.has(id('d', c.name)) },
-          h(doc, 'summary', {}, `${plain('ui.services')} (${c.services.length})`),
-          c.services.map((s) => h(doc, 'div', { class: 'svc' },
-            toggle('s', s, on, c.required),
-            s.cookies.length > 0 && h(doc, 'p', { class: 'cookies' }, `${plain('ui.cookies')}: ${s.cookies.join(', ')}`))))));
+        c.services.length > 0 &&
+          h(
+            doc,
+            'details',
+            { id: id('d', c.name), open: on.has(id('d', c.name)) },
+            h(doc, 'summary', {}, `${plain('ui.services')} (${c.services.length})`),
+            c.services.map((s) =>
+              h(
+                doc,
+                'div',
+                { class: 'svc' },
+                toggle('s', s, on, c.required),
+                s.cookies.length > 0 && h(doc, 'p', { class: 'cookies' }, `${plain('ui.cookies')}: ${s.cookies.join(', ')}`),
+              ),
+            ),
+          ),
+      ),
+    );
     return [
-      h(doc, 'div', { class: 'head' },
+      h(
+        doc,
+        'div',
+        { class: 'head' },
         h(doc, 'h2', { id: 'kelisim-prefs-title' }, plain('preferences.title')),
-        languages.length > 1 && actions.setLanguage && h(doc, 'select', { id: 'kelisim-language', 'aria-label': plain('preferences.language') },
-          languages.map((l) => h(doc, 'option', { value: l, lang: l, selected: l === content().language }, languageName(l)))),
-        h(doc, 'button', { type: 'button', class: 'x', 'data-kelisim-action': 'close', 'aria-label': plain('preferences.close'), title: plain('preferences.close') }, '×')),
-      h(doc, 'div', { class: 'body' },
+        languages.length > 1 &&
+          actions.setLanguage &&
+          h(
+            doc,
+            'select',
+            { id: 'kelisim-language', 'aria-label': plain('preferences.language') },
+            languages.map((l) => h(doc, 'option', { value: l, lang: l, selected: l === content().language }, languageName(l))),
+          ),
+        h(
+          doc,
+          'button',
+          {
+            type: 'button',
+            class: 'x',
+            'data-kelisim-action': 'close',
+            'aria-label': plain('preferences.close'),
+            title: plain('preferences.close'),
+          },
+          '×',
+        ),
+      ),
+      h(
+        doc,
+        'div',
+        { class: 'body' },
         h(doc, 'p', {}, runs(runsOf('preferences.description'))),
         start.gpc && h(doc, 'p', { class: 'notice' }, runs(runsOf('preferences.gpcNotice'))),
         rows,
-        start.contact && h(doc, 'p', { class: 'contact' }, runs(runsOf('preferences.contact')))),
-      h(doc, 'div', { class: 'buttons foot' },
+        start.contact && h(doc, 'p', { class: 'contact' }, runs(runsOf('preferences.contact'))),
+      ),
+      h(
+        doc,
+        'div',
+        { class: 'buttons foot' },
         button('accept-all', 'preferences.acceptAll'),
         button('reject-all', 'preferences.rejectAll'),
-        button('save', 'preferences.save')),
+        button('save', 'preferences.save'),
+      ),
     ];
   }
 
@@ -233,7 +308,9 @@ export function createUI({ win, doc, start, enabled, actions }) {
     // Keep Tab and Shift+Tab inside the dialog, cycling.
     dialog.addEventListener('keydown', (e) => {
       if (e.key !== 'Tab') return;
-      const list = Array.from(dialog.querySelectorAll(FOCUSABLE)).filter((el) => el.localName === 'summary' || !el.closest('details:not([open])'));
+      const list = Array.from(dialog.querySelectorAll(FOCUSABLE)).filter(
+        (el) => el.localName === 'summary' || !el.closest('details:not([open])'),
+      );
       const active = deepActive(doc);
       const edge = e.shiftKey ? active === list[0] || active === dialog : active === list[list.length - 1];
       if (edge || !dialog.contains(active)) {
@@ -281,13 +358,21 @@ export function createUI({ win, doc, start, enabled, actions }) {
   function placeholderContent(p) {
     const { gate, onAllow } = p.info;
     const words = actions.placeholder(gate); // title, text and description, as the engine resolved them
-    return h(doc, 'div', {},
+    return h(
+      doc,
+      'div',
+      {},
       h(doc, 'p', { class: 'title' }, words.title),
       h(doc, 'p', {}, runs(words.text)),
       words.description && words.description.length > 0 && h(doc, 'p', { class: 'small' }, runs(words.description)),
-      h(doc, 'div', { class: 'buttons' },
+      h(
+        doc,
+        'div',
+        { class: 'buttons' },
         button('load-once', 'placeholder.loadOnce'),
-        onAllow && button('allow-service', 'placeholder.allowService')));
+        onAllow && button('allow-service', 'placeholder.allowService'),
+      ),
+    );
   }
 
   /**
@@ -314,9 +399,16 @@ export function createUI({ win, doc, start, enabled, actions }) {
     set('height', measured ? `${rect.height}px` : size('height'));
     set('max-width', '100%');
     set('overflow', 'hidden');
-    for (const prop of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'vertical-align', 'float']) set(prop, cs.getPropertyValue(prop));
+    for (const prop of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'vertical-align', 'float'])
+      set(prop, cs.getPropertyValue(prop));
     const box = h(doc, 'div', { 'data-kelisim': 'placeholder', class: 'ph' });
-    const p = { host: ph, box, info, hidden: el.hidden, display: [el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')] };
+    const p = {
+      host: ph,
+      box,
+      info,
+      hidden: el.hidden,
+      display: [el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')],
+    };
     box.addEventListener('click', (e) => {
       const btn = e.target.closest('[data-kelisim-action]');
       if (!btn) return;

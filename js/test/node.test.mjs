@@ -64,7 +64,10 @@ test('a decision for an older revision is not honoured', async () => {
 });
 
 test('an invalid configuration rejects with every error and its path', async () => {
-  const bad = { categories: { analytics: { consentMode: ['analytic_storage'], required: 'yes' } }, services: { x: { category: 'marketin' } } };
+  const bad = {
+    categories: { analytics: { consentMode: ['analytic_storage'], required: 'yes' } },
+    services: { x: { category: 'marketin' } },
+  };
   await assert.rejects(init(bad, { ui: false }), (err) => {
     assert.ok(err instanceof KelisimError);
     assert.equal(err.code, 'invalid-config');

@@ -88,14 +88,18 @@ test('SHA384SUMS lists the shipped bundles with their digests', () => {
     const m = /^([0-9a-f]{96}) {2}(\S+)$/.exec(line);
     assert.ok(m, `not sha384sum format: ${line}`);
     names.push(m[2]);
-    const digest = createHash('sha384').update(readFileSync(installed('dist', m[2]))).digest('hex');
+    const digest = createHash('sha384')
+      .update(readFileSync(installed('dist', m[2])))
+      .digest('hex');
     assert.equal(digest, m[1], m[2]);
   }
   assert.ok(names.includes('kelisim.js') && names.includes('kelisim.wasm') && names.includes('kelisim.mjs'));
 });
 
 test('Node: import from the installed package reads a Cookie header with the .wasm from disk', async () => {
-  writeFileSync(path.join(app, 'esm.mjs'), `
+  writeFileSync(
+    path.join(app, 'esm.mjs'),
+    `
 import { readFileSync } from 'node:fs';
 import { init, KelisimError } from 'kelisim';
 import { consentCookie } from 'kelisim/testing';
@@ -110,7 +114,8 @@ console.log(JSON.stringify({
   cookie, analytics: k.isAllowed('analytics'), marketing: k.isAllowed('marketing'), method: k.state().method,
   fresh: fresh.isAllowed('analytics'), code,
 }));
-`);
+`,
+  );
   const { stdout } = await nodeIn(app, ['esm.mjs', fixture]);
   const out = JSON.parse(stdout);
   assert.equal(out.entry, new URL(`file://${installed('dist', 'node.mjs')}`).href);
@@ -126,7 +131,9 @@ console.log(JSON.stringify({
 });
 
 test('Node: require() from the installed package works the same', async () => {
-  writeFileSync(path.join(app, 'cjs.cjs'), `
+  writeFileSync(
+    path.join(app, 'cjs.cjs'),
+    `
 const { readFileSync } = require('node:fs');
 const kelisim = require('kelisim');
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -137,7 +144,8 @@ kelisim.init(config, { ui: false, cookie: '' }).then((k) => {
     error: typeof kelisim.KelisimError,
   }));
 });
-`);
+`,
+  );
   const { stdout } = await nodeIn(app, ['cjs.cjs', fixture]);
   const out = JSON.parse(stdout);
   assert.equal(out.entry, installed('dist', 'node.cjs'));
@@ -155,11 +163,17 @@ test('kelisim scan from the installed package: its bin, and what it says without
   assert.match(help.stdout, /Usage: kelisim scan <url>/);
   // The configuration is checked by the engine before any browser is needed.
   writeFileSync(path.join(app, 'bad.json'), JSON.stringify({ categories: { analytics: { consentMode: ['analytic_storage'] } } }));
-  const bad = await nodeIn(app, [bin, 'scan', 'http://127.0.0.1:9/', '--check', 'bad.json']).then(() => null, (e) => e);
+  const bad = await nodeIn(app, [bin, 'scan', 'http://127.0.0.1:9/', '--check', 'bad.json']).then(
+    () => null,
+    (e) => e,
+  );
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /bad\.json is not a valid kelisim configuration/);
   assert.match(bad.stderr, /categories\.analytics\.consentMode\[0\]: unknown consent type "analytic_storage"/);
-  const missing = await nodeIn(app, [bin, 'scan', 'http://127.0.0.1:9/']).then(() => null, (e) => e);
+  const missing = await nodeIn(app, [bin, 'scan', 'http://127.0.0.1:9/']).then(
+    () => null,
+    (e) => e,
+  );
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /playwright-core, which is not installed here/);
   assert.match(missing.stderr, /npm install --save-dev playwright-core/);

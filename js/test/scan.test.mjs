@@ -47,13 +47,16 @@ test('kelisim scan: bad arguments are refused before anything starts, with exit 
   assert.match(help.stdout, /Exit status: 0 fine, 1 the check found something, 2 the scan could not be done/);
 });
 
-test('kelisim scan --check: the engine\'s errors, each with its JSON path', async () => {
+test("kelisim scan --check: the engine's errors, each with its JSON path", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kelisim-scan-cli-'));
   try {
-    writeFileSync(path.join(dir, 'consent.json'), JSON.stringify({
-      categories: { necessary: { required: true }, analytics: { consentMode: ['analytic_storage'] } },
-      services: { ga: { category: 'stats', cookies: ['a b'] } },
-    }));
+    writeFileSync(
+      path.join(dir, 'consent.json'),
+      JSON.stringify({
+        categories: { necessary: { required: true }, analytics: { consentMode: ['analytic_storage'] } },
+        services: { ga: { category: 'stats', cookies: ['a b'] } },
+      }),
+    );
     writeFileSync(path.join(dir, 'broken.json'), '{ "categories": ');
     const r = await cli(['scan', 'https://example.kz/', '--check', 'consent.json'], dir);
     assert.equal(r.code, 2);
@@ -69,10 +72,17 @@ test('kelisim scan --check: the engine\'s errors, each with its JSON path', asyn
   }
 });
 
-test('the Open Cookie Database: CSV with quotes and newlines, rows mapped to kelisim\'s categories', () => {
-  assert.deepEqual(parseCsv('a,b\n"x, ""y""","line\nbreak"\r\nz,\n'), [{ a: 'x, "y"', b: 'line\nbreak' }, { a: 'z', b: '' }]);
-  const known = { services: { facebook: { category: 'marketing' } }, language: { translations: { en: { services: { facebook: { title: 'Facebook (Meta)' } } } } } };
-  const header = 'ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n';
+test("the Open Cookie Database: CSV with quotes and newlines, rows mapped to kelisim's categories", () => {
+  assert.deepEqual(parseCsv('a,b\n"x, ""y""","line\nbreak"\r\nz,\n'), [
+    { a: 'x, "y"', b: 'line\nbreak' },
+    { a: 'z', b: '' },
+  ]);
+  const known = {
+    services: { facebook: { category: 'marketing' } },
+    language: { translations: { en: { services: { facebook: { title: 'Facebook (Meta)' } } } } },
+  };
+  const header =
+    'ID,Platform,Category,Cookie / Data Key name,Domain,Description,Retention period,Data Controller,User Privacy & GDPR Rights Portals,Wildcard match\n';
   const rows = [
     '1,Matomo,Analytics,_pk_id,,"Visitor id. Second sentence.",13 months,Matomo,,1',
     '2,Matomo,Functional,mtm_consent,,Consent.,30 years,Matomo,,0',
@@ -84,10 +94,16 @@ test('the Open Cookie Database: CSV with quotes and newlines, rows mapped to kel
   const c = buildCatalogue(known, header + rows, 'test');
   const s = c.openCookieDatabase.services;
   assert.equal(c.openCookieDatabase.skipped, 2);
-  assert.deepEqual(s.matomo, { category: 'analytics', title: 'Matomo', cookies: ['_pk_id*'], thirdPartyCookies: [], hosts: [],
-    about: { '_pk_id*': 'Visitor id. (kept: 13 months)' } });
-  assert.equal(s['matomo-preferences'].category, 'preferences');  // the minority category gets a service of its own
-  assert.deepEqual(s.facebook.thirdPartyCookies, ['datr']);       // a known platform joins the catalogue's entry
+  assert.deepEqual(s.matomo, {
+    category: 'analytics',
+    title: 'Matomo',
+    cookies: ['_pk_id*'],
+    thirdPartyCookies: [],
+    hosts: [],
+    about: { '_pk_id*': 'Visitor id. (kept: 13 months)' },
+  });
+  assert.equal(s['matomo-preferences'].category, 'preferences'); // the minority category gets a service of its own
+  assert.deepEqual(s.facebook.thirdPartyCookies, ['datr']); // a known platform joins the catalogue's entry
   assert.equal(s.facebook.category, 'marketing');
   assert.deepEqual(s.facebook.hosts, ['facebook.com', '*.facebook.com']);
   assert.deepEqual(s.adnet.thirdPartyCookies, ['uid']);

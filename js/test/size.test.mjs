@@ -11,7 +11,9 @@ const { brotli } = JSON.parse(readFileSync(new URL('../../bench/budgets.json', i
 for (const [file, budget] of Object.entries(brotli)) {
   test(`size budget: ${file} ≤ ${budget} bytes brotli`, () => {
     const bytes = readFileSync(new URL(file, dist));
-    const size = zlib.brotliCompressSync(bytes, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+    const size = zlib.brotliCompressSync(bytes, {
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }).length;
     assert.ok(size <= budget, `${file} is ${size} bytes brotli, over its budget of ${budget} (bench/budgets.json)`);
   });
 }

@@ -21,9 +21,15 @@ const results = {};
 const base = { strict: true, noEmit: true, target: 'es2022', lib: ['es2022', 'dom'], types: [], forceConsistentCasingInFileNames: true };
 const configs = {
   // A bundler app (esbuild, Vite) in the browser, with the script tag's globals.
-  'tsconfig.bundler.json': { compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler', resolveJsonModule: true, skipLibCheck: false }, files: ['browser.ts'] },
+  'tsconfig.bundler.json': {
+    compilerOptions: { ...base, module: 'esnext', moduleResolution: 'bundler', resolveJsonModule: true, skipLibCheck: false },
+    files: ['browser.ts'],
+  },
   // Node ES module + CommonJS; playwright-core's own .d.ts need @types/node, which we do not install.
-  'tsconfig.node.json': { compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16', skipLibCheck: true }, files: ['node-esm.mts', 'node-cjs.cts'] },
+  'tsconfig.node.json': {
+    compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16', skipLibCheck: true },
+    files: ['node-esm.mts', 'node-cjs.cts'],
+  },
   // The shipped declarations themselves, checked strictly under node16.
   'tsconfig.declarations.json': {
     compilerOptions: { ...base, module: 'node16', moduleResolution: 'node16', skipLibCheck: false },
@@ -38,7 +44,10 @@ before(async () => {
   copyFileSync(path.join(repo, 'tests', 'fixtures', 'config-basic.json'), path.join(app, 'consent.json'));
   symlinkSync(path.join(rootModules, 'playwright-core'), path.join(app, 'node_modules', 'playwright-core'), 'dir');
   for (const [name, cfg] of Object.entries(configs)) writeFileSync(path.join(app, name), JSON.stringify(cfg, null, 2));
-  writeFileSync(path.join(app, 'broken.ts'), "import type { KelisimConfig } from 'kelisim';\nexport const c: KelisimConfig = { categories: { a: { gpc: 'maybe' } } };\n");
+  writeFileSync(
+    path.join(app, 'broken.ts'),
+    "import type { KelisimConfig } from 'kelisim';\nexport const c: KelisimConfig = { categories: { a: { gpc: 'maybe' } } };\n",
+  );
   writeFileSync(path.join(app, 'tsconfig.broken.json'), JSON.stringify({ ...configs['tsconfig.bundler.json'], files: ['broken.ts'] }));
   // The projects are independent: check them in parallel, assert one by one.
   for (const project of [...Object.keys(configs), 'tsconfig.broken.json']) results[project] = typecheck(project);

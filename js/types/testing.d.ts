@@ -34,4 +34,8 @@ export interface ConsentCookieOptions {
  * @example
  * await context.addCookies([await consentCookie(config, 'accept-all', { url: baseURL })]);
  */
-export declare function consentCookie(config: KelisimConfig | string, choice: TestChoice, options?: ConsentCookieOptions): Promise<ConsentCookie>;
+export declare function consentCookie(
+  config: KelisimConfig | string,
+  choice: TestChoice,
+  options?: ConsentCookieOptions,
+): Promise<ConsentCookie>;

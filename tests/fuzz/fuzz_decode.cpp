@@ -16,7 +16,8 @@ const kelisim::Config& config() {
     "revision": 3,
     "categories": {"necessary": {"required": true}, "analytics": {"consentMode": ["analytics_storage"]}, "marketing": {"gpc": "deny"}},
     "services": {"google-analytics": {"category": "analytics", "cookies": ["_ga*"]}, "hubspot": {"category": "marketing"}}
-  })")).config;
+  })"))
+                                         .config;
   return cfg;
 }
 

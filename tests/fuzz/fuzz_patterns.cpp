@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   bool h = kelisim::host_match(pattern, subject);
   if (h && kelisim::host_match(pattern, "")) __builtin_trap();
-  if (kelisim::valid_host_pattern(pattern) && pattern.find('*') == std::string_view::npos && !kelisim::host_match(pattern, pattern))
+  if (kelisim::valid_host_pattern(pattern) && pattern.find('*') == std::string_view::npos &&
+      !kelisim::host_match(pattern, pattern))
     __builtin_trap();
 
   std::string host = kelisim::url_host(subject);

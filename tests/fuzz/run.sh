@@ -16,7 +16,7 @@ jobs="${KELISIM_FUZZ_JOBS:-$(nproc)}"
 targets=(fuzz_config fuzz_decode fuzz_patterns fuzz_links fuzz_api fuzz_scan)
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DKELISIM_FUZZ=ON -DKELISIM_BUILD_TESTS=OFF >/dev/null
+  -DKELISIM_FUZZ=ON -DKELISIM_BUILD_TESTS=OFF -DKELISIM_WERROR=ON >/dev/null
 cmake --build "$build" --target "${targets[@]}"
 
 work="$(mktemp -d)"

@@ -68,13 +68,19 @@ struct Request {
   std::string str(const char* key) {
     auto it = body.find(key);
     if (it == body.end() || it->is_null()) return "";
-    if (!it->is_string()) { errors.push_back({key, "expected a string"}); return ""; }
+    if (!it->is_string()) {
+      errors.push_back({key, "expected a string"});
+      return "";
+    }
     return it->get<std::string>();
   }
   bool boolean(const char* key) {
     auto it = body.find(key);
     if (it == body.end() || it->is_null()) return false;
-    if (!it->is_boolean()) { errors.push_back({key, "expected a boolean"}); return false; }
+    if (!it->is_boolean()) {
+      errors.push_back({key, "expected a boolean"});
+      return false;
+    }
     return it->get<bool>();
   }
   /// Milliseconds since the epoch -> seconds. Bounded to year 9999: a larger
@@ -93,7 +99,10 @@ struct Request {
     std::vector<std::string> out;
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return out;
-    if (!it->is_array()) { errors.push_back({path, "expected an array of strings"}); return out; }
+    if (!it->is_array()) {
+      errors.push_back({path, "expected an array of strings"});
+      return out;
+    }
     for (const auto& e : *it) {
       if (e.is_string()) out.push_back(e.get<std::string>());
       else errors.push_back({path, "expected an array of strings"});
@@ -151,7 +160,10 @@ std::string receipt_url(const std::string& url) { return url.substr(0, url.find_
 std::string iso_time(int64_t seconds) {
   // Civil date from days since 1970-01-01 (proleptic Gregorian).
   int64_t days = seconds / 86400, rem = seconds % 86400;
-  if (rem < 0) { rem += 86400; days -= 1; }
+  if (rem < 0) {
+    rem += 86400;
+    days -= 1;
+  }
   days += 719468;
   int64_t era = (days >= 0 ? days : days - 146096) / 146097;
   int64_t doe = days - era * 146097;
@@ -160,12 +172,26 @@ std::string iso_time(int64_t seconds) {
   int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
   if (m <= 2) y += 1;
   char buf[32];
-  auto two = [](char* p, int64_t v) { p[0] = char('0' + v / 10 % 10); p[1] = char('0' + v % 10); };
+  auto two = [](char* p, int64_t v) {
+    p[0] = char('0' + v / 10 % 10);
+    p[1] = char('0' + v % 10);
+  };
   int64_t yy = y < 0 ? 0 : y > 9999 ? 9999 : y;
-  buf[0] = char('0' + yy / 1000); buf[1] = char('0' + yy / 100 % 10); two(buf + 2, yy % 100);
-  buf[4] = '-'; two(buf + 5, m); buf[7] = '-'; two(buf + 8, d); buf[10] = 'T';
-  two(buf + 11, rem / 3600); buf[13] = ':'; two(buf + 14, rem / 60 % 60); buf[16] = ':'; two(buf + 17, rem % 60);
-  buf[19] = 'Z'; buf[20] = 0;
+  buf[0] = char('0' + yy / 1000);
+  buf[1] = char('0' + yy / 100 % 10);
+  two(buf + 2, yy % 100);
+  buf[4] = '-';
+  two(buf + 5, m);
+  buf[7] = '-';
+  two(buf + 8, d);
+  buf[10] = 'T';
+  two(buf + 11, rem / 3600);
+  buf[13] = ':';
+  two(buf + 14, rem / 60 % 60);
+  buf[16] = ':';
+  two(buf + 17, rem % 60);
+  buf[19] = 'Z';
+  buf[20] = 0;
   return buf;
 }
 
@@ -206,8 +232,11 @@ json consent_mode_json(const Config& cfg, const Status& st) {
 }
 
 json cookie_json(const Config& cfg) {
-  return {{"name", cfg.cookie.name}, {"domain", cfg.cookie.domain}, {"path", cfg.cookie.path},
-          {"sameSite", cfg.cookie.same_site}, {"secure", cfg.cookie.secure}};
+  return {{"name", cfg.cookie.name},
+          {"domain", cfg.cookie.domain},
+          {"path", cfg.cookie.path},
+          {"sameSite", cfg.cookie.same_site},
+          {"secure", cfg.cookie.secure}};
 }
 
 /// The consent cookie to write for `value`, living `max_age` seconds: every
@@ -258,7 +287,10 @@ json runs_json(const Config& cfg, std::string text) {
     // No policy to link to: keep the label, drop the link markup.
     for (size_t end = text.find("]({policyUrl})"); end != std::string::npos; end = text.find("]({policyUrl})")) {
       size_t open = text.rfind('[', end);
-      if (open == std::string::npos) { text.replace(end, 14, ""); continue; }
+      if (open == std::string::npos) {
+        text.replace(end, 14, "");
+        continue;
+      }
       text = text.substr(0, open) + text.substr(open + 1, end - open - 1) + text.substr(end + 14);
     }
   }
@@ -352,7 +384,10 @@ json texts_json(const Config& cfg, const std::string& lang, AskReason ask = AskR
                     {"description", runs_json(cfg, resolve_text(cfg, lang, "categories." + c.name + ".description"))},
                     {"services", services}});
   }
-  return {{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}, {"texts", texts}, {"categories", cats},
+  return {{"language", lang},
+          {"dir", is_rtl(lang) ? "rtl" : "ltr"},
+          {"texts", texts},
+          {"categories", cats},
           {"notice", notice_key ? runs_json(cfg, resolve_text(cfg, lang, notice_key)) : json(nullptr)}};
 }
 
@@ -380,7 +415,8 @@ Gate read_gate(const json& e) {
   Gate gate;
   if (e.is_object()) {
     for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
-                            {"service", &gate.service}, {"cookieconsent", &gate.cookieconsent}}) {
+                            {"service", &gate.service},
+                            {"cookieconsent", &gate.cookieconsent}}) {
       auto it = e.find(key);
       if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
     }
@@ -484,16 +520,27 @@ std::string api_start(const std::string& config, const std::string& request) {
       {"newItems", st.new_items},
       {"state", state_json(cfg, st)},
       {"allowed", allowed_json(cfg, st)},
-      {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"default", consent_default_json(cfg)},
-                       {"update", consent_mode_json(cfg, st)},
-                       {"waitForUpdate", cfg.wait_for_update}, {"adsDataRedaction", cfg.ads_data_redaction},
-                       {"urlPassthrough", cfg.url_passthrough}}},
-      {"cookie", st.decided ? cookie_write_json(cfg, stored, std::max<int64_t>(0, st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400 - now), https)
-                            : cookie_json(cfg)},
-      {"blocking", {{"autoBlock", cfg.auto_block}, {"cookieGuard", cfg.cookie_guard}, {"reloadOnWithdrawal", cfg.reload_on_withdrawal}}},
+      {"consentMode",
+       {{"enabled", cfg.consent_mode_enabled},
+        {"default", consent_default_json(cfg)},
+        {"update", consent_mode_json(cfg, st)},
+        {"waitForUpdate", cfg.wait_for_update},
+        {"adsDataRedaction", cfg.ads_data_redaction},
+        {"urlPassthrough", cfg.url_passthrough}}},
+      {"cookie",
+       st.decided
+           ? cookie_write_json(
+                 cfg, stored, std::max<int64_t>(0, st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400 - now), https)
+           : cookie_json(cfg)},
+      {"blocking",
+       {{"autoBlock", cfg.auto_block}, {"cookieGuard", cfg.cookie_guard}, {"reloadOnWithdrawal", cfg.reload_on_withdrawal}}},
       {"receipts", {{"endpoint", cfg.receipts_endpoint}}},
       {"compat", {{"cookiebot", cfg.compat_cookiebot}}},
-      {"ui", {{"layout", cfg.ui_layout}, {"position", cfg.ui_position}, {"theme", cfg.ui_theme}, {"reopenButton", cfg.ui_reopen_button}}},
+      {"ui",
+       {{"layout", cfg.ui_layout},
+        {"position", cfg.ui_position},
+        {"theme", cfg.ui_theme},
+        {"reopenButton", cfg.ui_reopen_button}}},
       {"languages", cfg.languages()},
       {"contact", cfg.contact},
       {"gpc", gpc},
@@ -582,14 +629,22 @@ std::string api_decide(const std::string& config, const std::string& request) {
       {"state", state_json(cfg, after)},
       {"allowed", allowed_json(cfg, after)},
       {"changes", {{"accepted", changes.accepted}, {"rejected", changes.rejected}}},
-      {"cleanup", {{"cookies", cleanup_cookies(cfg, after, cookies)},
-                   {"localStorage", cleanup_storage(cfg, after, local)},
-                   {"sessionStorage", cleanup_storage(cfg, after, session)}}},
+      {"cleanup",
+       {{"cookies", cleanup_cookies(cfg, after, cookies)},
+        {"localStorage", cleanup_storage(cfg, after, local)},
+        {"sessionStorage", cleanup_storage(cfg, after, session)}}},
       {"reload", cfg.reload_on_withdrawal && !changes.rejected.empty()},
       {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, after)}}},
-      {"receipt", {{"id", d.record.id_string()}, {"sequence", d.record.sequence}, {"revision", d.record.revision},
-                   {"timestamp", iso_time(now)}, {"method", method_name(d.record.method)},
-                   {"accepted", accepted}, {"rejected", rejected}, {"language", language}, {"url", receipt_url(url)}}},
+      {"receipt",
+       {{"id", d.record.id_string()},
+        {"sequence", d.record.sequence},
+        {"revision", d.record.revision},
+        {"timestamp", iso_time(now)},
+        {"method", method_name(d.record.method)},
+        {"accepted", accepted},
+        {"rejected", rejected},
+        {"language", language},
+        {"url", receipt_url(url)}}},
       {"unknown", d.unknown},
   };
   // The follow-up questions of a decision (the page's waiting gates, held URLs) in the same call.

@@ -59,13 +59,19 @@ class Fields {
   std::string str(const char* key) {
     auto it = obj_.find(key);
     if (it == obj_.end() || it->is_null()) return "";
-    if (!it->is_string()) { errors_.push_back({at(key), "expected a string"}); return ""; }
+    if (!it->is_string()) {
+      errors_.push_back({at(key), "expected a string"});
+      return "";
+    }
     return it->get<std::string>();
   }
   bool boolean(const char* key) {
     auto it = obj_.find(key);
     if (it == obj_.end() || it->is_null()) return false;
-    if (!it->is_boolean()) { errors_.push_back({at(key), "expected a boolean"}); return false; }
+    if (!it->is_boolean()) {
+      errors_.push_back({at(key), "expected a boolean"});
+      return false;
+    }
     return it->get<bool>();
   }
   /// An array of strings; with `valid`, entries it rejects are errors too.
@@ -73,13 +79,22 @@ class Fields {
     std::vector<std::string> out;
     auto it = obj_.find(key);
     if (it == obj_.end() || it->is_null()) return out;
-    if (!it->is_array()) { errors_.push_back({at(key), "expected an array of strings"}); return out; }
+    if (!it->is_array()) {
+      errors_.push_back({at(key), "expected an array of strings"});
+      return out;
+    }
     for (size_t i = 0; i < it->size(); ++i) {
       const json& e = (*it)[i];
       std::string p = at(key) + "[" + std::to_string(i) + "]";
-      if (!e.is_string()) { errors_.push_back({p, "expected a string"}); continue; }
+      if (!e.is_string()) {
+        errors_.push_back({p, "expected a string"});
+        continue;
+      }
       std::string s = e.get<std::string>();
-      if (valid && !valid(s)) { errors_.push_back({p, std::string("invalid ") + what + " \"" + s + "\""}); continue; }
+      if (valid && !valid(s)) {
+        errors_.push_back({p, std::string("invalid ") + what + " \"" + s + "\""});
+        continue;
+      }
       out.push_back(std::move(s));
     }
     return out;
@@ -87,13 +102,19 @@ class Fields {
   const json* object(const char* key) {
     auto it = obj_.find(key);
     if (it == obj_.end() || it->is_null()) return nullptr;
-    if (!it->is_object()) { errors_.push_back({at(key), "expected an object"}); return nullptr; }
+    if (!it->is_object()) {
+      errors_.push_back({at(key), "expected an object"});
+      return nullptr;
+    }
     return &*it;
   }
   const json* array(const char* key) {
     auto it = obj_.find(key);
     if (it == obj_.end() || it->is_null()) return nullptr;
-    if (!it->is_array()) { errors_.push_back({at(key), "expected an array"}); return nullptr; }
+    if (!it->is_array()) {
+      errors_.push_back({at(key), "expected an array"});
+      return nullptr;
+    }
     return &*it;
   }
   std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
@@ -122,11 +143,11 @@ struct CatalogueCategory {
 
 struct Catalogue {
   std::vector<CatalogueCategory> categories;
-  std::vector<ScanService> known;                      ///< the catalogue's own services, first
+  std::vector<ScanService> known;                       ///< the catalogue's own services, first
   std::vector<std::vector<std::string>> known_consent;  ///< each known service's Consent Mode types
   std::vector<ScanService> ocd;                         ///< the Open Cookie Database, last
   std::vector<std::string> ocd_titles;
-  std::vector<std::map<std::string, std::string>> ocd_about;  ///< pattern -> description
+  std::vector<std::map<std::string, std::string>> ocd_about;        ///< pattern -> description
   std::map<std::string, std::map<std::string, std::string>> texts;  ///< language -> "services.x.title" -> text
 
   const CatalogueCategory* category(const std::string& name) const {
@@ -171,7 +192,10 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
   if (const json* cats = top.object("categories")) {
     for (auto it = cats->begin(); it != cats->end(); ++it) {
       std::string path = "categories." + it.key();
-      if (!it->is_object()) { errors.push_back({path, "expected an object"}); continue; }
+      if (!it->is_object()) {
+        errors.push_back({path, "expected an object"});
+        continue;
+      }
       Fields f(*it, path, errors);
       CatalogueCategory c;
       c.name = it.key();
@@ -184,10 +208,17 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
   if (const json* svcs = top.object("services")) {
     for (auto it = svcs->begin(); it != svcs->end(); ++it) {
       std::string path = "services." + it.key();
-      if (!valid_name(it.key())) { errors.push_back({path, "invalid service name"}); continue; }
-      if (!it->is_object()) { errors.push_back({path, "expected an object"}); continue; }
+      if (!valid_name(it.key())) {
+        errors.push_back({path, "invalid service name"});
+        continue;
+      }
+      if (!it->is_object()) {
+        errors.push_back({path, "expected an object"});
+        continue;
+      }
       ScanService s = read_scan_service(it.key(), *it, path, errors);
-      if (!s.category.empty() && !cat.category(s.category)) errors.push_back({path + ".category", "unknown category \"" + s.category + "\""});
+      if (!s.category.empty() && !cat.category(s.category))
+        errors.push_back({path + ".category", "unknown category \"" + s.category + "\""});
       Fields f(*it, path, errors);
       cat.known_consent.push_back(f.strings("consentMode"));
       cat.known.push_back(std::move(s));
@@ -197,7 +228,10 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
     Fields fl(*lang, "language", errors);
     if (const json* tr = fl.object("translations")) {
       for (auto l = tr->begin(); l != tr->end(); ++l) {
-        if (!l->is_object()) { errors.push_back({"language.translations." + l.key(), "expected an object"}); continue; }
+        if (!l->is_object()) {
+          errors.push_back({"language.translations." + l.key(), "expected an object"});
+          continue;
+        }
         for (const char* group : {"services", "categories"}) {
           auto g = l->find(group);
           if (g == l->end() || !g->is_object()) continue;
@@ -218,10 +252,17 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
     if (const json* svcs = fo.object("services")) {
       for (auto it = svcs->begin(); it != svcs->end(); ++it) {
         std::string path = "openCookieDatabase.services." + it.key();
-        if (!valid_name(it.key())) { errors.push_back({path, "invalid service name"}); continue; }
-        if (!it->is_object()) { errors.push_back({path, "expected an object"}); continue; }
+        if (!valid_name(it.key())) {
+          errors.push_back({path, "invalid service name"});
+          continue;
+        }
+        if (!it->is_object()) {
+          errors.push_back({path, "expected an object"});
+          continue;
+        }
         ScanService s = read_scan_service(it.key(), *it, path, errors);
-        if (!s.category.empty() && !cat.category(s.category)) errors.push_back({path + ".category", "unknown category \"" + s.category + "\""});
+        if (!s.category.empty() && !cat.category(s.category))
+          errors.push_back({path + ".category", "unknown category \"" + s.category + "\""});
         Fields f(*it, path, errors);
         cat.ocd_titles.push_back(f.str("title"));
         std::map<std::string, std::string> about;
@@ -240,10 +281,10 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
 // The request
 
 struct Mark {
-  std::string host;     ///< "" for a first-party or inline element
+  std::string host;  ///< "" for a first-party or inline element
   std::string url;
-  std::string service;  ///< data-service, when a valid name
-  std::string category; ///< data-category (not "!x"), else Cookiebot's first name mapped
+  std::string service;   ///< data-service, when a valid name
+  std::string category;  ///< data-category (not "!x"), else Cookiebot's first name mapped
   std::vector<std::string> cookieconsent;
 };
 
@@ -294,12 +335,16 @@ bool kelisim_file(const std::string& url) {
 
 /// Reads [{"name", "domain" | "origin", "setBy"}] into stored items.
 void read_items(const json* arr, const std::string& path, bool storage, const ScanRequest& req, std::vector<StoredItem>& items,
-                std::vector<std::vector<std::string>>* writers, std::vector<Issue>& errors, std::vector<bool>* by_kelisim = nullptr) {
+                std::vector<std::vector<std::string>>* writers, std::vector<Issue>& errors,
+                std::vector<bool>* by_kelisim = nullptr) {
   if (!arr) return;
   for (size_t i = 0; i < arr->size(); ++i) {
     std::string p = path + "[" + std::to_string(i) + "]";
     const json& e = (*arr)[i];
-    if (!e.is_object()) { errors.push_back({p, "expected an object"}); continue; }
+    if (!e.is_object()) {
+      errors.push_back({p, "expected an object"});
+      continue;
+    }
     Fields f(e, p, errors);
     StoredItem item;
     item.name = f.str("name");
@@ -326,7 +371,10 @@ void read_urls(const json* arr, const std::string& path, std::vector<std::string
   for (size_t i = 0; i < arr->size(); ++i) {
     std::string p = path + "[" + std::to_string(i) + "]";
     const json& e = (*arr)[i];
-    if (!e.is_object()) { errors.push_back({p, "expected an object"}); continue; }
+    if (!e.is_object()) {
+      errors.push_back({p, "expected an object"});
+      continue;
+    }
     Fields f(e, p, errors);
     urls.push_back(f.str("url"));
   }
@@ -350,7 +398,10 @@ bool read_request(const std::string& text_in, ScanRequest& req, std::vector<Issu
     for (size_t i = 0; i < marks->size(); ++i) {
       std::string p = "marks[" + std::to_string(i) + "]";
       const json& e = (*marks)[i];
-      if (!e.is_object()) { errors.push_back({p, "expected an object"}); continue; }
+      if (!e.is_object()) {
+        errors.push_back({p, "expected an object"});
+        continue;
+      }
       Fields m(e, p, errors);
       Mark mark;
       mark.url = m.str("url");
@@ -431,7 +482,8 @@ class Drafter {
     Classification marks = classify(cat_.known, {}, {}, mark_urls);
     for (size_t i = 0; i < req_.marks.size(); ++i) {
       const Mark& m = req_.marks[i];
-      if (!m.service.empty() && !m.category.empty() && !markup_category_.count(m.service)) markup_category_[m.service] = m.category;
+      if (!m.service.empty() && !m.category.empty() && !markup_category_.count(m.service))
+        markup_category_[m.service] = m.category;
       if (!m.host.empty() && (!host_marks_.count(m.host) || (host_marks_[m.host]->service.empty() && !m.service.empty())))
         host_marks_[m.host] = &m;
       if (!m.service.empty() && marks.urls[i].claimed()) {
@@ -557,7 +609,9 @@ class Drafter {
         }
         s = service(m->service, category, text_id, ocd);
         if (s) o = {s->name, "markup", host, ""};
-        else warn("host", host, "the markup gates " + host + " as service \"" + m->service + "\" but names no category: place it in a category");
+        else
+          warn("host", host,
+               "the markup gates " + host + " as service \"" + m->service + "\" but names no category: place it in a category");
       } else if (k.claimed()) {
         const ScanService& svc = cat_.known[k.service];
         s = service(renamed(svc.name), mark_category.empty() ? svc.category : mark_category, svc.name, -1);
@@ -571,7 +625,9 @@ class Drafter {
         s = service(renamed(svc.name), mark_category.empty() ? svc.category : mark_category,
                     cat_.known_index(svc.name) >= 0 ? svc.name : "", c.service);
         o = {s->name, "open-cookie-database", host, ""};
-        warn("host", host, host + ": classified by the Open Cookie Database as " + cat_.ocd_titles[c.service] + " (" + s->category + "): check it");
+        warn("host", host,
+             host + ": classified by the Open Cookie Database as " + cat_.ocd_titles[c.service] + " (" + s->category +
+                 "): check it");
       } else if (!mark_category.empty()) {
         s = service(host_service_name(host), mark_category, "", -1);
         o = {s->name, "markup", host, ""};
@@ -582,7 +638,8 @@ class Drafter {
         s->sources.insert(o.source);
         host_owner_[host] = s->name;
         if (valid_host_pattern(o.pattern)) add_unique(s->hosts, o.pattern);
-        else warn("host", host, "host " + host + " (" + s->name + ") cannot be written as a host pattern: block it some other way");
+        else
+          warn("host", host, "host " + host + " (" + s->name + ") cannot be written as a host pattern: block it some other way");
       }
     }
     json v = verdict(o, s ? s->category : "");
@@ -640,7 +697,9 @@ class Drafter {
     } else if (k.claimed() && k.kind != ClaimKind::host_domain) {
       s = known_service(k.service);
       const ScanService& svc = cat_.known[k.service];
-      const auto& list = k.kind == ClaimKind::cookie ? svc.cookies : k.kind == ClaimKind::storage ? svc.storage : svc.third_party_cookies;
+      const auto& list = k.kind == ClaimKind::cookie    ? svc.cookies
+                         : k.kind == ClaimKind::storage ? svc.storage
+                                                        : svc.third_party_cookies;
       o = {s->name, "catalogue", list[k.pattern], ""};
     } else if (std::string owner = item.third_party ? covering_owner(item, storage) : ""; !owner.empty()) {
       s = &services_[owner];
@@ -657,16 +716,21 @@ class Drafter {
       auto about = cat_.ocd_about[oc.service].find(pattern);
       o = {s ? s->name : "", "open-cookie-database", pattern, about == cat_.ocd_about[oc.service].end() ? "" : about->second};
       if (s)
-        warn(kind, item.name, std::string(kind) + " " + item.name + where + ": classified by the Open Cookie Database as " +
-                                  cat_.ocd_titles[oc.service] + " (" + s->category + "): check it");
+        warn(kind, item.name,
+             std::string(kind) + " " + item.name + where + ": classified by the Open Cookie Database as " +
+                 cat_.ocd_titles[oc.service] + " (" + s->category + "): check it");
     } else {
-      warn(kind, item.name, std::string(kind) + " " + item.name + where + " belongs to no known service: add it to a service's \"" +
-                                (storage ? "storage" : "cookies") + "\" (or remove what sets it)");
+      warn(kind, item.name,
+           std::string(kind) + " " + item.name + where + " belongs to no known service: add it to a service's \"" +
+               (storage ? "storage" : "cookies") + "\" (or remove what sets it)");
     }
     if (s) {
       s->sources.insert(o.source);
       if (valid_name_pattern(o.pattern)) add_unique(storage ? s->storage : s->cookies, o.pattern);
-      else warn(kind, item.name, std::string(kind) + " \"" + item.name + "\" (" + s->name + ") cannot be written as a kelisim pattern (spaces, ';', ',' or '=')");
+      else
+        warn(kind, item.name,
+             std::string(kind) + " \"" + item.name + "\" (" + s->name +
+                 ") cannot be written as a kelisim pattern (spaces, ';', ',' or '=')");
     }
     json v = verdict(o, s ? s->category : (o.source == "kelisim" ? "necessary" : ""));
     v["thirdParty"] = item.third_party;
@@ -697,7 +761,9 @@ class Drafter {
         int k = cat_.known_index(m.service);
         std::string category = k >= 0 ? cat_.known[k].category : "";
         if (DraftService* s = service(m.service, category, k >= 0 ? m.service : "", -1)) s->sources.insert("markup");
-        else warn("markup", m.service, "the markup names service \"" + m.service + "\" but no category for it: add it to \"services\" with a category");
+        else
+          warn("markup", m.service,
+               "the markup names service \"" + m.service + "\" but no category for it: add it to \"services\" with a category");
       }
       if (!m.category.empty()) add_unique(extra_categories_, m.category);
       for (const auto& n : m.cookieconsent) {
@@ -734,7 +800,8 @@ class Drafter {
     std::vector<std::string> used = {"necessary"};
     for (const auto* s : ordered()) add_unique(used, s->category);
     for (const auto& c : extra_categories_) add_unique(used, c);
-    std::stable_sort(used.begin(), used.end(), [this](const std::string& a, const std::string& b) { return category_rank(a) < category_rank(b); });
+    std::stable_sort(used.begin(), used.end(),
+                     [this](const std::string& a, const std::string& b) { return category_rank(a) < category_rank(b); });
 
     json categories = json::object();
     for (const auto& name : used) {
@@ -775,7 +842,8 @@ class Drafter {
 
     json aliases = json::object();
     for (const auto& kv : aliases_)
-      if (!categories.contains(kv.first) && !services.contains(kv.first) && categories.contains(kv.second)) aliases[kv.first] = kv.second;
+      if (!categories.contains(kv.first) && !services.contains(kv.first) && categories.contains(kv.second))
+        aliases[kv.first] = kv.second;
 
     std::string lang = req_.language.substr(0, 2);
     if (lang != "kk" && lang != "ru" && lang != "en") lang = "en";
@@ -818,8 +886,9 @@ bool third_party_allowed(const Config& cfg, const Status& st, const std::vector<
                          bool storage, std::vector<std::string>& claimants) {
   bool any_allowed = false;
   for (const auto& s : site) {
-    bool claims = storage ? std::any_of(s.storage.begin(), s.storage.end(), [&](const std::string& p) { return glob_match(p, item.name); })
-                          : std::any_of(s.cookies.begin(), s.cookies.end(), [&](const std::string& p) { return glob_match(p, item.name); });
+    bool claims =
+        storage ? std::any_of(s.storage.begin(), s.storage.end(), [&](const std::string& p) { return glob_match(p, item.name); })
+                : std::any_of(s.cookies.begin(), s.cookies.end(), [&](const std::string& p) { return glob_match(p, item.name); });
     for (const auto& h : s.hosts)
       claims = claims || (storage ? host_match(h, std::string(item.domain)) : cookie_domain_covered(h, item.domain));
     if (!claims) continue;
@@ -852,10 +921,11 @@ json audit(const Config& cfg, const ScanRequest& req) {
   for (size_t i = 0; i < req.cookies.size(); ++i) {
     const Claim& cl = c.cookies[i];
     mark_used(cl);
-    bool own = !req.cookies[i].third_party && (req.cookies[i].name == cfg.cookie.name ||
-                                              (cfg.compat_cookiebot && req.cookies[i].name == "CookieConsent"));
+    bool own = !req.cookies[i].third_party &&
+               (req.cookies[i].name == cfg.cookie.name || (cfg.compat_cookiebot && req.cookies[i].name == "CookieConsent"));
     cookies.push_back(own ? json({{"service", nullptr}, {"kelisim", true}}) : claim_json(site, cl));
-    if (!own && !cl.claimed()) undeclared.push_back({{"kind", "cookie"}, {"index", i}, {"name", req.cookies[i].name}, {"domain", req.cookies[i].domain}});
+    if (!own && !cl.claimed())
+      undeclared.push_back({{"kind", "cookie"}, {"index", i}, {"name", req.cookies[i].name}, {"domain", req.cookies[i].domain}});
   }
   json storage = json::array();
   for (size_t i = 0; i < req.storage.size(); ++i) {
@@ -863,7 +933,8 @@ json audit(const Config& cfg, const ScanRequest& req) {
     mark_used(cl);
     bool own = !req.storage[i].third_party && req.storage[i].name.compare(0, 8, "kelisim:") == 0;
     storage.push_back(own ? json({{"service", nullptr}, {"kelisim", true}}) : claim_json(site, cl));
-    if (!own && !cl.claimed()) undeclared.push_back({{"kind", "storage"}, {"index", i}, {"name", req.storage[i].name}, {"domain", req.storage[i].domain}});
+    if (!own && !cl.claimed())
+      undeclared.push_back({{"kind", "storage"}, {"index", i}, {"name", req.storage[i].name}, {"domain", req.storage[i].domain}});
   }
   json requests = json::array();
   std::map<std::string, json> hosts;  // undeclared host -> request indices
@@ -875,7 +946,10 @@ json audit(const Config& cfg, const ScanRequest& req) {
     bool third = !host.empty() && !first_party_host(req.site, host);
     requests.push_back(third ? claim_json(site, cl) : json(nullptr));
     if (third && !cl.claimed()) {
-      if (!hosts.count(host)) { hosts[host] = json::array(); host_order.push_back(host); }
+      if (!hosts.count(host)) {
+        hosts[host] = json::array();
+        host_order.push_back(host);
+      }
       hosts[host].push_back(i);
     }
   }
@@ -883,7 +957,8 @@ json audit(const Config& cfg, const ScanRequest& req) {
 
   json unseen = json::array();
   for (const auto& s : site) {
-    const std::pair<const char*, const std::vector<std::string>*> lists[] = {{"cookies", &s.cookies}, {"storage", &s.storage}, {"hosts", &s.hosts}};
+    const std::pair<const char*, const std::vector<std::string>*> lists[] = {
+        {"cookies", &s.cookies}, {"storage", &s.storage}, {"hosts", &s.hosts}};
     for (const auto& l : lists)
       for (size_t i = 0; i < l.second->size(); ++i)
         if (!used.count(s.name + "\n" + l.first + "\n" + std::to_string(i)))
@@ -908,13 +983,15 @@ json audit(const Config& cfg, const ScanRequest& req) {
     auto services_of = [&](const Claim& cl, std::vector<std::string> extra) {
       if (cl.claimed()) add_unique(extra, site[cl.service].name);
       json arr = json::array();
-      for (const auto& s : extra) arr.push_back({{"service", s}, {"category", cfg.find_service(s) ? cfg.find_service(s)->category : ""}});
+      for (const auto& s : extra)
+        arr.push_back({{"service", s}, {"category", cfg.find_service(s) ? cfg.find_service(s)->category : ""}});
       return arr;
     };
     for (size_t i = 0; i < phase.urls.size(); ++i) {
       std::string host = url_host(phase.urls[i]);
       if (host.empty() || first_party_host(req.site, host) || url_allowed(cfg, st, phase.urls[i])) continue;
-      violations.push_back({{"phase", name}, {"kind", "request"}, {"index", i}, {"host", host}, {"services", services_of(pc.urls[i], {})}});
+      violations.push_back(
+          {{"phase", name}, {"kind", "request"}, {"index", i}, {"host", host}, {"services", services_of(pc.urls[i], {})}});
     }
     for (int kind = 0; kind < 2; ++kind) {
       bool is_storage = kind == 1;
@@ -926,8 +1003,12 @@ json audit(const Config& cfg, const ScanRequest& req) {
         bool ok = item.third_party ? third_party_allowed(cfg, st, site, item, is_storage, claimants)
                                    : (is_storage ? storage_allowed(cfg, st, item.name) : cookie_allowed(cfg, st, item.name));
         if (ok) continue;
-        violations.push_back({{"phase", name}, {"kind", is_storage ? "storage" : "cookie"}, {"index", i}, {"name", item.name},
-                              {"domain", item.domain}, {"services", services_of(claims[i], claimants)}});
+        violations.push_back({{"phase", name},
+                              {"kind", is_storage ? "storage" : "cookie"},
+                              {"index", i},
+                              {"name", item.name},
+                              {"domain", item.domain},
+                              {"services", services_of(claims[i], claimants)}});
       }
     }
   }

@@ -45,7 +45,6 @@ std::string quote_text(const std::string& s) {
   return out + "\"";
 }
 
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
@@ -80,7 +79,8 @@ class Reader {
     if (const json* v = get(key)) {
       if (!v->is_number_integer()) return expected(key, "an integer", *v);
       int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v->get<int64_t>();
-      if (n < lo || n > hi) return error(at(key), "expected an integer from " + decimal(lo) + " to " + decimal(hi) + ", got " + decimal(n));
+      if (n < lo || n > hi)
+        return error(at(key), "expected an integer from " + decimal(lo) + " to " + decimal(hi) + ", got " + decimal(n));
       dst = n;
     }
   }
@@ -111,9 +111,15 @@ class Reader {
     for (size_t i = 0; i < v->size(); ++i) {
       const json& e = (*v)[i];
       auto p = [&] { return at(key) + "[" + decimal(int64_t(i)) + "]"; };  // built only for an error
-      if (!e.is_string()) { error(p(), std::string("expected a string, got ") + type_name(e)); continue; }
+      if (!e.is_string()) {
+        error(p(), std::string("expected a string, got ") + type_name(e));
+        continue;
+      }
       const auto& s = e.get_ref<const std::string&>();
-      if (valid && !valid(s)) { error(p(), std::string("invalid ") + what + " " + quote_text(s)); continue; }
+      if (valid && !valid(s)) {
+        error(p(), std::string("invalid ") + what + " " + quote_text(s));
+        continue;
+      }
       dst.push_back(s);
       if (indices) indices->push_back(i);
     }
@@ -121,7 +127,10 @@ class Reader {
   /// A nested object; returns nullptr (after an error) when present but not an object.
   const json* object(const char* key) {
     const json* v = get(key);
-    if (v && !v->is_object()) { expected(key, "an object", *v); return nullptr; }
+    if (v && !v->is_object()) {
+      expected(key, "an object", *v);
+      return nullptr;
+    }
     return v;
   }
   void finish() {
@@ -180,8 +189,8 @@ bool known_text_key(const std::string& key, const Config& cfg) {
 
 /// Flattens `{"banner": {"title": "x"}}` and `{"banner.title": "x"}` alike to dotted keys.
 /// Depth is bounded: real keys nest three levels, and the wasm stack is small.
-void flatten_texts(const json& v, const std::string& prefix, const std::string& path,
-                   std::map<std::string, std::string>& out, ParseResult& res, int depth = 0) {
+void flatten_texts(const json& v, const std::string& prefix, const std::string& path, std::map<std::string, std::string>& out,
+                   ParseResult& res, int depth = 0) {
   if (depth > 8) {
     res.errors.push_back({path, "nested too deeply"});
     return;
@@ -201,7 +210,8 @@ void read_categories(const json& cats, ParseResult& res) {
   for (auto it = cats.begin(); it != cats.end(); ++it) {
     std::string path = "categories." + it.key();
     if (!valid_name(it.key())) {
-      res.errors.push_back({path, "invalid category name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
+      res.errors.push_back(
+          {path, "invalid category name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
       continue;
     }
     if (!it->is_object()) {
@@ -216,7 +226,9 @@ void read_categories(const json& cats, ParseResult& res) {
     r.strings("consentMode", c.consent_mode, nullptr, "", &at);
     for (size_t i = 0; i < c.consent_mode.size(); ++i) {
       if (!is_consent_type(c.consent_mode[i]))
-        res.errors.push_back({path + ".consentMode[" + decimal(at[i]) + "]", "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
+        res.errors.push_back(
+            {path + ".consentMode[" + decimal(at[i]) + "]",
+             "unknown consent type " + quote_text(c.consent_mode[i]) + " (expected one of " + join(consent_mode_types()) + ")"});
     }
     std::string gpc = "allow";
     r.choice("gpc", gpc, {"allow", "deny"});
@@ -231,7 +243,8 @@ void read_services(const json& svcs, ParseResult& res) {
   for (auto it = svcs.begin(); it != svcs.end(); ++it) {
     std::string path = "services." + it.key();
     if (!valid_name(it.key())) {
-      res.errors.push_back({path, "invalid service name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
+      res.errors.push_back(
+          {path, "invalid service name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
       continue;
     }
     if (!it->is_object()) {
@@ -260,17 +273,26 @@ void read_language(const json& lang, ParseResult& res) {
   Config& cfg = res.config;
   Reader r(lang, "language", res);
   r.string("default", cfg.default_language, 35);
-  if (!valid_language_tag(cfg.default_language)) r.error("language.default", "invalid language tag " + quote_text(cfg.default_language));
+  if (!valid_language_tag(cfg.default_language))
+    r.error("language.default", "invalid language tag " + quote_text(cfg.default_language));
   if (const json* ad = r.get("autoDetect")) {
     if (ad->is_boolean()) cfg.auto_detect = ad->get<bool>() ? "document" : "off";
     else if (ad->is_string() && (*ad == "document" || *ad == "browser" || *ad == "off")) cfg.auto_detect = ad->get<std::string>();
-    else r.error("language.autoDetect", std::string("expected \"document\", \"browser\", \"off\" or a boolean, got ") + (ad->is_string() ? quote_text(ad->get<std::string>()) : type_name(*ad)));
+    else
+      r.error("language.autoDetect", std::string("expected \"document\", \"browser\", \"off\" or a boolean, got ") +
+                                         (ad->is_string() ? quote_text(ad->get<std::string>()) : type_name(*ad)));
   }
   if (const json* tr = r.object("translations")) {
     for (auto it = tr->begin(); it != tr->end(); ++it) {
       std::string path = "language.translations." + it.key();
-      if (!valid_language_tag(it.key())) { res.errors.push_back({path, "invalid language tag " + quote_text(it.key())}); continue; }
-      if (!it->is_object()) { res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)}); continue; }
+      if (!valid_language_tag(it.key())) {
+        res.errors.push_back({path, "invalid language tag " + quote_text(it.key())});
+        continue;
+      }
+      if (!it->is_object()) {
+        res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)});
+        continue;
+      }
       auto& texts = cfg.translations[it.key()];
       flatten_texts(*it, "", path, texts, res);
       for (const auto& kv : texts)
@@ -283,7 +305,8 @@ void read_language(const json& lang, ParseResult& res) {
     const auto& builtin = builtin_languages();
     if (std::find(builtin.begin(), builtin.end(), cfg.default_language) == builtin.end())
       res.errors.push_back({"language.default", "no built-in texts for " + quote_text(cfg.default_language) +
-                                                    " (built in: kk, ru, en); add language.translations." + cfg.default_language});
+                                                    " (built in: kk, ru, en); add language.translations." +
+                                                    cfg.default_language});
   }
   r.finish();
 }
@@ -291,9 +314,9 @@ void read_language(const json& lang, ParseResult& res) {
 }  // namespace
 
 const std::vector<std::string>& consent_mode_types() {
-  static const std::vector<std::string> types = {
-      "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
-      "functionality_storage", "personalization_storage", "security_storage"};
+  static const std::vector<std::string> types = {"ad_storage",        "ad_user_data",          "ad_personalization",
+                                                 "analytics_storage", "functionality_storage", "personalization_storage",
+                                                 "security_storage"};
   return types;
 }
 
@@ -350,11 +373,23 @@ ParseResult parse_config(const nlohmann::ordered_json& value) {
   if (const json* al = r.object("aliases")) {
     for (auto it = al->begin(); it != al->end(); ++it) {
       std::string path = "aliases." + it.key();
-      if (!valid_name(it.key())) { res.errors.push_back({path, "invalid alias name " + quote_text(it.key())}); continue; }
-      if (!it->is_string()) { res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(*it)}); continue; }
+      if (!valid_name(it.key())) {
+        res.errors.push_back({path, "invalid alias name " + quote_text(it.key())});
+        continue;
+      }
+      if (!it->is_string()) {
+        res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(*it)});
+        continue;
+      }
       std::string target = it->get<std::string>();
-      if (!cfg.find_category(target) && !cfg.find_service(target)) { res.errors.push_back({path, "unknown category or service " + quote_text(target)}); continue; }
-      if (cfg.find_category(it.key()) || cfg.find_service(it.key())) { res.errors.push_back({path, "an alias cannot reuse the name of a category or service"}); continue; }
+      if (!cfg.find_category(target) && !cfg.find_service(target)) {
+        res.errors.push_back({path, "unknown category or service " + quote_text(target)});
+        continue;
+      }
+      if (cfg.find_category(it.key()) || cfg.find_service(it.key())) {
+        res.errors.push_back({path, "an alias cannot reuse the name of a category or service"});
+        continue;
+      }
       cfg.aliases[it.key()] = target;
     }
   }
@@ -380,7 +415,8 @@ ParseResult parse_config(const nlohmann::ordered_json& value) {
     bool has_rejected = ck->contains("rejectedExpiresAfterDays");
     c.integer("rejectedExpiresAfterDays", rdays, 1, 3650);
     cfg.cookie.expires_after_days = int(days);
-    cfg.cookie.rejected_expires_after_days = has_rejected ? int(rdays) : std::min(int(days), cfg.cookie.rejected_expires_after_days);
+    cfg.cookie.rejected_expires_after_days =
+        has_rejected ? int(rdays) : std::min(int(days), cfg.cookie.rejected_expires_after_days);
     c.choice("sameSite", cfg.cookie.same_site, {"Lax", "Strict", "None"});
     if (const json* sec = c.get("secure")) {
       if (sec->is_boolean()) cfg.cookie.secure = sec->get<bool>() ? "true" : "false";

@@ -45,7 +45,9 @@ void set_flags(json& obj, std::initializer_list<std::pair<const char*, bool>> fl
 
 json state_json(const Config& cfg, const CookiebotState& s, bool gpc) {
   json consent = json::object();
-  set_flags(consent, {{"necessary", s.necessary}, {"preferences", s.preferences}, {"statistics", s.statistics}, {"marketing", s.marketing}});
+  set_flags(
+      consent,
+      {{"necessary", s.necessary}, {"preferences", s.preferences}, {"statistics", s.statistics}, {"marketing", s.marketing}});
   // kelisim records only the visitor's own choices: never "implied".
   consent["method"] = s.has_response ? json("explicit") : json(nullptr);
   consent["stamp"] = s.stamp;
@@ -80,7 +82,8 @@ json cookie_json(const Config& cfg, const Status& st, const CookiebotState& s, c
     max_age = left > 0 ? left : 0;
     // Beside kelisim's own cookie: the same path, SameSite and Secure (Domain is the shim's, found by probing).
     bool secure = cfg.cookie.secure == "true" || (cfg.cookie.secure == "auto" && https) || cfg.cookie.same_site == "None";
-    attributes = "Path=" + cfg.cookie.path + "; Max-Age=" + decimal(max_age) + "; SameSite=" + cfg.cookie.same_site + (secure ? "; Secure" : "");
+    attributes = "Path=" + cfg.cookie.path + "; Max-Age=" + decimal(max_age) + "; SameSite=" + cfg.cookie.same_site +
+                 (secure ? "; Secure" : "");
     write = left > 0 && (call == CookiebotCall::decide || !(present.size() == 1 && present[0] == value));
   }
   json c = json::object();
@@ -172,10 +175,11 @@ std::vector<Issue> add_cookiebot(const Config& cfg, const Status& st, const json
       if (!tag->is_object()) errors.push_back({"tag", "expected an object"});
       else {
         auto mode = tag->find("blockingMode");
-        if (mode != tag->end() && !mode->is_null() && !mode->is_string()) errors.push_back({"tag.blockingMode", "expected a string"});
+        if (mode != tag->end() && !mode->is_null() && !mode->is_string())
+          errors.push_back({"tag.blockingMode", "expected a string"});
         // Cookiebot's data-blockingmode="auto" asks for auto-blocking: it can only block more, never less.
-        else if (mode != tag->end() && mode->is_string() && mode->get_ref<const std::string&>() == "auto" && out.contains("blocking") &&
-                 out["blocking"].is_object())
+        else if (mode != tag->end() && mode->is_string() && mode->get_ref<const std::string&>() == "auto" &&
+                 out.contains("blocking") && out["blocking"].is_object())
           out["blocking"]["autoBlock"] = true;
       }
     }

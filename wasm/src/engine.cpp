@@ -18,9 +18,7 @@ const Answer* category_answer(const Status& st, const std::string& name) {
 
 /// GPC turned on after an "accept all": that sweeping yes does not cover
 /// categories the site marks `"gpc": "deny"` (SPEC §6); an explicit choice does.
-bool gpc_withholds(const Status& st, const Category& c) {
-  return st.gpc && c.gpc_deny && st.record.method == Method::accept_all;
-}
+bool gpc_withholds(const Status& st, const Category& c) { return st.gpc && c.gpc_deny && st.record.method == Method::accept_all; }
 
 bool category_allowed(const Status& st, const Category& c) {
   if (c.required) return true;
@@ -74,7 +72,8 @@ std::string resolve_alias(const Config& cfg, const std::string& name) {
 
 /// Whether some service claims `name` through `patterns`, and whether one of those is allowed.
 template <typename Patterns>
-bool claimed_allowed(const Config& cfg, const Status& st, std::string_view name, Patterns patterns, bool (*match)(std::string_view, std::string_view)) {
+bool claimed_allowed(const Config& cfg, const Status& st, std::string_view name, Patterns patterns,
+                     bool (*match)(std::string_view, std::string_view)) {
   bool claimed = false;
   for (const auto& s : cfg.services) {
     for (const auto& p : patterns(s)) {
@@ -311,7 +310,8 @@ bool parse_cookie_date(std::string_view text, int64_t& out) {
   size_t i = 0;
   auto delimiter = [](char ch) {
     unsigned char c = static_cast<unsigned char>(ch);
-    return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+    return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+           (c >= 0x7b && c <= 0x7e);
   };
   while (i < text.size()) {
     while (i < text.size() && delimiter(text[i])) ++i;
@@ -367,7 +367,8 @@ CookieWrite parse_cookie_write(std::string_view text, int64_t now_seconds) {
     if (key == "max-age") {
       // A browser ignores a Max-Age that is not an optional '-' and digits.
       bool ok = !value.empty();
-      for (size_t k = 0; k < value.size() && ok; ++k) ok = std::isdigit(static_cast<unsigned char>(value[k])) || (k == 0 && value[k] == '-' && value.size() > 1);
+      for (size_t k = 0; k < value.size() && ok; ++k)
+        ok = std::isdigit(static_cast<unsigned char>(value[k])) || (k == 0 && value[k] == '-' && value.size() > 1);
       if (ok) {
         has_max_age = true;
         max_age = value[0] == '-' ? -1 : (value.size() > 12 ? 1 : digits_value(value));
@@ -405,17 +406,20 @@ Changes diff(const Config& cfg, const Status& before, const Status& after) {
 bool cookie_allowed(const Config& cfg, const Status& st, std::string_view name) {
   // With compat.cookiebot, Cookiebot's CookieConsent is kelisim's own cookie too (kelisim/cookiebot.hpp).
   if (name == cfg.cookie.name || (cfg.compat_cookiebot && name == "CookieConsent")) return true;
-  return claimed_allowed(cfg, st, name, [](const Service& s) -> const std::vector<std::string>& { return s.cookies; }, glob_match);
+  return claimed_allowed(
+      cfg, st, name, [](const Service& s) -> const std::vector<std::string>& { return s.cookies; }, glob_match);
 }
 
 bool storage_allowed(const Config& cfg, const Status& st, std::string_view key) {
-  return claimed_allowed(cfg, st, key, [](const Service& s) -> const std::vector<std::string>& { return s.storage; }, glob_match);
+  return claimed_allowed(
+      cfg, st, key, [](const Service& s) -> const std::vector<std::string>& { return s.storage; }, glob_match);
 }
 
 bool url_allowed(const Config& cfg, const Status& st, std::string_view url) {
   std::string host = url_host(url);
   if (host.empty()) return true;  // same origin, data: and the like carry no third party
-  return claimed_allowed(cfg, st, host, [](const Service& s) -> const std::vector<std::string>& { return s.hosts; }, host_match);
+  return claimed_allowed(
+      cfg, st, host, [](const Service& s) -> const std::vector<std::string>& { return s.hosts; }, host_match);
 }
 
 std::vector<std::string> cleanup_cookies(const Config& cfg, const Status& st, const std::vector<std::string>& present) {

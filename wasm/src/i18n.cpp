@@ -9,10 +9,10 @@ namespace {
 // reviewer sees the three versions together. Plain data: no constructors run
 // at start-up.
 struct BuiltinText {
-    const char* key;
-    const char* kk;
-    const char* ru;
-    const char* en;
+  const char* key;
+  const char* kk;
+  const char* ru;
+  const char* en;
 };
 
 constexpr BuiltinText kTexts[] = {
@@ -34,8 +34,7 @@ constexpr BuiltinText kTexts[] = {
     {"banner.acceptAll", "Барлығын қабылдау", "Принять все", "Accept all"},
     {"banner.rejectAll", "Барлығынан бас тарту", "Отклонить все", "Reject all"},
     {"banner.preferences", "Баптаулар", "Настройки", "Settings"},
-    {"banner.revisionNotice",
-     "Соңғы кіруіңізден бері cookie саясатымыз өзгерді, сондықтан таңдауыңызды қайта сұраймыз.",
+    {"banner.revisionNotice", "Соңғы кіруіңізден бері cookie саясатымыз өзгерді, сондықтан таңдауыңызды қайта сұраймыз.",
      "С вашего последнего визита наша политика в отношении cookie изменилась, поэтому просим вас выбрать "
      "снова.",
      "Our cookie policy has changed since your last visit, so we are asking for your choice again."},
@@ -129,104 +128,102 @@ bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
-    return true;
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
+  return true;
 }
 
 // Lower-cases, reads '_' as '-' and trims surrounding spaces: "  kk_KZ " -> "kk-kz".
 std::string fold_tag(std::string_view tag) {
-    while (!tag.empty() && is_space(tag.front())) tag.remove_prefix(1);
-    while (!tag.empty() && is_space(tag.back())) tag.remove_suffix(1);
-    std::string out;
-    out.reserve(tag.size());
-    for (char c : tag) out.push_back(c == '_' ? '-' : lower_ascii(c));
-    return out;
+  while (!tag.empty() && is_space(tag.front())) tag.remove_prefix(1);
+  while (!tag.empty() && is_space(tag.back())) tag.remove_suffix(1);
+  std::string out;
+  out.reserve(tag.size());
+  for (char c : tag) out.push_back(c == '_' ? '-' : lower_ascii(c));
+  return out;
 }
 
 // The folded tag when it is well-formed enough to negotiate with, else "":
 // alphanumeric subtags of 1..8 chars, the first one 2..8 letters.
 std::string normalize_tag(std::string_view tag) {
-    std::string out = fold_tag(tag);
-    size_t start = 0;
-    for (size_t i = 0; i <= out.size(); ++i) {
-        if (i < out.size() && out[i] != '-') {
-            if (!is_alnum(out[i]) || (start == 0 && !is_alpha(out[i]))) return {};
-            continue;
-        }
-        const size_t len = i - start;
-        if (len < (start == 0 ? 2u : 1u) || len > 8) return {};
-        start = i + 1;
+  std::string out = fold_tag(tag);
+  size_t start = 0;
+  for (size_t i = 0; i <= out.size(); ++i) {
+    if (i < out.size() && out[i] != '-') {
+      if (!is_alnum(out[i]) || (start == 0 && !is_alpha(out[i]))) return {};
+      continue;
     }
-    return out;
+    const size_t len = i - start;
+    if (len < (start == 0 ? 2u : 1u) || len > 8) return {};
+    start = i + 1;
+  }
+  return out;
 }
 
 }  // namespace
 
 const std::vector<std::string>& builtin_languages() {
-    static const std::vector<std::string> languages(std::begin(kLanguages), std::end(kLanguages));
-    return languages;
+  static const std::vector<std::string> languages(std::begin(kLanguages), std::end(kLanguages));
+  return languages;
 }
 
 const char* builtin_text(std::string_view lang, std::string_view key) {
-    int column = -1;
-    for (int i = 0; i < 3; ++i)
-        if (iequals(lang, kLanguages[i])) column = i;
-    if (column < 0) return nullptr;
-    for (const BuiltinText& t : kTexts) {
-        if (key == t.key) return column == 0 ? t.kk : column == 1 ? t.ru : t.en;
-    }
-    return nullptr;
+  int column = -1;
+  for (int i = 0; i < 3; ++i)
+    if (iequals(lang, kLanguages[i])) column = i;
+  if (column < 0) return nullptr;
+  for (const BuiltinText& t : kTexts) {
+    if (key == t.key) return column == 0 ? t.kk : column == 1 ? t.ru : t.en;
+  }
+  return nullptr;
 }
 
 const std::vector<std::string>& builtin_keys() {
-    static const std::vector<std::string> keys = [] {
-        std::vector<std::string> k;
-        for (const BuiltinText& t : kTexts) k.emplace_back(t.key);
-        return k;
-    }();
-    return keys;
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> k;
+    for (const BuiltinText& t : kTexts) k.emplace_back(t.key);
+    return k;
+  }();
+  return keys;
 }
 
-std::string negotiate_language(const std::vector<std::string>& requested,
-                               const std::vector<std::string>& available, const std::string& fallback) {
-    std::vector<std::string> offered;
-    offered.reserve(available.size());
-    for (const std::string& a : available) offered.push_back(normalize_tag(a));
+std::string negotiate_language(const std::vector<std::string>& requested, const std::vector<std::string>& available,
+                               const std::string& fallback) {
+  std::vector<std::string> offered;
+  offered.reserve(available.size());
+  for (const std::string& a : available) offered.push_back(normalize_tag(a));
 
-    for (const std::string& r : requested) {
-        std::string candidate = normalize_tag(r);
-        while (!candidate.empty()) {
-            for (size_t i = 0; i < offered.size(); ++i)
-                if (!offered[i].empty() && offered[i] == candidate) return available[i];
-            size_t dash = candidate.rfind('-');
-            if (dash == std::string::npos) break;
-            candidate.resize(dash);
-            // RFC 4647: never end on a singleton ("en-a-bbb" -> "en-a" -> "en").
-            while ((dash = candidate.rfind('-')) != std::string::npos && candidate.size() - dash == 2)
-                candidate.resize(dash);
-        }
+  for (const std::string& r : requested) {
+    std::string candidate = normalize_tag(r);
+    while (!candidate.empty()) {
+      for (size_t i = 0; i < offered.size(); ++i)
+        if (!offered[i].empty() && offered[i] == candidate) return available[i];
+      size_t dash = candidate.rfind('-');
+      if (dash == std::string::npos) break;
+      candidate.resize(dash);
+      // RFC 4647: never end on a singleton ("en-a-bbb" -> "en-a" -> "en").
+      while ((dash = candidate.rfind('-')) != std::string::npos && candidate.size() - dash == 2) candidate.resize(dash);
     }
-    return fallback;
+  }
+  return fallback;
 }
 
 bool is_rtl(std::string_view lang) {
-    const std::string tag = fold_tag(lang);
-    const size_t dash = tag.find('-');
-    const std::string_view primary = std::string_view(tag).substr(0, dash);
-    if (dash != std::string::npos) {
-        const std::string_view second = std::string_view(tag).substr(dash + 1, tag.find('-', dash + 1) - dash - 1);
-        if (second.size() == 4 && is_alpha(second[0]) && is_alpha(second[1]) && is_alpha(second[2]) &&
-            is_alpha(second[3])) {
-            for (const char* script : {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"})
-                if (second == script) return true;
-            return false;
-        }
+  const std::string tag = fold_tag(lang);
+  const size_t dash = tag.find('-');
+  const std::string_view primary = std::string_view(tag).substr(0, dash);
+  if (dash != std::string::npos) {
+    const std::string_view second = std::string_view(tag).substr(dash + 1, tag.find('-', dash + 1) - dash - 1);
+    if (second.size() == 4 && is_alpha(second[0]) && is_alpha(second[1]) && is_alpha(second[2]) && is_alpha(second[3])) {
+      for (const char* script : {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand", "samr"})
+        if (second == script) return true;
+      return false;
     }
-    for (const char* rtl : {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "iw", "ji"})
-        if (primary == rtl) return true;
-    return false;
+  }
+  for (const char* rtl : {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "iw", "ji"})
+    if (primary == rtl) return true;
+  return false;
 }
 
 }  // namespace kelisim

@@ -41,7 +41,10 @@ struct Cursor {
   uint64_t varint() {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      if (pos >= n) { ok = false; return 0; }
+      if (pos >= n) {
+        ok = false;
+        return 0;
+      }
       uint8_t b = p[pos++];
       v |= uint64_t(b & 0x7f) << shift;
       if (!(b & 0x80)) return v;
@@ -50,7 +53,10 @@ struct Cursor {
     return 0;
   }
   uint8_t byte() {
-    if (pos >= n) { ok = false; return 0; }
+    if (pos >= n) {
+      ok = false;
+      return 0;
+    }
     return p[pos++];
   }
   uint32_t u32() {

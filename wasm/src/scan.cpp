@@ -150,7 +150,8 @@ Classification classify(const std::vector<ScanService>& services, const std::vec
     for (size_t s = 0; c.third_party && s < services.size() && !claim.claimed(); ++s) {
       int p = first_glob(services[s].third_party_cookies, c.name);
       int ignored = -1;
-      if (p >= 0 && service_covers(services[s], c.domain, ignored)) claim = {static_cast<int>(s), ClaimKind::third_party_cookie, p};
+      if (p >= 0 && service_covers(services[s], c.domain, ignored))
+        claim = {static_cast<int>(s), ClaimKind::third_party_cookie, p};
     }
     for (size_t s = 0; c.third_party && s < services.size() && !claim.claimed(); ++s) {
       int p = -1;

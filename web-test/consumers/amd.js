@@ -5,7 +5,8 @@
   window.__amd = [];
   function define(name) {
     window.__amd.push(typeof name === 'string' ? name : '(anonymous)');
-    if (typeof name !== 'string') console.error('Mismatched anonymous define() module: ' + String(arguments[arguments.length - 1]).slice(0, 60));
+    if (typeof name !== 'string')
+      console.error('Mismatched anonymous define() module: ' + String(arguments[arguments.length - 1]).slice(0, 60));
   }
   define.amd = { jQuery: true };
   window.define = define;

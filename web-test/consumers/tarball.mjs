@@ -15,7 +15,13 @@ export const jsDir = path.join(repo, 'js');
 /** The repository's locked tools (esbuild, vite, typescript), for apps outside it. */
 export const rootModules = path.join(repo, 'node_modules');
 
-const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', npm_config_loglevel: 'error' };
+const npmEnv = {
+  ...process.env,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+  npm_config_loglevel: 'error',
+};
 
 /** Packs js/ into a temp folder; resolves to { tarball, files, dir }. */
 export async function packTarball() {

@@ -16,72 +16,102 @@ export default {
   name: 'strict CSP',
   routes(server) {
     server.routes['/strict-csp.html'] = (req, res) => server.html(res, page, { 'content-security-policy': STRICT });
-    server.routes['/no-wasm-csp.html'] = (req, res) => server.html(res, page, { 'content-security-policy': "script-src 'self'; style-src 'self'" });
+    server.routes['/no-wasm-csp.html'] = (req, res) =>
+      server.html(res, page, { 'content-security-policy': "script-src 'self'; style-src 'self'" });
   },
   steps: [
-    ['without \'wasm-unsafe-eval\': one wasm-load error, nothing gated runs, the page works (a first visit)', async (s) => {
-      await s.page.goto(`${s.origin}/no-wasm-csp.html`);
-      const settled = await s.page.settled();
-      assert.equal(settled.ok, false);
-      assert.equal(settled.code, 'wasm-load');
-      await s.page.waitFor(() => window.__ownRan === true);
-      await s.page.sleep(200);
-      const probe = await s.page.probe();
-      assert.deepEqual(probe.kelisimErrors.map((e) => e.code), ['wasm-load']);
-      // Chromium and Firefox also report the blocked compile as a `script-src`
-      // violation; WebKit reports none. Either way kelisim reports it once.
-      s.note(`violations reported for the blocked compile: ${JSON.stringify(probe.violations)}`);
-      assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
-      assert.equal(await s.page.count('[data-kelisim="banner"]'), 0);
-    }],
-    ['kelisim starts under the policy: banner and placeholder drawn, nothing gated, no violation', async (s) => {
-      await s.page.goto(`${s.origin}/strict-csp.html`);
-      const settled = await s.page.settled();
-      assert.equal(settled.ok, true, settled.message);
-      await s.page.waitForSelector('[data-kelisim="banner"]');
-      await s.page.waitForSelector('[data-kelisim="placeholder"]');
-      assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
-      await s.page.sleep(200);
-      const probe = await s.page.probe();
-      assert.deepEqual(probe.violations, []);
-      assert.deepEqual(probe.errors, []);
-      assert.deepEqual(probe.kelisimErrors, []);
-    }],
-    ['the site\'s link opens the dialog; accept all there: the gated script runs, the frame loads, no violation', async (s) => {
-      await s.page.click('#open');
-      await s.page.waitForSelector('[data-kelisim="preferences"]');
-      await s.page.click('[data-kelisim="preferences"] [data-kelisim-action="accept-all"]');
-      await s.page.waitFor(() => (window.__order || []).includes('external-1'), null, { message: 'the gated script ran' });
-      await s.page.waitFor(() => !!document.querySelector('iframe[src*="/frame/csp"]'), null, { message: 'the frame got its src' });
-      const end = Date.now() + 3000;
-      while (!s.requests('video.test').length && Date.now() < end) await s.page.sleep(50);
-      assert.deepEqual(s.requests('video.test').map((r) => r.path), ['/frame/csp']);
-      await s.page.waitForSelector('[data-kelisim="reopen"]');
-      await s.page.sleep(200);
-      const probe = await s.page.probe();
-      assert.deepEqual(probe.violations, []);
-      assert.deepEqual(probe.errors, []);
-    }],
-    ['a returning visit under the policy: content activates at once, no violation', async (s) => {
-      await s.page.reload();
-      await s.page.waitFor(() => (window.__order || []).includes('external-1'));
-      assert.equal((await s.page.settled()).ok, true);
-      await s.page.sleep(200);
-      assert.deepEqual((await s.page.probe()).violations, []);
-    }],
-    ['control: a violation in this engine is seen (an inline script and an inline style are blocked and reported)', async (s) => {
-      await s.page.evaluate(() => {
-        const el = document.createElement('script');
-        el.textContent = 'window.__inlineRan = true;';
-        document.head.append(el);
-        const d = document.createElement('div');
-        d.innerHTML = '<p style="color: red">styled</p>';
-        document.body.append(d);
-      });
-      const probe = await s.page.waitFor(() => (window.__probe.violations.length >= 2 ? window.__probe : null), null, { message: 'two violations reported' });
-      assert.ok(probe.violations.some((v) => v.startsWith('script-src')), JSON.stringify(probe.violations));
-      assert.ok(probe.violations.some((v) => v.startsWith('style-src')), JSON.stringify(probe.violations));
-      assert.equal(await s.page.evaluate(() => window.__inlineRan ?? null), null);
-    }],
+    [
+      "without 'wasm-unsafe-eval': one wasm-load error, nothing gated runs, the page works (a first visit)",
+      async (s) => {
+        await s.page.goto(`${s.origin}/no-wasm-csp.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, false);
+        assert.equal(settled.code, 'wasm-load');
+        await s.page.waitFor(() => window.__ownRan === true);
+        await s.page.sleep(200);
+        const probe = await s.page.probe();
+        assert.deepEqual(
+          probe.kelisimErrors.map((e) => e.code),
+          ['wasm-load'],
+        );
+        // Chromium and Firefox also report the blocked compile as a `script-src`
+        // violation; WebKit reports none. Either way kelisim reports it once.
+        s.note(`violations reported for the blocked compile: ${JSON.stringify(probe.violations)}`);
+        assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
+        assert.equal(await s.page.count('[data-kelisim="banner"]'), 0);
+      },
+    ],
+    [
+      'kelisim starts under the policy: banner and placeholder drawn, nothing gated, no violation',
+      async (s) => {
+        await s.page.goto(`${s.origin}/strict-csp.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        await s.page.waitForSelector('[data-kelisim="banner"]');
+        await s.page.waitForSelector('[data-kelisim="placeholder"]');
+        assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
+        await s.page.sleep(200);
+        const probe = await s.page.probe();
+        assert.deepEqual(probe.violations, []);
+        assert.deepEqual(probe.errors, []);
+        assert.deepEqual(probe.kelisimErrors, []);
+      },
+    ],
+    [
+      "the site's link opens the dialog; accept all there: the gated script runs, the frame loads, no violation",
+      async (s) => {
+        await s.page.click('#open');
+        await s.page.waitForSelector('[data-kelisim="preferences"]');
+        await s.page.click('[data-kelisim="preferences"] [data-kelisim-action="accept-all"]');
+        await s.page.waitFor(() => (window.__order || []).includes('external-1'), null, { message: 'the gated script ran' });
+        await s.page.waitFor(() => !!document.querySelector('iframe[src*="/frame/csp"]'), null, { message: 'the frame got its src' });
+        const end = Date.now() + 3000;
+        while (!s.requests('video.test').length && Date.now() < end) await s.page.sleep(50);
+        assert.deepEqual(
+          s.requests('video.test').map((r) => r.path),
+          ['/frame/csp'],
+        );
+        await s.page.waitForSelector('[data-kelisim="reopen"]');
+        await s.page.sleep(200);
+        const probe = await s.page.probe();
+        assert.deepEqual(probe.violations, []);
+        assert.deepEqual(probe.errors, []);
+      },
+    ],
+    [
+      'a returning visit under the policy: content activates at once, no violation',
+      async (s) => {
+        await s.page.reload();
+        await s.page.waitFor(() => (window.__order || []).includes('external-1'));
+        assert.equal((await s.page.settled()).ok, true);
+        await s.page.sleep(200);
+        assert.deepEqual((await s.page.probe()).violations, []);
+      },
+    ],
+    [
+      'control: a violation in this engine is seen (an inline script and an inline style are blocked and reported)',
+      async (s) => {
+        await s.page.evaluate(() => {
+          const el = document.createElement('script');
+          el.textContent = 'window.__inlineRan = true;';
+          document.head.append(el);
+          const d = document.createElement('div');
+          d.innerHTML = '<p style="color: red">styled</p>';
+          document.body.append(d);
+        });
+        const probe = await s.page.waitFor(() => (window.__probe.violations.length >= 2 ? window.__probe : null), null, {
+          message: 'two violations reported',
+        });
+        assert.ok(
+          probe.violations.some((v) => v.startsWith('script-src')),
+          JSON.stringify(probe.violations),
+        );
+        assert.ok(
+          probe.violations.some((v) => v.startsWith('style-src')),
+          JSON.stringify(probe.violations),
+        );
+        assert.equal(await s.page.evaluate(() => window.__inlineRan ?? null), null);
+      },
+    ],
   ],
 };

@@ -103,7 +103,9 @@ function clickTarget(el) {
     hit = inner;
   }
   for (let n = hit; n; n = n.parentNode || n.host) if (n === el) return null;
-  return hit ? `it is covered by <${hit.localName}${hit.getAttribute('data-kelisim') ? ` data-kelisim="${hit.getAttribute('data-kelisim')}"` : ''}${hit.id ? ` id="${hit.id}"` : ''}>` : 'it is outside the viewport';
+  return hit
+    ? `it is covered by <${hit.localName}${hit.getAttribute('data-kelisim') ? ` data-kelisim="${hit.getAttribute('data-kelisim')}"` : ''}${hit.id ? ` id="${hit.id}"` : ''}>`
+    : 'it is outside the viewport';
 }
 
 /** Facts about the elements matching `selector` (searched as deepFind does). */
@@ -122,14 +124,24 @@ function deepQuery({ selector, op, value }) {
     return typeof e.checkVisibility === 'function' ? e.checkVisibility({ opacityProperty: false, visibilityProperty: true }) : true;
   };
   switch (op) {
-    case 'count': return all.length;
-    case 'visible': return visible(el);
-    case 'text': return el ? el.textContent : null;
-    case 'texts': return all.map((e) => e.textContent);
-    case 'checked': return el ? el.checked : null;
-    case 'attribute': return el ? el.getAttribute(value) : null;
-    case 'focus': if (!el) throw new Error(`no element matches ${selector}`); el.focus(); return true;
-    default: throw new Error(`unknown query ${op}`);
+    case 'count':
+      return all.length;
+    case 'visible':
+      return visible(el);
+    case 'text':
+      return el ? el.textContent : null;
+    case 'texts':
+      return all.map((e) => e.textContent);
+    case 'checked':
+      return el ? el.checked : null;
+    case 'attribute':
+      return el ? el.getAttribute(value) : null;
+    case 'focus':
+      if (!el) throw new Error(`no element matches ${selector}`);
+      el.focus();
+      return true;
+    default:
+      throw new Error(`unknown query ${op}`);
   }
 }
 
@@ -137,9 +149,15 @@ function deepQuery({ selector, op, value }) {
 function deepFocused() {
   let a = document.activeElement;
   while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
-  if (!a || a === document.body || a === document.documentElement) return { key: null, tag: a ? a.localName : null, inDialog: false, inBanner: false };
-  const key = a.getAttribute('data-kelisim-action') || (a.getAttribute('data-kelisim-category') && `category:${a.getAttribute('data-kelisim-category')}`) ||
-    (a.getAttribute('data-kelisim-service') && `service:${a.getAttribute('data-kelisim-service')}`) || a.getAttribute('data-kelisim') || a.id || a.localName;
+  if (!a || a === document.body || a === document.documentElement)
+    return { key: null, tag: a ? a.localName : null, inDialog: false, inBanner: false };
+  const key =
+    a.getAttribute('data-kelisim-action') ||
+    (a.getAttribute('data-kelisim-category') && `category:${a.getAttribute('data-kelisim-category')}`) ||
+    (a.getAttribute('data-kelisim-service') && `service:${a.getAttribute('data-kelisim-service')}`) ||
+    a.getAttribute('data-kelisim') ||
+    a.id ||
+    a.localName;
   return {
     key,
     tag: a.localName,
@@ -164,7 +182,14 @@ function deepState({ selector, state }) {
 
 function readProbe() {
   const p = window.__probe;
-  return p ? { errors: p.errors.slice(), consoleErrors: p.consoleErrors.slice(), violations: p.violations.slice(), kelisimErrors: p.kelisimErrors.slice() } : null;
+  return p
+    ? {
+        errors: p.errors.slice(),
+        consoleErrors: p.consoleErrors.slice(),
+        violations: p.violations.slice(),
+        kelisimErrors: p.kelisimErrors.slice(),
+      }
+    : null;
 }
 
 // ---------------------------------------------------------------------------
@@ -182,9 +207,15 @@ class Page {
     return this.engine.call(label, fn, ms);
   }
 
-  goto(url) { return this._call(`goto ${url}`, () => this._goto(url), 30000); }
-  reload() { return this._call('reload', () => this._reload(), 30000); }
-  url() { return this._call('url', () => this._url()); }
+  goto(url) {
+    return this._call(`goto ${url}`, () => this._goto(url), 30000);
+  }
+  reload() {
+    return this._call('reload', () => this._reload(), 30000);
+  }
+  url() {
+    return this._call('url', () => this._url());
+  }
   /** Runs `fn(arg)` in the page; awaits a returned promise. Return JSON values (not DOM nodes); undefined comes back as null. */
   async evaluate(fn, arg = null) {
     const v = await this._call(`evaluate ${String(fn).slice(0, 60)}`, () => this._evaluate(fn, arg));
@@ -194,32 +225,67 @@ class Page {
    * A trusted click (the driver's own input) on the first match of `selector`,
    * scrolled to the middle of the viewport; fails when something covers it.
    */
-  click(selector) { return this._call(`click ${selector}`, () => this._click(selector)); }
+  click(selector) {
+    return this._call(`click ${selector}`, () => this._click(selector));
+  }
   /** Presses a key or a chord: 'Tab', 'Shift+Tab', 'Enter', 'Space', 'Escape'. */
-  press(keys) { return this._call(`press ${keys}`, () => this._press(keys.split('+'))); }
+  press(keys) {
+    return this._call(`press ${keys}`, () => this._press(keys.split('+')));
+  }
   /** Cookies the browser holds for the current page's URL: [{ name, value, domain, path, expires }]. */
   async cookies() {
     const [all, url] = await this._call('cookies', () => Promise.all([this._cookies(), this._url()]));
-    return all.filter((c) => cookieApplies(c, url)).map(({ name, value, domain, path, expires }) => ({ name, value, domain, path, expires }));
+    return all
+      .filter((c) => cookieApplies(c, url))
+      .map(({ name, value, domain, path, expires }) => ({ name, value, domain, path, expires }));
   }
-  async cookieNames() { return (await this.cookies()).map((c) => c.name).sort(); }
+  async cookieNames() {
+    return (await this.cookies()).map((c) => c.name).sort();
+  }
 
-  query(selector, op, value) { return this.evaluate(deepQuery, { selector, op, value }); }
-  count(selector) { return this.query(selector, 'count'); }
-  visible(selector) { return this.query(selector, 'visible'); }
-  text(selector) { return this.query(selector, 'text'); }
-  texts(selector) { return this.query(selector, 'texts'); }
-  checked(selector) { return this.query(selector, 'checked'); }
-  attribute(selector, name) { return this.query(selector, 'attribute', name); }
-  focus(selector) { return this.query(selector, 'focus'); }
-  focused() { return this.evaluate(deepFocused); }
+  query(selector, op, value) {
+    return this.evaluate(deepQuery, { selector, op, value });
+  }
+  count(selector) {
+    return this.query(selector, 'count');
+  }
+  visible(selector) {
+    return this.query(selector, 'visible');
+  }
+  text(selector) {
+    return this.query(selector, 'text');
+  }
+  texts(selector) {
+    return this.query(selector, 'texts');
+  }
+  checked(selector) {
+    return this.query(selector, 'checked');
+  }
+  attribute(selector, name) {
+    return this.query(selector, 'attribute', name);
+  }
+  focus(selector) {
+    return this.query(selector, 'focus');
+  }
+  focused() {
+    return this.evaluate(deepFocused);
+  }
   /** What the proxy's probe recorded in this document: { errors, consoleErrors, violations, kelisimErrors }. */
-  probe() { return this.evaluate(readProbe); }
+  probe() {
+    return this.evaluate(readProbe);
+  }
   /** kelisim's start: { ok, state } or { ok: false, code, message }. */
   settled() {
-    return this.evaluate(() => window.kelisimReady.then((k) => ({ ok: true, state: k.state() }), (e) => ({ ok: false, code: e.code, message: e.message })));
+    return this.evaluate(() =>
+      window.kelisimReady.then(
+        (k) => ({ ok: true, state: k.state() }),
+        (e) => ({ ok: false, code: e.code, message: e.message }),
+      ),
+    );
   }
-  sleep(ms) { return sleep(ms); }
+  sleep(ms) {
+    return sleep(ms);
+  }
 
   /**
    * Polls `fn(arg)` in the page until it returns something truthy; returns it.
@@ -320,10 +386,18 @@ class ChromiumPage extends Page {
     super(engine);
     this.page = page;
   }
-  _goto(url) { return this.page.goto(url, { waitUntil: 'load' }); }
-  _reload() { return this.page.reload({ waitUntil: 'load' }); }
-  _url() { return this.page.url(); }
-  _evaluate(fn, arg) { return this.page.evaluate(fn, arg); }
+  _goto(url) {
+    return this.page.goto(url, { waitUntil: 'load' });
+  }
+  _reload() {
+    return this.page.reload({ waitUntil: 'load' });
+  }
+  _url() {
+    return this.page.url();
+  }
+  _evaluate(fn, arg) {
+    return this.page.evaluate(fn, arg);
+  }
   async _click(selector) {
     const handle = await this.page.evaluateHandle(deepFind, selector);
     const el = handle.asElement();
@@ -333,7 +407,9 @@ class ChromiumPage extends Page {
     await el.click({ timeout: CALL_TIMEOUT - 2000 });
     await handle.dispose();
   }
-  _press(keys) { return this.page.keyboard.press(keys.join('+')); }
+  _press(keys) {
+    return this.page.keyboard.press(keys.join('+'));
+  }
   async _cookies() {
     return this.page.context().cookies();
   }
@@ -341,8 +417,9 @@ class ChromiumPage extends Page {
 
 class ChromiumEngine extends Engine {
   async _start() {
-    const args = CHROMIUM_ARGS.filter((a) => !a.startsWith('--host-resolver-rules'))
-      .concat([`--proxy-server=http://127.0.0.1:${this.proxyPort}`]);
+    const args = CHROMIUM_ARGS.filter((a) => !a.startsWith('--host-resolver-rules')).concat([
+      `--proxy-server=http://127.0.0.1:${this.proxyPort}`,
+    ]);
     this.browser = await playwrightChromium.launch({ executablePath: BINARIES.chromium, args, timeout: START_TIMEOUT });
     this.version = this.browser.version();
   }
@@ -352,7 +429,9 @@ class ChromiumEngine extends Engine {
     const page = await open();
     return { page, newPage: () => this.call('new tab', open), close: () => this.call('close session', () => context.close()) };
   }
-  _close() { return this.browser.close(); }
+  _close() {
+    return this.browser.close();
+  }
   async kill() {
     const b = this.browser;
     this.browser = null;
@@ -367,10 +446,18 @@ class FirefoxPage extends Page {
     super(engine);
     this.page = page;
   }
-  _goto(url) { return this.page.goto(url, { waitUntil: 'load', timeout: 30000 }); }
-  _reload() { return this.page.reload({ waitUntil: 'load', timeout: 30000 }); }
-  _url() { return this.page.url(); }
-  _evaluate(fn, arg) { return this.page.evaluate(fn, arg); }
+  _goto(url) {
+    return this.page.goto(url, { waitUntil: 'load', timeout: 30000 });
+  }
+  _reload() {
+    return this.page.reload({ waitUntil: 'load', timeout: 30000 });
+  }
+  _url() {
+    return this.page.url();
+  }
+  _evaluate(fn, arg) {
+    return this.page.evaluate(fn, arg);
+  }
   async _click(selector) {
     const handle = await this.page.evaluateHandle(deepFind, selector);
     const el = handle.asElement();
@@ -421,7 +508,9 @@ class FirefoxEngine extends Engine {
     const page = await open();
     return { page, newPage: () => this.call('new tab', open), close: () => this.call('close session', () => context.close()) };
   }
-  _close() { return this.browser.close(); }
+  _close() {
+    return this.browser.close();
+  }
   async kill() {
     const b = this.browser;
     this.browser = null;
@@ -452,9 +541,15 @@ class WebKitPage extends Page {
       return fn(this.session.driver);
     });
   }
-  _goto(url) { return this._in((d) => d.get(url)); }
-  _reload() { return this._in((d) => d.navigate().refresh()); }
-  _url() { return this._in((d) => d.getCurrentUrl()); }
+  _goto(url) {
+    return this._in((d) => d.get(url));
+  }
+  _reload() {
+    return this._in((d) => d.navigate().refresh());
+  }
+  _url() {
+    return this._in((d) => d.getCurrentUrl());
+  }
   async _evaluate(fn, arg) {
     const script = `var done = arguments[arguments.length - 1]; var arg = arguments[0];
 Promise.resolve().then(function () { return (${String(fn)})(arg); }).then(
@@ -494,16 +589,28 @@ class WebKitEngine extends Engine {
     if (!this.display) this.display = await startXvfb();
     const port = await freePort();
     // detached: its own process group, so a hung driver goes with its MiniBrowser
-    this.driverProcess = track(spawn(BINARIES.webkitDriver, [`--port=${port}`, '--host=127.0.0.1'], {
-      env: { ...process.env, DISPLAY: `:${this.display.number}`, GDK_BACKEND: 'x11', WEBKIT_DISABLE_COMPOSITING_MODE: '1', LIBGL_ALWAYS_SOFTWARE: '1' },
-      stdio: 'ignore',
-      detached: true,
-    }), true);
+    this.driverProcess = track(
+      spawn(BINARIES.webkitDriver, [`--port=${port}`, '--host=127.0.0.1'], {
+        env: {
+          ...process.env,
+          DISPLAY: `:${this.display.number}`,
+          GDK_BACKEND: 'x11',
+          WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+          LIBGL_ALWAYS_SOFTWARE: '1',
+        },
+        stdio: 'ignore',
+        detached: true,
+      }),
+      true,
+    );
     this.driverUrl = `http://127.0.0.1:${port}`;
     const end = Date.now() + 10000;
     for (;;) {
       if (this.driverProcess.exitCode !== null) throw new Error(`WebKitWebDriver exited with ${this.driverProcess.exitCode}`);
-      const ok = await fetch(`${this.driverUrl}/status`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.driverUrl}/status`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > end) throw new Error('WebKitWebDriver did not answer /status');
       await sleep(100);
@@ -523,7 +630,11 @@ class WebKitEngine extends Engine {
     const driver = await WebDriver.createSession(new Executor(new HttpClient(this.driverUrl)), caps);
     await driver.getSession(); // createSession resolves lazily
     await driver.manage().setTimeouts({ script: CALL_TIMEOUT, pageLoad: 30000, implicit: 0 });
-    await driver.manage().window().setRect({ x: 0, y: 0, ...VIEWPORT }).catch(() => {});
+    await driver
+      .manage()
+      .window()
+      .setRect({ x: 0, y: 0, ...VIEWPORT })
+      .catch(() => {});
     return driver;
   }
   async _newSession() {
@@ -543,11 +654,14 @@ class WebKitEngine extends Engine {
     const page = new WebKitPage(this, session, session.current);
     return {
       page,
-      newPage: () => this.call('new tab', () => session.serial(async () => {
-        await driver.switchTo().newWindow('tab');
-        session.current = await driver.getWindowHandle();
-        return new WebKitPage(this, session, session.current);
-      })),
+      newPage: () =>
+        this.call('new tab', () =>
+          session.serial(async () => {
+            await driver.switchTo().newWindow('tab');
+            session.current = await driver.getWindowHandle();
+            return new WebKitPage(this, session, session.current);
+          }),
+        ),
       close: () => this.call('close session', () => driver.quit()),
     };
   }
@@ -558,13 +672,21 @@ class WebKitEngine extends Engine {
     const p = this.driverProcess;
     this.driverProcess = null;
     if (p && p.exitCode === null) {
-      try { process.kill(-p.pid, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-p.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
   }
   async close() {
     await this.kill();
     if (this.display) {
-      try { process.kill(this.display.process.pid, 'SIGTERM'); } catch { /* gone */ }
+      try {
+        process.kill(this.display.process.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       this.display = null;
     }
   }
@@ -574,7 +696,11 @@ class WebKitEngine extends Engine {
 const children = new Set();
 process.on('exit', () => {
   for (const { pid, group } of children) {
-    try { process.kill(group ? -pid : pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(group ? -pid : pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 });
 function track(proc, group = false) {
@@ -586,16 +712,24 @@ function track(proc, group = false) {
 
 /** Xvfb on a display number it picks itself (-displayfd). */
 async function startXvfb() {
-  const proc = track(spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1200x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] }));
-  const number = await within(new Promise((resolve, reject) => {
-    let text = '';
-    proc.stdio[3].on('data', (d) => {
-      text += d;
-      if (text.includes('\n')) resolve(text.trim());
-    });
-    proc.on('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
-    proc.on('error', reject);
-  }), 10000, 'Xvfb');
+  const proc = track(
+    spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1600x1200x24', '-nolisten', 'tcp', '-noreset'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    }),
+  );
+  const number = await within(
+    new Promise((resolve, reject) => {
+      let text = '';
+      proc.stdio[3].on('data', (d) => {
+        text += d;
+        if (text.includes('\n')) resolve(text.trim());
+      });
+      proc.on('exit', (code) => reject(new Error(`Xvfb exited with ${code}`)));
+      proc.on('error', reject);
+    }),
+    10000,
+    'Xvfb',
+  );
   return { number, process: proc };
 }
 

@@ -29,42 +29,58 @@ export default {
       server.html(res, page('k3l1s1m'), { 'content-security-policy': "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'" });
   },
   steps: [
-    ['first visit: window.kelisim answers "undecided" right after the tag; unmarked third-party tags never run', async (s) => {
-      await s.page.goto(`${s.origin}/sync.html`);
-      const settled = await s.page.settled();
-      assert.equal(settled.ok, true, settled.message);
-      assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
-      await s.page.sleep(300);
-      assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'an unmarked tracker ran');
-      assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null);
-    }],
-    ['a returning visitor who accepted analytics: known while parsing, gated and allowed tags run, marketing does not', async (s) => {
-      await s.page.evaluate(() => window.kelisim.accept(['analytics']));
-      await engineCached(s);
-      await s.page.reload();
-      await s.page.waitFor(() => window.__ownRan === true);
-      assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: true, decided: true });
-      assert.deepEqual(await s.page.evaluate(() => window.__seenByNext), ['gated'], 'the gated inline script ran before the next one was parsed');
-      await s.page.sleep(300);
-      assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), ['stats/unmarked.js']);
-      assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null, 'embedded is not allowed');
-    }],
-    ['after "reject all": nothing optional runs on the next page view', async (s) => {
-      await s.page.evaluate(() => window.kelisim.rejectAll());
-      await s.page.reload();
-      await s.page.waitFor(() => window.__ownRan === true);
-      assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: true });
-      await s.page.sleep(300);
-      assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), []);
-      assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
-    }],
-    ['a nonce-based CSP with strict-dynamic: kelisim starts and gates', async (s) => {
-      await s.page.goto(`${s.origin}/sync-nonce.html`);
-      const settled = await s.page.settled();
-      assert.equal(settled.ok, true, settled.message);
-      assert.equal(settled.state.decided, true);
-      await s.page.evaluate(() => window.kelisim.accept(['analytics']));
-      await s.page.waitFor(() => (window.__order || []).includes('gated'));
-    }],
+    [
+      'first visit: window.kelisim answers "undecided" right after the tag; unmarked third-party tags never run',
+      async (s) => {
+        await s.page.goto(`${s.origin}/sync.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
+        await s.page.sleep(300);
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'an unmarked tracker ran');
+        assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null);
+      },
+    ],
+    [
+      'a returning visitor who accepted analytics: known while parsing, gated and allowed tags run, marketing does not',
+      async (s) => {
+        await s.page.evaluate(() => window.kelisim.accept(['analytics']));
+        await engineCached(s);
+        await s.page.reload();
+        await s.page.waitFor(() => window.__ownRan === true);
+        assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: true, decided: true });
+        assert.deepEqual(
+          await s.page.evaluate(() => window.__seenByNext),
+          ['gated'],
+          'the gated inline script ran before the next one was parsed',
+        );
+        await s.page.sleep(300);
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), ['stats/unmarked.js']);
+        assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null, 'embedded is not allowed');
+      },
+    ],
+    [
+      'after "reject all": nothing optional runs on the next page view',
+      async (s) => {
+        await s.page.evaluate(() => window.kelisim.rejectAll());
+        await s.page.reload();
+        await s.page.waitFor(() => window.__ownRan === true);
+        assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: true });
+        await s.page.sleep(300);
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), []);
+        assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
+      },
+    ],
+    [
+      'a nonce-based CSP with strict-dynamic: kelisim starts and gates',
+      async (s) => {
+        await s.page.goto(`${s.origin}/sync-nonce.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        assert.equal(settled.state.decided, true);
+        await s.page.evaluate(() => window.kelisim.accept(['analytics']));
+        await s.page.waitFor(() => (window.__order || []).includes('gated'));
+      },
+    ],
   ],
 };

@@ -15,7 +15,15 @@
     probe.violations.push(e.violatedDirective + ' ' + e.blockedURI);
   });
   window.addEventListener('kelisim:error', function (e) {
-    probe.kelisimErrors.push(e.detail && { code: e.detail.code, message: e.detail.message, paths: (e.detail.errors || []).map(function (x) { return x.path; }) });
+    probe.kelisimErrors.push(
+      e.detail && {
+        code: e.detail.code,
+        message: e.detail.message,
+        paths: (e.detail.errors || []).map(function (x) {
+          return x.path;
+        }),
+      },
+    );
   });
   var original = console.error;
   console.error = function () {

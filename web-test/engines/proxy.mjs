@@ -14,7 +14,16 @@ import { readFileSync } from 'node:fs';
 
 export const PROBE_PATH = '/__engines-probe.js';
 const PROBE = readFileSync(new URL('./probe.js', import.meta.url));
-const HOP_BY_HOP = ['connection', 'proxy-connection', 'keep-alive', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'upgrade'];
+const HOP_BY_HOP = [
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'upgrade',
+];
 
 /** Puts `<script src="/__engines-probe.js">` before anything else the page runs. */
 function withProbe(html) {
@@ -39,8 +48,17 @@ export async function startProxy() {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const body = Buffer.concat(chunks);
-    const entry = { host: url.hostname, port: Number(url.port || 80), path: url.pathname, search: url.search, method: req.method,
-      body: body.toString('utf8'), time: Date.now(), status: null, setCookies: [] };
+    const entry = {
+      host: url.hostname,
+      port: Number(url.port || 80),
+      path: url.pathname,
+      search: url.search,
+      method: req.method,
+      body: body.toString('utf8'),
+      time: Date.now(),
+      status: null,
+      setCookies: [],
+    };
     if (url.pathname === PROBE_PATH) {
       // the harness's own script: not part of what the page asked for
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
@@ -59,27 +77,31 @@ export async function startProxy() {
     delete headers['accept-encoding']; // plain bodies, so HTML can get the probe
     delete headers['transfer-encoding'];
     if (body.length || req.headers['content-length']) headers['content-length'] = String(body.length);
-    const upstream = http.request({ host: '127.0.0.1', port: url.port, method: req.method, path: url.pathname + url.search, headers, agent: false }, (up) => {
-      entry.status = up.statusCode;
-      entry.setCookies = [].concat(up.headers['set-cookie'] || []);
-      const out = { ...up.headers };
-      for (const h of HOP_BY_HOP) delete out[h];
-      const isHtml = /^text\/html/i.test(String(up.headers['content-type'] || '')) && req.method === 'GET' && !up.headers['content-encoding'];
-      if (!isHtml) {
-        res.writeHead(up.statusCode, up.statusMessage, out);
-        up.pipe(res);
-        return;
-      }
-      const parts = [];
-      up.on('data', (c) => parts.push(c));
-      up.on('end', () => {
-        const text = withProbe(Buffer.concat(parts).toString('utf8'));
-        delete out['transfer-encoding'];
-        out['content-length'] = String(Buffer.byteLength(text));
-        res.writeHead(up.statusCode, up.statusMessage, out);
-        res.end(text);
-      });
-    });
+    const upstream = http.request(
+      { host: '127.0.0.1', port: url.port, method: req.method, path: url.pathname + url.search, headers, agent: false },
+      (up) => {
+        entry.status = up.statusCode;
+        entry.setCookies = [].concat(up.headers['set-cookie'] || []);
+        const out = { ...up.headers };
+        for (const h of HOP_BY_HOP) delete out[h];
+        const isHtml =
+          /^text\/html/i.test(String(up.headers['content-type'] || '')) && req.method === 'GET' && !up.headers['content-encoding'];
+        if (!isHtml) {
+          res.writeHead(up.statusCode, up.statusMessage, out);
+          up.pipe(res);
+          return;
+        }
+        const parts = [];
+        up.on('data', (c) => parts.push(c));
+        up.on('end', () => {
+          const text = withProbe(Buffer.concat(parts).toString('utf8'));
+          delete out['transfer-encoding'];
+          out['content-length'] = String(Buffer.byteLength(text));
+          res.writeHead(up.statusCode, up.statusMessage, out);
+          res.end(text);
+        });
+      },
+    );
     upstream.on('error', (err) => {
       entry.status = 502;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
@@ -93,9 +115,10 @@ export async function startProxy() {
   return {
     port: server.address().port,
     log,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

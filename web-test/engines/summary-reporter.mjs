@@ -9,7 +9,8 @@ const SEP = ' › ';
 export default async function* summary(source) {
   const engines = new Map();
   const entry = (name) => {
-    if (!engines.has(name)) engines.set(name, { version: null, ms: null, scenarios: { pass: 0, fail: 0 }, steps: { pass: 0, fail: 0 }, failures: [] });
+    if (!engines.has(name))
+      engines.set(name, { version: null, ms: null, scenarios: { pass: 0, fail: 0 }, steps: { pass: 0, fail: 0 }, failures: [] });
     return engines.get(name);
   };
   let other = 0;
@@ -45,11 +46,17 @@ export default async function* summary(source) {
   const lines = ['', '== engines summary'];
   for (const [name, e] of engines) {
     const secs = e.ms == null ? '' : `, ${(e.ms / 1000).toFixed(1)} s`;
-    lines.push(`${name}${e.version ? ` (${e.version})` : ''}: ${e.scenarios.pass} scenarios passed, ${e.scenarios.fail} failed; ` +
-      `${e.steps.pass} steps passed, ${e.steps.fail} failed${secs}`);
+    lines.push(
+      `${name}${e.version ? ` (${e.version})` : ''}: ${e.scenarios.pass} scenarios passed, ${e.scenarios.fail} failed; ` +
+        `${e.steps.pass} steps passed, ${e.steps.fail} failed${secs}`,
+    );
   }
   for (const [, e] of engines) for (const f of e.failures) lines.push(`  FAILED ${f}`);
   if (other) lines.push(`  ${other} other test(s) failed (outside the engine scenarios)`);
-  lines.push([...engines].map(([name, e]) => `${name}: ${e.scenarios.pass} passed${e.scenarios.fail ? `, ${e.scenarios.fail} failed` : ''}`).join(', '));
+  lines.push(
+    [...engines]
+      .map(([name, e]) => `${name}: ${e.scenarios.pass} passed${e.scenarios.fail ? `, ${e.scenarios.fail} failed` : ''}`)
+      .join(', '),
+  );
   yield `${lines.join('\n')}\n`;
 }

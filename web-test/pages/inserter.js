@@ -5,7 +5,9 @@
   var a = document.createElement('script');
   a.async = true;
   a.src = 'http://stats.test:' + port + '/append.js?cookies=_st';
-  a.onload = function () { (window.__loaded = window.__loaded || []).push('append'); };
+  a.onload = function () {
+    (window.__loaded = window.__loaded || []).push('append');
+  };
   document.head.appendChild(a);
   var b = document.createElement('script');
   b.setAttribute('src', 'http://ads.test:' + port + '/insert-before.js?cookies=_ad');

@@ -16,7 +16,8 @@ var klaroConfig = {
     zz: { privacyPolicyUrl: '/privacy' },
     en: {
       consentNotice: {
-        description: 'Some cookies keep the shop working; others measure visits, show relevant offers or load videos. Choose what you allow.',
+        description:
+          'Some cookies keep the shop working; others measure visits, show relevant offers or load videos. Choose what you allow.',
       },
       purposes: { analytics: 'Analytics', marketing: 'Marketing', embedded: 'Embedded content' },
       analytics: { description: 'Counts visits to improve the shop.' },

@@ -21,7 +21,8 @@ CookieConsent.run({
       en: {
         consentModal: {
           title: 'We use cookies',
-          description: 'Some of them keep the shop working; others measure visits, show relevant offers or load videos. Choose what you allow.',
+          description:
+            'Some of them keep the shop working; others measure visits, show relevant offers or load videos. Choose what you allow.',
           acceptAllBtn: 'Accept all',
           acceptNecessaryBtn: 'Reject all',
           showPreferencesBtn: 'Manage preferences',

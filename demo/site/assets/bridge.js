@@ -9,7 +9,11 @@
     var data = event.data;
     if (!data || typeof data !== 'object' || data.type !== 'kelisim-demo-standin' || data.event !== 'ran') return;
     var host;
-    try { host = new URL(event.origin).hostname; } catch (e) { return; }
+    try {
+      host = new URL(event.origin).hostname;
+    } catch (e) {
+      return;
+    }
     var name = host.split('.')[0];
     if (FRAME_STANDINS.indexOf(name) < 0 || data.name !== name) return;
     window['__ran_' + name] = true;

@@ -42,7 +42,13 @@
     render();
   }
   ['CookiebotOnConsentReady', 'CookiebotOnAccept', 'CookiebotOnDecline', 'CookiebotOnLoad'].forEach(function (name) {
-    window.addEventListener(name, function () { note(name); }, false);
+    window.addEventListener(
+      name,
+      function () {
+        note(name);
+      },
+      false,
+    );
   });
   var renew = document.getElementById('cookiebot-renew');
   if (renew) {

@@ -7,52 +7,116 @@
   'use strict';
   var TEXTS = {
     kk: {
-      title: 'Демо-панель', note: 'kelisim интерфейсінен тыс. Барлық үшінші тараптар — жергілікті демо-нұсқалар.',
-      decision: 'Шешім', decided: 'шешім бар', notDecided: 'әзірге шешім жоқ', method: 'тәсіл', categories: 'санаттар',
-      services: 'қызметтер', revision: 'редакция', updated: 'жаңартылды',
-      servicesH: 'Қызметтер', service: 'қызмет', consent: 'келісім', standin: 'демо-нұсқа',
-      allowed: 'рұқсат', blocked: 'бұғатталған', ran: 'іске қосылды', notRun: 'іске қосылмады',
+      title: 'Демо-панель',
+      note: 'kelisim интерфейсінен тыс. Барлық үшінші тараптар — жергілікті демо-нұсқалар.',
+      decision: 'Шешім',
+      decided: 'шешім бар',
+      notDecided: 'әзірге шешім жоқ',
+      method: 'тәсіл',
+      categories: 'санаттар',
+      services: 'қызметтер',
+      revision: 'редакция',
+      updated: 'жаңартылды',
+      servicesH: 'Қызметтер',
+      service: 'қызмет',
+      consent: 'келісім',
+      standin: 'демо-нұсқа',
+      allowed: 'рұқсат',
+      blocked: 'бұғатталған',
+      ran: 'іске қосылды',
+      notRun: 'іске қосылмады',
       gtmTried: 'GTM қосуға тырысты — бұғатталды',
-      cookiesH: 'Беттегі cookie файлдары', none: '(жоқ)',
-      cmH: 'dataLayer ішіндегі Consent Mode', otherEntries: 'тағы {n} жазба',
-      receiptsH: 'Сервер алған түбіртектер', noReceipts: 'әзірге жоқ', allReceipts: 'Барлық түбіртектер →',
-      prefs: 'Cookie баптаулары', reset: 'Шешімді тастау',
-      starting: 'kelisim іске қосылуда…', ready: 'kelisim жұмыс істеп тұр', missing: 'kelisim.js жүктелмеді: келісім қажет ететін ештеңе іске қосылмайды.'
+      cookiesH: 'Беттегі cookie файлдары',
+      none: '(жоқ)',
+      cmH: 'dataLayer ішіндегі Consent Mode',
+      otherEntries: 'тағы {n} жазба',
+      receiptsH: 'Сервер алған түбіртектер',
+      noReceipts: 'әзірге жоқ',
+      allReceipts: 'Барлық түбіртектер →',
+      prefs: 'Cookie баптаулары',
+      reset: 'Шешімді тастау',
+      starting: 'kelisim іске қосылуда…',
+      ready: 'kelisim жұмыс істеп тұр',
+      missing: 'kelisim.js жүктелмеді: келісім қажет ететін ештеңе іске қосылмайды.',
     },
     ru: {
-      title: 'Демо-панель', note: 'Вне интерфейса kelisim. Все сторонние сервисы — локальные заглушки.',
-      decision: 'Решение', decided: 'решение принято', notDecided: 'решения пока нет', method: 'способ', categories: 'категории',
-      services: 'сервисы', revision: 'редакция', updated: 'обновлено',
-      servicesH: 'Сервисы', service: 'сервис', consent: 'согласие', standin: 'заглушка',
-      allowed: 'разрешён', blocked: 'заблокирован', ran: 'запущена', notRun: 'не запускалась',
+      title: 'Демо-панель',
+      note: 'Вне интерфейса kelisim. Все сторонние сервисы — локальные заглушки.',
+      decision: 'Решение',
+      decided: 'решение принято',
+      notDecided: 'решения пока нет',
+      method: 'способ',
+      categories: 'категории',
+      services: 'сервисы',
+      revision: 'редакция',
+      updated: 'обновлено',
+      servicesH: 'Сервисы',
+      service: 'сервис',
+      consent: 'согласие',
+      standin: 'заглушка',
+      allowed: 'разрешён',
+      blocked: 'заблокирован',
+      ran: 'запущена',
+      notRun: 'не запускалась',
       gtmTried: 'GTM пытался добавить — заблокировано',
-      cookiesH: 'Cookie на странице', none: '(нет)',
-      cmH: 'Consent Mode в dataLayer', otherEntries: 'ещё записей: {n}',
-      receiptsH: 'Квитанции, полученные сервером', noReceipts: 'пока нет', allReceipts: 'Все квитанции →',
-      prefs: 'Настройки cookie', reset: 'Сбросить решение',
-      starting: 'kelisim запускается…', ready: 'kelisim работает', missing: 'kelisim.js не загрузился: ничего, что требует согласия, не запускается.'
+      cookiesH: 'Cookie на странице',
+      none: '(нет)',
+      cmH: 'Consent Mode в dataLayer',
+      otherEntries: 'ещё записей: {n}',
+      receiptsH: 'Квитанции, полученные сервером',
+      noReceipts: 'пока нет',
+      allReceipts: 'Все квитанции →',
+      prefs: 'Настройки cookie',
+      reset: 'Сбросить решение',
+      starting: 'kelisim запускается…',
+      ready: 'kelisim работает',
+      missing: 'kelisim.js не загрузился: ничего, что требует согласия, не запускается.',
     },
     en: {
-      title: 'Demo panel', note: 'Outside kelisim’s UI. Every third party is a local stand-in.',
-      decision: 'Decision', decided: 'decided', notDecided: 'no decision yet', method: 'method', categories: 'categories',
-      services: 'services', revision: 'revision', updated: 'updated',
-      servicesH: 'Services', service: 'service', consent: 'consent', standin: 'stand-in',
-      allowed: 'allowed', blocked: 'blocked', ran: 'ran', notRun: 'not run',
+      title: 'Demo panel',
+      note: 'Outside kelisim’s UI. Every third party is a local stand-in.',
+      decision: 'Decision',
+      decided: 'decided',
+      notDecided: 'no decision yet',
+      method: 'method',
+      categories: 'categories',
+      services: 'services',
+      revision: 'revision',
+      updated: 'updated',
+      servicesH: 'Services',
+      service: 'service',
+      consent: 'consent',
+      standin: 'stand-in',
+      allowed: 'allowed',
+      blocked: 'blocked',
+      ran: 'ran',
+      notRun: 'not run',
       gtmTried: 'GTM tried to insert it — blocked',
-      cookiesH: 'Cookies on this page', none: '(none)',
-      cmH: 'Consent Mode in dataLayer', otherEntries: '{n} other entries',
-      receiptsH: 'Receipts received by the server', noReceipts: 'none yet', allReceipts: 'All receipts →',
-      prefs: 'Cookie settings', reset: 'Reset decision',
-      starting: 'kelisim is starting…', ready: 'kelisim is running', missing: 'kelisim.js did not load: nothing that needs consent runs.'
-    }
+      cookiesH: 'Cookies on this page',
+      none: '(none)',
+      cmH: 'Consent Mode in dataLayer',
+      otherEntries: '{n} other entries',
+      receiptsH: 'Receipts received by the server',
+      noReceipts: 'none yet',
+      allReceipts: 'All receipts →',
+      prefs: 'Cookie settings',
+      reset: 'Reset decision',
+      starting: 'kelisim is starting…',
+      ready: 'kelisim is running',
+      missing: 'kelisim.js did not load: nothing that needs consent runs.',
+    },
   };
   var lang = TEXTS[document.documentElement.lang] ? document.documentElement.lang : 'en';
   var t = TEXTS[lang];
 
   // Which stand-in plays which configured service.
   var STANDIN_OF = {
-    'google-analytics': 'ga', 'google-tag-manager': 'gtm', hubspot: 'hubspot',
-    facebook: 'facebook', youtube: 'youtube', recaptcha: 'recaptcha'
+    'google-analytics': 'ga',
+    'google-tag-manager': 'gtm',
+    hubspot: 'hubspot',
+    facebook: 'facebook',
+    youtube: 'youtube',
+    recaptcha: 'recaptcha',
   };
   var FALLBACK_SERVICES = {
     'site-language': { category: 'preferences', cookies: ['dala_lang'] },
@@ -61,7 +125,7 @@
     hubspot: { category: 'marketing', cookies: ['hubspotutk', '__hstc', '__hssc', '__hssrc'] },
     facebook: { category: 'embedded', cookies: ['_fbp', '_fbc'] },
     youtube: { category: 'embedded', cookies: [] },
-    recaptcha: { category: 'embedded', cookies: ['_GRECAPTCHA'] }
+    recaptcha: { category: 'embedded', cookies: ['_GRECAPTCHA'] },
   };
   var STORAGE_KEY = 'dala-demo-panel';
 
@@ -80,7 +144,9 @@
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
   function fill(section, signature, build) {
     if (signatures[section.id] === signature) return;
     signatures[section.id] = signature;
@@ -127,10 +193,14 @@
   var actions = el('div', 'dp-actions');
   var prefsButton = el('button', 'dp-button', t.prefs);
   prefsButton.type = 'button';
-  prefsButton.addEventListener('click', function () { if (kelisim) kelisim.showPreferences(); });
+  prefsButton.addEventListener('click', function () {
+    if (kelisim) kelisim.showPreferences();
+  });
   var resetButton = el('button', 'dp-button dp-button-quiet', t.reset);
   resetButton.type = 'button';
-  resetButton.addEventListener('click', function () { if (kelisim) kelisim.reset(); });
+  resetButton.addEventListener('click', function () {
+    if (kelisim) kelisim.reset();
+  });
   var allLink = el('a', 'dp-link', t.allReceipts);
   allLink.href = '/receipts';
   actions.appendChild(prefsButton);
@@ -143,10 +213,19 @@
     document.documentElement.classList.toggle('demo-panel-open', open);
     toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     body.hidden = !open;
-    try { sessionStorage.setItem(STORAGE_KEY, open ? 'open' : 'closed'); } catch (e) { /* storage off: fine */ }
-    if (open) { refresh(); loadReceipts(); }
+    try {
+      sessionStorage.setItem(STORAGE_KEY, open ? 'open' : 'closed');
+    } catch (e) {
+      /* storage off: fine */
+    }
+    if (open) {
+      refresh();
+      loadReceipts();
+    }
   }
-  toggle.addEventListener('click', function () { setOpen(!root.classList.contains('dp-open')); });
+  toggle.addEventListener('click', function () {
+    setOpen(!root.classList.contains('dp-open'));
+  });
 
   // ---- readers -------------------------------------------------------------
   function cookies() {
@@ -186,8 +265,13 @@
     return out;
   }
   function isArgumentsLike(entry) {
-    return entry && typeof entry === 'object' && typeof entry.length === 'number' && typeof entry[0] === 'string' &&
-      (Array.isArray(entry) || Object.prototype.toString.call(entry) === '[object Arguments]');
+    return (
+      entry &&
+      typeof entry === 'object' &&
+      typeof entry.length === 'number' &&
+      typeof entry[0] === 'string' &&
+      (Array.isArray(entry) || Object.prototype.toString.call(entry) === '[object Arguments]')
+    );
   }
   function gtmTriedHubspot() {
     var dl = window.dataLayer || [];
@@ -196,7 +280,11 @@
   }
   function allowed(name) {
     if (!kelisim) return null;
-    try { return kelisim.isAllowed(name); } catch (e) { return null; }
+    try {
+      return kelisim.isAllowed(name);
+    } catch (e) {
+      return null;
+    }
   }
 
   // ---- sections ------------------------------------------------------------
@@ -214,9 +302,18 @@
 
   function renderDecision() {
     var state = null;
-    if (kelisim) { try { state = kelisim.state(); } catch (e) { state = null; } }
+    if (kelisim) {
+      try {
+        state = kelisim.state();
+      } catch (e) {
+        state = null;
+      }
+    }
     fill(decisionSection, JSON.stringify(state), function (box) {
-      if (!state) { box.appendChild(el('p', 'dp-muted', '—')); return; }
+      if (!state) {
+        box.appendChild(el('p', 'dp-muted', '—'));
+        return;
+      }
       var head = el('p', 'dp-decided');
       head.appendChild(el('span', 'dp-pill ' + (state.decided ? 'dp-pill-ok' : 'dp-pill-wait'), state.decided ? t.decided : t.notDecided));
       if (state.method) head.appendChild(el('code', 'dp-method', state.method));
@@ -227,7 +324,9 @@
         var dd = el('dd');
         if (Array.isArray(value)) {
           if (!value.length) dd.textContent = '—';
-          value.forEach(function (v) { dd.appendChild(el('code', 'dp-chip', v)); });
+          value.forEach(function (v) {
+            dd.appendChild(el('code', 'dp-chip', v));
+          });
         } else dd.textContent = value === undefined || value === null || value === '' ? '—' : String(value);
         dl.appendChild(dd);
       }
@@ -246,14 +345,26 @@
       var runs = standin ? standinRuns(standin) : [];
       var extra = '';
       if (name === 'hubspot' && !runs.length && gtmTriedHubspot() && allowed(name) === false) extra = t.gtmTried;
-      var ga = name === 'google-analytics' && runs.length && runs[0].analytics_storage ? 'analytics_storage: ' + runs[0].analytics_storage : '';
-      return { name: name, category: services[name].category || '', allowed: allowed(name), standin: standin || '',
-        ran: runs.length ? Math.round(runs[0].time) : null, frame: runs.some(function (r) { return r.frame; }), extra: extra || ga };
+      var ga =
+        name === 'google-analytics' && runs.length && runs[0].analytics_storage ? 'analytics_storage: ' + runs[0].analytics_storage : '';
+      return {
+        name: name,
+        category: services[name].category || '',
+        allowed: allowed(name),
+        standin: standin || '',
+        ran: runs.length ? Math.round(runs[0].time) : null,
+        frame: runs.some(function (r) {
+          return r.frame;
+        }),
+        extra: extra || ga,
+      };
     });
     fill(servicesSection, JSON.stringify(rows), function (box) {
       var table = el('table', 'dp-table');
       var head = el('tr');
-      [t.service, t.consent, t.standin].forEach(function (h) { head.appendChild(el('th', '', h)); });
+      [t.service, t.consent, t.standin].forEach(function (h) {
+        head.appendChild(el('th', '', h));
+      });
       table.appendChild(el('thead')).appendChild(head);
       var tbody = el('tbody');
       rows.forEach(function (r) {
@@ -270,7 +381,13 @@
         var ranCell = el('td');
         if (!r.standin) ranCell.textContent = '—';
         else {
-          ranCell.appendChild(el('span', r.ran === null ? 'dp-muted' : 'dp-ran', r.ran === null ? t.notRun : t.ran + ' · ' + (r.ran / 1000).toFixed(2) + ' s'));
+          ranCell.appendChild(
+            el(
+              'span',
+              r.ran === null ? 'dp-muted' : 'dp-ran',
+              r.ran === null ? t.notRun : t.ran + ' · ' + (r.ran / 1000).toFixed(2) + ' s',
+            ),
+          );
           ranCell.setAttribute('title', r.standin + '.' + location.hostname.split('.').pop());
         }
         if (r.extra) ranCell.appendChild(el('span', 'dp-sub', r.extra));
@@ -285,7 +402,10 @@
   function renderCookies() {
     var list = cookies();
     fill(cookiesSection, JSON.stringify(list), function (box) {
-      if (!list.length) { box.appendChild(el('p', 'dp-muted', t.none)); return; }
+      if (!list.length) {
+        box.appendChild(el('p', 'dp-muted', t.none));
+        return;
+      }
       var ul = el('ul', 'dp-cookies');
       list.forEach(function (c) {
         var li = el('li');
@@ -336,22 +456,40 @@
 
   function renderReceipts() {
     fill(receiptsSection, JSON.stringify(receipts), function (box) {
-      if (receipts === null) { box.appendChild(el('p', 'dp-muted', '…')); return; }
-      if (!receipts.length) { box.appendChild(el('p', 'dp-muted', t.noReceipts)); return; }
+      if (receipts === null) {
+        box.appendChild(el('p', 'dp-muted', '…'));
+        return;
+      }
+      if (!receipts.length) {
+        box.appendChild(el('p', 'dp-muted', t.noReceipts));
+        return;
+      }
       var ul = el('ul', 'dp-receipts');
-      receipts.slice(-5).reverse().forEach(function (r) {
-        var li = el('li');
-        var head = el('div', 'dp-receipt-head');
-        head.appendChild(el('code', 'dp-method', r.method));
-        head.appendChild(el('span', 'dp-sub', '#' + r.sequence + ' · ' + String(r.id).slice(0, 8) + ' · ' +
-          (r.received ? new Date(r.received).toLocaleTimeString() : '')));
-        li.appendChild(head);
-        var acc = el('div', 'dp-chips');
-        (r.accepted || []).forEach(function (n) { acc.appendChild(el('span', 'dp-chip dp-chip-ok', n)); });
-        (r.rejected || []).forEach(function (n) { acc.appendChild(el('span', 'dp-chip dp-chip-no', n)); });
-        li.appendChild(acc);
-        ul.appendChild(li);
-      });
+      receipts
+        .slice(-5)
+        .reverse()
+        .forEach(function (r) {
+          var li = el('li');
+          var head = el('div', 'dp-receipt-head');
+          head.appendChild(el('code', 'dp-method', r.method));
+          head.appendChild(
+            el(
+              'span',
+              'dp-sub',
+              '#' + r.sequence + ' · ' + String(r.id).slice(0, 8) + ' · ' + (r.received ? new Date(r.received).toLocaleTimeString() : ''),
+            ),
+          );
+          li.appendChild(head);
+          var acc = el('div', 'dp-chips');
+          (r.accepted || []).forEach(function (n) {
+            acc.appendChild(el('span', 'dp-chip dp-chip-ok', n));
+          });
+          (r.rejected || []).forEach(function (n) {
+            acc.appendChild(el('span', 'dp-chip dp-chip-no', n));
+          });
+          li.appendChild(acc);
+          ul.appendChild(li);
+        });
       box.appendChild(ul);
     });
   }
@@ -371,22 +509,35 @@
     if (receiptsInFlight || !window.fetch) return;
     receiptsInFlight = true;
     fetch('/receipts.json', { cache: 'no-store' })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (list) { if (Array.isArray(list)) receipts = list; })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (list) {
+        if (Array.isArray(list)) receipts = list;
+      })
       .catch(function () {})
-      .then(function () { receiptsInFlight = false; refresh(); });
+      .then(function () {
+        receiptsInFlight = false;
+        refresh();
+      });
   }
 
   // ---- wiring ---------------------------------------------------------------
   function start() {
     document.body.appendChild(root);
     var stored = null;
-    try { stored = sessionStorage.getItem(STORAGE_KEY); } catch (e) { stored = null; }
+    try {
+      stored = sessionStorage.getItem(STORAGE_KEY);
+    } catch (e) {
+      stored = null;
+    }
     setOpen(stored ? stored === 'open' : window.matchMedia('(min-width: 1200px)').matches);
 
     if (window.fetch) {
       fetch('/consent.json', { cache: 'no-store' })
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
         .then(function (config) {
           if (config && config.services) services = config.services;
           if (config && config.cookie && config.cookie.name) consentCookie = config.cookie.name;
@@ -398,14 +549,17 @@
     if (!window.kelisimReady || typeof window.kelisimReady.then !== 'function') {
       status = { kind: 'missing', text: t.missing };
     } else {
-      window.kelisimReady.then(function (instance) {
-        kelisim = instance;
-        status = { kind: 'ready', text: t.ready + ' · ' + (instance.language || lang) };
-        refresh();
-      }, function (error) {
-        status = { kind: 'failed', text: 'kelisim failed to start: ' + (error && error.message ? error.message : String(error)) };
-        refresh();
-      });
+      window.kelisimReady.then(
+        function (instance) {
+          kelisim = instance;
+          status = { kind: 'ready', text: t.ready + ' · ' + (instance.language || lang) };
+          refresh();
+        },
+        function (error) {
+          status = { kind: 'failed', text: 'kelisim failed to start: ' + (error && error.message ? error.message : String(error)) };
+          refresh();
+        },
+      );
     }
     window.addEventListener('kelisim:error', function (event) {
       var detail = event.detail || {};
@@ -413,7 +567,9 @@
       refresh();
     });
     ['kelisim:ready', 'kelisim:consent', 'kelisim:change', 'demo:standin'].forEach(function (name) {
-      window.addEventListener(name, function () { refresh(); });
+      window.addEventListener(name, function () {
+        refresh();
+      });
     });
     ['kelisim:consent', 'kelisim:change'].forEach(function (name) {
       window.addEventListener(name, function () {

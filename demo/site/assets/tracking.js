@@ -6,13 +6,34 @@
   var TEXTS = {
     kk: {
       badNumber: 'Жөнелтілім нөмірін енгізіңіз: 6–20 латын әрпі немесе цифр.',
-      needCaptcha: 'Алдымен «Мен робот емеспін» белгісін қойыңыз. reCAPTCHA жүктелмесе, «Ендірілген мазмұн → reCAPTCHA» үшін рұқсат беріңіз.',
+      needCaptcha:
+        'Алдымен «Мен робот емеспін» белгісін қойыңыз. reCAPTCHA жүктелмесе, «Ендірілген мазмұн → reCAPTCHA» үшін рұқсат беріңіз.',
       loading: 'Іздеп жатырмыз…',
       captchaRejected: 'reCAPTCHA тексеруі өтпеді немесе ескірді. Қайталап көріңіз.',
       failed: 'Сервер жауап бермеді. Кейінірек қайталап көріңіз.',
-      route: 'Бағыт', delivered: 'Жеткізілді', onTheWay: 'Жолда',
-      statuses: { accepted: 'Бөлімшеде қабылданды', departed: 'Сұрыптау орталығынан жөнелтілді', in_transit: 'Жолда', customs: 'Кедендік ресімдеу', arrived: 'Беру пунктіне жетті', out_for_delivery: 'Курьерге берілді', delivered: 'Жеткізілді' },
-      cities: { almaty: 'Алматы', astana: 'Астана', shymkent: 'Шымкент', karaganda: 'Қарағанды', aktobe: 'Ақтөбе', pavlodar: 'Павлодар', oskemen: 'Өскемен', atyrau: 'Атырау', transit: 'Сұрыптау хабы' }
+      route: 'Бағыт',
+      delivered: 'Жеткізілді',
+      onTheWay: 'Жолда',
+      statuses: {
+        accepted: 'Бөлімшеде қабылданды',
+        departed: 'Сұрыптау орталығынан жөнелтілді',
+        in_transit: 'Жолда',
+        customs: 'Кедендік ресімдеу',
+        arrived: 'Беру пунктіне жетті',
+        out_for_delivery: 'Курьерге берілді',
+        delivered: 'Жеткізілді',
+      },
+      cities: {
+        almaty: 'Алматы',
+        astana: 'Астана',
+        shymkent: 'Шымкент',
+        karaganda: 'Қарағанды',
+        aktobe: 'Ақтөбе',
+        pavlodar: 'Павлодар',
+        oskemen: 'Өскемен',
+        atyrau: 'Атырау',
+        transit: 'Сұрыптау хабы',
+      },
     },
     ru: {
       badNumber: 'Введите номер отправления: 6–20 латинских букв или цифр.',
@@ -20,9 +41,29 @@
       loading: 'Ищем…',
       captchaRejected: 'Проверка reCAPTCHA не пройдена или устарела. Попробуйте ещё раз.',
       failed: 'Сервер не ответил. Попробуйте позже.',
-      route: 'Маршрут', delivered: 'Доставлено', onTheWay: 'В пути',
-      statuses: { accepted: 'Принято в отделении', departed: 'Покинуло сортировочный центр', in_transit: 'В пути', customs: 'Таможенное оформление', arrived: 'Прибыло в пункт выдачи', out_for_delivery: 'Передано курьеру', delivered: 'Доставлено' },
-      cities: { almaty: 'Алматы', astana: 'Астана', shymkent: 'Шымкент', karaganda: 'Караганда', aktobe: 'Актобе', pavlodar: 'Павлодар', oskemen: 'Усть-Каменогорск', atyrau: 'Атырау', transit: 'Сортировочный хаб' }
+      route: 'Маршрут',
+      delivered: 'Доставлено',
+      onTheWay: 'В пути',
+      statuses: {
+        accepted: 'Принято в отделении',
+        departed: 'Покинуло сортировочный центр',
+        in_transit: 'В пути',
+        customs: 'Таможенное оформление',
+        arrived: 'Прибыло в пункт выдачи',
+        out_for_delivery: 'Передано курьеру',
+        delivered: 'Доставлено',
+      },
+      cities: {
+        almaty: 'Алматы',
+        astana: 'Астана',
+        shymkent: 'Шымкент',
+        karaganda: 'Караганда',
+        aktobe: 'Актобе',
+        pavlodar: 'Павлодар',
+        oskemen: 'Усть-Каменогорск',
+        atyrau: 'Атырау',
+        transit: 'Сортировочный хаб',
+      },
     },
     en: {
       badNumber: 'Enter a tracking number: 6–20 Latin letters or digits.',
@@ -30,10 +71,30 @@
       loading: 'Looking it up…',
       captchaRejected: 'The reCAPTCHA check failed or expired. Please try again.',
       failed: 'The server did not answer. Please try again later.',
-      route: 'Route', delivered: 'Delivered', onTheWay: 'On the way',
-      statuses: { accepted: 'Accepted at the branch', departed: 'Left the sorting centre', in_transit: 'In transit', customs: 'Customs clearance', arrived: 'Arrived at the pickup point', out_for_delivery: 'Out for delivery', delivered: 'Delivered' },
-      cities: { almaty: 'Almaty', astana: 'Astana', shymkent: 'Shymkent', karaganda: 'Karaganda', aktobe: 'Aktobe', pavlodar: 'Pavlodar', oskemen: 'Oskemen', atyrau: 'Atyrau', transit: 'Sorting hub' }
-    }
+      route: 'Route',
+      delivered: 'Delivered',
+      onTheWay: 'On the way',
+      statuses: {
+        accepted: 'Accepted at the branch',
+        departed: 'Left the sorting centre',
+        in_transit: 'In transit',
+        customs: 'Customs clearance',
+        arrived: 'Arrived at the pickup point',
+        out_for_delivery: 'Out for delivery',
+        delivered: 'Delivered',
+      },
+      cities: {
+        almaty: 'Almaty',
+        astana: 'Astana',
+        shymkent: 'Shymkent',
+        karaganda: 'Karaganda',
+        aktobe: 'Aktobe',
+        pavlodar: 'Pavlodar',
+        oskemen: 'Oskemen',
+        atyrau: 'Atyrau',
+        transit: 'Sorting hub',
+      },
+    },
   };
   var lang = TEXTS[document.documentElement.lang] ? document.documentElement.lang : 'en';
   var t = TEXTS[lang];
@@ -68,8 +129,18 @@
     data.events.forEach(function (event, i) {
       var item = el('li', i === 0 ? 'current' : '');
       item.appendChild(el('strong', '', t.statuses[event.status] || event.status));
-      item.appendChild(el('span', 'muted', (t.cities[event.city] || event.city) + ' · ' +
-        new Date(event.time).toLocaleString(lang === 'kk' ? 'kk-KZ' : lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })));
+      item.appendChild(
+        el(
+          'span',
+          'muted',
+          (t.cities[event.city] || event.city) +
+            ' · ' +
+            new Date(event.time).toLocaleString(lang === 'kk' ? 'kk-KZ' : lang === 'ru' ? 'ru-RU' : 'en-GB', {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+            }),
+        ),
+      );
       list.appendChild(item);
     });
     result.appendChild(list);
@@ -85,26 +156,43 @@
     say(t.loading);
     fetch('/api/track?number=' + encodeURIComponent(number) + '&token=' + encodeURIComponent(token), { cache: 'no-store' })
       .then(function (response) {
-        return response.json().then(function (body) { return { status: response.status, body: body }; });
+        return response.json().then(function (body) {
+          return { status: response.status, body: body };
+        });
       })
       .then(function (answer) {
         if (window.grecaptcha && window.grecaptcha.reset) window.grecaptcha.reset();
-        if (answer.status === 200) { say(''); show(answer.body); return; }
+        if (answer.status === 200) {
+          say('');
+          show(answer.body);
+          return;
+        }
         say(answer.body && answer.body.error === 'number' ? t.badNumber : t.captchaRejected, 'error');
       })
-      .catch(function () { say(t.failed, 'error'); });
+      .catch(function () {
+        say(t.failed, 'error');
+      });
   });
-  window.addEventListener('recaptcha:verified', function () { say(''); });
+  window.addEventListener('recaptcha:verified', function () {
+    say('');
+  });
 
   // "Allow reCAPTCHA": the site's own button, a kelisim API call.
   var allow = document.querySelector('[data-allow-service]');
   if (allow && window.kelisimReady) {
-    window.kelisimReady.then(function (kelisim) {
-      var name = allow.getAttribute('data-allow-service');
-      function update() { allow.hidden = kelisim.isAllowed(name); }
-      allow.addEventListener('click', function () { kelisim.allowService(name); });
-      window.addEventListener('kelisim:change', update);
-      update();
-    }, function () {});
+    window.kelisimReady.then(
+      function (kelisim) {
+        var name = allow.getAttribute('data-allow-service');
+        function update() {
+          allow.hidden = kelisim.isAllowed(name);
+        }
+        allow.addEventListener('click', function () {
+          kelisim.allowService(name);
+        });
+        window.addEventListener('kelisim:change', update);
+        update();
+      },
+      function () {},
+    );
   }
 })();

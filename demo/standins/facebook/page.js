@@ -3,21 +3,44 @@
 (function () {
   'use strict';
   var texts = {
-    en: { badge: 'Facebook stand-in', followers: '12,480 followers', like: 'Follow', liked: 'Following', ago1: '2 hours ago', ago2: 'Yesterday',
+    en: {
+      badge: 'Facebook stand-in',
+      followers: '12,480 followers',
+      like: 'Follow',
+      liked: 'Following',
+      ago1: '2 hours ago',
+      ago2: 'Yesterday',
       post1: 'New pickup points opened in Aktobe and Atyrau this week.',
-      post2: 'Holiday schedule: our branches work as usual, couriers deliver until 21:00.' },
-    ru: { badge: 'Заглушка Facebook', followers: '12 480 подписчиков', like: 'Подписаться', liked: 'Вы подписаны', ago1: '2 часа назад', ago2: 'Вчера',
+      post2: 'Holiday schedule: our branches work as usual, couriers deliver until 21:00.',
+    },
+    ru: {
+      badge: 'Заглушка Facebook',
+      followers: '12 480 подписчиков',
+      like: 'Подписаться',
+      liked: 'Вы подписаны',
+      ago1: '2 часа назад',
+      ago2: 'Вчера',
       post1: 'На этой неделе открылись новые пункты выдачи в Актобе и Атырау.',
-      post2: 'Праздничный график: отделения работают как обычно, курьеры доставляют до 21:00.' },
-    kk: { badge: 'Facebook демо-нұсқасы', followers: '12 480 жазылушы', like: 'Жазылу', liked: 'Жазылдыңыз', ago1: '2 сағат бұрын', ago2: 'Кеше',
+      post2: 'Праздничный график: отделения работают как обычно, курьеры доставляют до 21:00.',
+    },
+    kk: {
+      badge: 'Facebook демо-нұсқасы',
+      followers: '12 480 жазылушы',
+      like: 'Жазылу',
+      liked: 'Жазылдыңыз',
+      ago1: '2 сағат бұрын',
+      ago2: 'Кеше',
       post1: 'Осы аптада Ақтөбе мен Атырауда жаңа беру пункттері ашылды.',
-      post2: 'Мереке кестесі: бөлімшелер әдеттегідей жұмыс істейді, курьерлер 21:00-ге дейін жеткізеді.' }
+      post2: 'Мереке кестесі: бөлімшелер әдеттегідей жұмыс істейді, курьерлер 21:00-ге дейін жеткізеді.',
+    },
   };
   var params = new URLSearchParams(location.search);
   var lang = texts[params.get('locale')] ? params.get('locale') : 'en';
   var t = texts[lang];
   document.documentElement.lang = lang;
-  document.querySelectorAll('[data-t]').forEach(function (el) { el.textContent = t[el.getAttribute('data-t')]; });
+  document.querySelectorAll('[data-t]').forEach(function (el) {
+    el.textContent = t[el.getAttribute('data-t')];
+  });
 
   var rand = Math.random().toString(36).slice(2);
   document.cookie = 'datr=' + rand + '; Path=/; Max-Age=34560000; SameSite=Lax';

@@ -15,8 +15,13 @@
     var value = 'unset';
     for (var i = 0; i < window.dataLayer.length; i++) {
       var entry = window.dataLayer[i];
-      if (entry && entry[0] === 'consent' && (entry[1] === 'default' || entry[1] === 'update') &&
-          entry[2] && typeof entry[2][type] === 'string') {
+      if (
+        entry &&
+        entry[0] === 'consent' &&
+        (entry[1] === 'default' || entry[1] === 'update') &&
+        entry[2] &&
+        typeof entry[2][type] === 'string'
+      ) {
         value = entry[2][type];
       }
     }
@@ -56,9 +61,18 @@
 
   // gcs: Google's compact consent state (G1 + ad_storage + analytics_storage).
   var gcs = 'G1' + (consentValue('ad_storage') === 'granted' ? '1' : '0') + (storage === 'granted' ? '1' : '0');
-  var beacon = src.origin + '/collect?v=2&tid=' + encodeURIComponent(measurementId) +
-    '&cid=' + encodeURIComponent(clientId) + '&en=page_view&gcs=' + gcs +
-    '&dl=' + encodeURIComponent(location.href) + '&dt=' + encodeURIComponent(document.title);
+  var beacon =
+    src.origin +
+    '/collect?v=2&tid=' +
+    encodeURIComponent(measurementId) +
+    '&cid=' +
+    encodeURIComponent(clientId) +
+    '&en=page_view&gcs=' +
+    gcs +
+    '&dl=' +
+    encodeURIComponent(location.href) +
+    '&dt=' +
+    encodeURIComponent(document.title);
   if (window.fetch) {
     fetch(beacon, { method: 'POST', mode: 'no-cors', keepalive: true, credentials: 'omit' }).catch(function () {});
   }

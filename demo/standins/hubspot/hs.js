@@ -15,8 +15,7 @@
     return null;
   }
   function setCookie(name, value, maxAgeSeconds) {
-    document.cookie = name + '=' + value + '; Path=/' +
-      (maxAgeSeconds ? '; Max-Age=' + maxAgeSeconds : '') + '; SameSite=Lax';
+    document.cookie = name + '=' + value + '; Path=/' + (maxAgeSeconds ? '; Max-Age=' + maxAgeSeconds : '') + '; SameSite=Lax';
   }
   function hex(n) {
     var s = '';
@@ -38,7 +37,11 @@
   window.dispatchEvent(new CustomEvent('demo:standin', { detail: entry }));
 
   if (origin && window.fetch) {
-    fetch(origin + '/track?k=1&utk=' + utk + '&u=' + encodeURIComponent(location.href),
-      { method: 'POST', mode: 'no-cors', keepalive: true, credentials: 'omit' }).catch(function () {});
+    fetch(origin + '/track?k=1&utk=' + utk + '&u=' + encodeURIComponent(location.href), {
+      method: 'POST',
+      mode: 'no-cors',
+      keepalive: true,
+      credentials: 'omit',
+    }).catch(function () {});
   }
 })();

@@ -12,7 +12,9 @@
 
   function setToken(value) {
     token = value;
-    document.querySelectorAll('textarea[name="g-recaptcha-response"]').forEach(function (area) { area.value = value; });
+    document.querySelectorAll('textarea[name="g-recaptcha-response"]').forEach(function (area) {
+      area.value = value;
+    });
     window.dispatchEvent(new CustomEvent(value ? 'recaptcha:verified' : 'recaptcha:expired', { detail: { token: value } }));
   }
 
@@ -42,14 +44,18 @@
   });
 
   window.grecaptcha = {
-    getResponse: function () { return token; },
-    ready: function (fn) { fn(); },
+    getResponse: function () {
+      return token;
+    },
+    ready: function (fn) {
+      fn();
+    },
     reset: function () {
       setToken('');
       document.querySelectorAll('.g-recaptcha-frame').forEach(function (frame) {
         frame.contentWindow.postMessage({ type: 'kelisim-demo-standin', name: 'recaptcha', event: 'reset' }, origin);
       });
-    }
+    },
   };
 
   window.__ran_recaptcha = true;

@@ -5,14 +5,18 @@
   var texts = {
     en: { title: 'Dala Express: how we pack a parcel', badge: 'YouTube stand-in', play: 'Play', pause: 'Pause' },
     ru: { title: 'Dala Express: как мы упаковываем посылку', badge: 'Заглушка YouTube', play: 'Смотреть', pause: 'Пауза' },
-    kk: { title: 'Dala Express: сәлемдемені қалай буып-түйеміз', badge: 'YouTube демо-нұсқасы', play: 'Көру', pause: 'Кідірту' }
+    kk: { title: 'Dala Express: сәлемдемені қалай буып-түйеміз', badge: 'YouTube демо-нұсқасы', play: 'Көру', pause: 'Кідірту' },
   };
   var params = new URLSearchParams(location.search);
   var lang = texts[params.get('hl')] ? params.get('hl') : 'en';
   var t = texts[lang];
   document.documentElement.lang = lang;
-  document.querySelectorAll('[data-t]').forEach(function (el) { el.textContent = t[el.getAttribute('data-t')]; });
-  document.querySelectorAll('[data-t-label]').forEach(function (el) { el.setAttribute('aria-label', t[el.getAttribute('data-t-label')]); });
+  document.querySelectorAll('[data-t]').forEach(function (el) {
+    el.textContent = t[el.getAttribute('data-t')];
+  });
+  document.querySelectorAll('[data-t-label]').forEach(function (el) {
+    el.setAttribute('aria-label', t[el.getAttribute('data-t-label')]);
+  });
 
   // The cookies a video embed sets on its own site.
   var rand = Math.random().toString(36).slice(2, 13);
@@ -26,7 +30,7 @@
   var position = 0;
   var timer = null;
   function render() {
-    fill.style.width = (position / duration * 100) + '%';
+    fill.style.width = (position / duration) * 100 + '%';
     var s = Math.floor(position);
     time.textContent = Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0') + ' / 1:24';
   }

@@ -10,7 +10,15 @@ const config = {
   revision: 3,
   policyUrl: '/privacy',
   contact: 'export.kz@meestgroup.com',
-  cookie: { name: 'kelisim', domain: 'auto', path: '/', expiresAfterDays: 365, rejectedExpiresAfterDays: 182, sameSite: 'Lax', secure: true },
+  cookie: {
+    name: 'kelisim',
+    domain: 'auto',
+    path: '/',
+    expiresAfterDays: 365,
+    rejectedExpiresAfterDays: 182,
+    sameSite: 'Lax',
+    secure: true,
+  },
   categories: {
     necessary: { required: true },
     preferences: {},
@@ -20,7 +28,12 @@ const config = {
   },
   aliases: { statistics: 'analytics' },
   services: {
-    'google-analytics': { category: 'analytics', cookies: ['_ga', '_ga_*', '_gid', '_gat*'], storage: [], hosts: ['www.google-analytics.com', '*.googletagmanager.com'] },
+    'google-analytics': {
+      category: 'analytics',
+      cookies: ['_ga', '_ga_*', '_gid', '_gat*'],
+      storage: [],
+      hosts: ['www.google-analytics.com', '*.googletagmanager.com'],
+    },
     youtube: { category: 'embedded', hosts: ['www.youtube.com', 'www.youtube-nocookie.com'] },
   },
   blocking: { autoBlock: true, cookieGuard: true },
@@ -79,7 +92,15 @@ async function main(): Promise<void> {
   const allowed: boolean = consent.isAllowed('analytics');
   const s: ConsentState = consent.state();
   const method: 'accept-all' | 'reject-all' | 'custom' | 'api' | null = s.method;
-  const fields: [boolean, string[], string[], number, string, string, string] = [s.decided, s.categories, s.services, s.revision, s.id, s.created, s.updated];
+  const fields: [boolean, string[], string[], number, string, string, string] = [
+    s.decided,
+    s.categories,
+    s.services,
+    s.revision,
+    s.id,
+    s.created,
+    s.updated,
+  ];
   consent.acceptAll();
   consent.rejectAll();
   consent.accept(['analytics']);

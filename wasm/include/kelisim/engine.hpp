@@ -17,10 +17,10 @@ const char* ask_reason_name(AskReason r);
 struct Status {
   bool decided = false;  ///< a valid, current decision exists
   AskReason ask = AskReason::first_visit;
-  std::string invalid_reason;  ///< set when a stored value existed but could not be used
-  bool readable = false;       ///< the stored value decoded (it may still be outdated)
-  bool gpc = false;            ///< Global Privacy Control was on when asked
-  Record record;               ///< meaningful when `readable`
+  std::string invalid_reason;          ///< set when a stored value existed but could not be used
+  bool readable = false;               ///< the stored value decoded (it may still be outdated)
+  bool gpc = false;                    ///< Global Privacy Control was on when asked
+  Record record;                       ///< meaningful when `readable`
   std::vector<std::string> new_items;  ///< categories/services never asked about (ask == new_items)
 };
 
@@ -36,9 +36,9 @@ bool is_allowed(const Config& cfg, const Status& st, const std::string& name);
 
 /// One gated element's attributes (SPEC §2); empty strings are absent attributes.
 struct Gate {
-  std::string category;      ///< data-category, possibly "!name"
-  std::string service;       ///< data-service
-  std::string cookieconsent; ///< data-cookieconsent: comma/space separated names
+  std::string category;       ///< data-category, possibly "!name"
+  std::string service;        ///< data-service
+  std::string cookieconsent;  ///< data-cookieconsent: comma/space separated names
 };
 /// True when the gated element may run now. A gate with no usable attribute
 /// stays closed.
@@ -85,8 +85,8 @@ struct DecideResult {
 
 /// Records a decision. Keeps the id, creation time and sequence of a current
 /// (or expired/outdated but readable) record; otherwise uses `fresh_id`.
-DecideResult decide(const Config& cfg, const Status& before, const Choice& choice, bool gpc,
-                    int64_t now_seconds, const std::array<uint8_t, 16>& fresh_id);
+DecideResult decide(const Config& cfg, const Status& before, const Choice& choice, bool gpc, int64_t now_seconds,
+                    const std::array<uint8_t, 16>& fresh_id);
 
 /// The names in `before` allowed that are not allowed `after`, and vice versa
 /// (categories first, then services).

@@ -34,8 +34,8 @@ const std::vector<std::string>& builtin_keys();
 /// spelled in `available`. Nothing matches -> `fallback`. Empty or malformed
 /// entries (not alphanumeric subtags of 1..8 chars, a first subtag that is not
 /// 2..8 letters, "*") are skipped on both sides.
-std::string negotiate_language(const std::vector<std::string>& requested,
-                               const std::vector<std::string>& available, const std::string& fallback);
+std::string negotiate_language(const std::vector<std::string>& requested, const std::vector<std::string>& available,
+                               const std::string& fallback);
 
 /// True when `lang` is written right to left: a primary subtag of ar, he, fa,
 /// ur, yi, ps, sd, ug, dv or ckb (or the old codes iw, ji). An explicit script

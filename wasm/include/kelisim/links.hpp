@@ -12,8 +12,8 @@ namespace kelisim {
 
 /// One run of display text; `href` empty means plain text, otherwise a link.
 struct TextRun {
-    std::string text;
-    std::string href;
+  std::string text;
+  std::string href;
 };
 
 /// Parses the only markup translations may hold, `[label](url)`, into runs.
