@@ -2,12 +2,14 @@
 // copy: POST /consent-receipts stores each decision kelisim reports, once per
 // (id, sequence), and answers with the consent cookie re-set by the server;
 // /receipts and /receipts.json list what was stored. See demo/README.md,
-// "The receipts endpoint". Node ≥ 20, built-ins only.
+// "The receipts endpoint". Node ≥ 20; the consent cookie it re-sets is worded
+// by kelisim's engine (its Node entry in js/dist, `make build`).
 
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import net from 'node:net';
-import { parseCookies, readBody, sendJson } from './http.mjs';
+import { readBody, sendJson } from './http.mjs';
+import { loadEngine } from '../js/dist/node.mjs';
 
 const RECEIPT_BODY_LIMIT = 16 * 1024;
 
@@ -99,48 +101,44 @@ class ReceiptStore {
   }
 }
 
-async function readSiteCookieConfig(configFile) {
-  try {
-    const config = JSON.parse(await fsp.readFile(configFile, 'utf8'));
-    return { cookie: config.cookie || {}, categories: config.categories || {} };
-  } catch {
-    return { cookie: {}, categories: {} };
-  }
+// The site's configuration, read for the consent cookie's domain; the engine
+// itself (kelisim's Node entry) is loaded once per configuration text.
+let engineCache = { text: null, engine: null };
+async function siteEngine(configFile) {
+  const text = await fsp.readFile(configFile, 'utf8');
+  if (engineCache.text !== text) engineCache = { text, engine: await loadEngine(text), domain: JSON.parse(text).cookie?.domain };
+  return engineCache;
 }
 
-// The consent cookie as the site's configuration writes it, re-set from the
-// server so that browsers which cap script-set cookies keep the decision.
-async function consentCookieHeader(req, hostInfo, receipt, configFile) {
-  const { cookie, categories } = await readSiteCookieConfig(configFile);
-  const name = typeof cookie.name === 'string' && /^[A-Za-z0-9_-]+$/.test(cookie.name) ? cookie.name : 'kelisim';
-  const value = parseCookies(req.headers.cookie).get(name);
-  // Only a value made of cookie-safe characters is echoed back.
-  if (!value || value.length > 3000 || !/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/.test(value)) return null;
-
-  const optional = Object.entries(categories)
-    .filter(([, c]) => !(c && c.required))
-    .map(([n]) => n);
-  const allRejected = optional.length > 0 && optional.every((n) => receipt.rejected.includes(n));
-  const days = allRejected ? (cookie.rejectedExpiresAfterDays ?? 182) : (cookie.expiresAfterDays ?? 365);
-  const parts = [
-    `${name}=${value}`,
-    `Path=${typeof cookie.path === 'string' && /^\/[\x21-\x3A\x3C-\x7E]*$/.test(cookie.path) ? cookie.path : '/'}`,
-    `Max-Age=${Math.round(days * 86400)}`,
-  ];
-
+// The consent cookie re-set from the server, so that browsers which cap
+// script-set cookies keep the decision. The engine reads the stored decision
+// and words the cookie (value, Path, SameSite, Secure and the lifetime that
+// decision has left); only the domain is the server's to choose.
+async function consentCookieHeader(req, hostInfo, configFile) {
+  let site;
+  try {
+    site = await siteEngine(configFile);
+  } catch {
+    return null; // no usable configuration: nothing to re-set
+  }
+  const answer = site.engine.start({
+    cookieHeader: req.headers.cookie || '',
+    now: Date.now(),
+    https: Boolean(req.socket && req.socket.encrypted),
+  });
+  if (!answer.state.decided) return null; // only a valid, current decision is echoed back
+  const c = answer.cookie;
+  let s = `${c.name}=${c.value}; ${c.attributes}`;
   // Same scope as the script-set cookie, or the browser would keep two of them.
   // "auto" is approximated as the last two labels (kz.meest.test → meest.test);
   // IP addresses and localhost names get a host-only cookie.
-  if (cookie.domain === 'auto') {
+  if (site.domain === 'auto') {
     const labels = hostInfo && !net.isIP(hostInfo.hostname) ? hostInfo.hostname.split('.') : [];
-    if (labels.length >= 2 && labels[labels.length - 1] !== 'localhost') parts.push(`Domain=${labels.slice(-2).join('.')}`);
-  } else if (typeof cookie.domain === 'string' && /^[a-z0-9.-]+$/i.test(cookie.domain)) {
-    parts.push(`Domain=${cookie.domain}`);
+    if (labels.length >= 2 && labels[labels.length - 1] !== 'localhost') s += `; Domain=${labels.slice(-2).join('.')}`;
+  } else if (typeof site.domain === 'string' && /^[a-z0-9.-]+$/i.test(site.domain)) {
+    s += `; Domain=${site.domain}`;
   }
-  const sameSite = ['Strict', 'Lax', 'None'].includes(cookie.sameSite) ? cookie.sameSite : 'Lax';
-  parts.push(`SameSite=${sameSite}`);
-  if (cookie.secure === true || sameSite === 'None') parts.push('Secure');
-  return parts.join('; ');
+  return s;
 }
 
 async function handleReceiptPost(store, configFile, req, res, hostInfo) {
@@ -179,7 +177,7 @@ async function handleReceiptPost(store, configFile, req, res, hostInfo) {
   };
   await store.add(stored);
 
-  const setCookie = await consentCookieHeader(req, hostInfo, receipt, configFile);
+  const setCookie = await consentCookieHeader(req, hostInfo, configFile);
   res.writeHead(204, setCookie ? { 'Set-Cookie': setCookie } : {});
   res.end();
 }
