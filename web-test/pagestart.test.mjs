@@ -150,7 +150,7 @@ test("autoBlock: unmarked third-party tags in the page's HTML never run before a
   await page.waitForTimeout(300);
   assert.deepEqual(await ran(), ['cdn/lib.js'], 'only the host no service names ran');
   assert.equal(frameLoaded(), false);
-  assert.equal(await page.evaluate(() => document.getElementById('video').getAttribute('src')), null);
+  assert.equal(await page.evaluate(() => document.getElementById('video').getAttribute('src')), 'about:blank');
 
   // After "reject all", with the engine starting synchronously.
   await page.evaluate(() => window.kelisim.rejectAll());

@@ -295,8 +295,10 @@ export function installGuards(win) {
       const url = getAttribute.call(el, 'src');
       if (el.localName === 'script') holdScript(el);
       else {
+        // Removing src would not stop the navigation the parser started;
+        // a new one to about:blank replaces it.
         holdFrame(el, url);
-        el.removeAttribute('src');
+        setAttribute.call(el, 'src', 'about:blank');
       }
     });
   }

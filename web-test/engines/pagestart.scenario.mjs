@@ -38,7 +38,7 @@ export default {
         assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
         await s.page.sleep(300);
         assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'an unmarked tracker ran');
-        assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null);
+        assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), 'about:blank');
       },
     ],
     [
@@ -56,7 +56,11 @@ export default {
         );
         await s.page.sleep(300);
         assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), ['stats/unmarked.js']);
-        assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), null, 'embedded is not allowed');
+        assert.equal(
+          await s.page.evaluate(() => document.getElementById('video').getAttribute('src')),
+          'about:blank',
+          'embedded is not allowed',
+        );
       },
     ],
     [
