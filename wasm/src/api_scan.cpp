@@ -182,6 +182,24 @@ ScanService read_scan_service(const std::string& name, const json& v, const std:
   return s;
 }
 
+/// One catalogue or Open Cookie Database entry: its name and shape checked,
+/// its category known. False (with the error) when it is to be skipped.
+bool read_catalogue_service(const Catalogue& cat, const std::string& name, const json& v, const std::string& path,
+                            std::vector<Issue>& errors, ScanService& out) {
+  if (!valid_name(name)) {
+    errors.push_back({path, "invalid service name"});
+    return false;
+  }
+  if (!v.is_object()) {
+    errors.push_back({path, "expected an object"});
+    return false;
+  }
+  out = read_scan_service(name, v, path, errors);
+  if (!out.category.empty() && !cat.category(out.category))
+    errors.push_back({path + ".category", "unknown category \"" + out.category + "\""});
+  return true;
+}
+
 bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issue>& errors) {
   json root = json::parse(text_in, nullptr, false);
   if (root.is_discarded() || !root.is_object()) {
@@ -208,17 +226,8 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
   if (const json* svcs = top.object("services")) {
     for (auto it = svcs->begin(); it != svcs->end(); ++it) {
       std::string path = "services." + it.key();
-      if (!valid_name(it.key())) {
-        errors.push_back({path, "invalid service name"});
-        continue;
-      }
-      if (!it->is_object()) {
-        errors.push_back({path, "expected an object"});
-        continue;
-      }
-      ScanService s = read_scan_service(it.key(), *it, path, errors);
-      if (!s.category.empty() && !cat.category(s.category))
-        errors.push_back({path + ".category", "unknown category \"" + s.category + "\""});
+      ScanService s;
+      if (!read_catalogue_service(cat, it.key(), *it, path, errors, s)) continue;
       Fields f(*it, path, errors);
       cat.known_consent.push_back(f.strings("consentMode"));
       cat.known.push_back(std::move(s));
@@ -252,17 +261,8 @@ bool read_catalogue(const std::string& text_in, Catalogue& cat, std::vector<Issu
     if (const json* svcs = fo.object("services")) {
       for (auto it = svcs->begin(); it != svcs->end(); ++it) {
         std::string path = "openCookieDatabase.services." + it.key();
-        if (!valid_name(it.key())) {
-          errors.push_back({path, "invalid service name"});
-          continue;
-        }
-        if (!it->is_object()) {
-          errors.push_back({path, "expected an object"});
-          continue;
-        }
-        ScanService s = read_scan_service(it.key(), *it, path, errors);
-        if (!s.category.empty() && !cat.category(s.category))
-          errors.push_back({path + ".category", "unknown category \"" + s.category + "\""});
+        ScanService s;
+        if (!read_catalogue_service(cat, it.key(), *it, path, errors, s)) continue;
         Fields f(*it, path, errors);
         cat.ocd_titles.push_back(f.str("title"));
         std::map<std::string, std::string> about;
