@@ -634,3 +634,26 @@ TEST_CASE("api: the consent cookie's attributes, and its remaining lifetime on a
   CHECK(allow["cookie"]["maxAge"] == 365 * 86400);
   CHECK(start({{"cookieHeader", cookie_of(allow)}, {"now", kNowMs}}, c.dump())["cookie"]["maxAge"] == 365 * 86400);
 }
+
+TEST_CASE("configured once, the engine answers requests against the configuration it keeps") {
+  json validated = json::parse(kelisim::api_configure(demo()));
+  CHECK(validated["ok"] == true);
+  CHECK(kelisim::configured() == demo());
+  json first = call(kelisim::api_start, kelisim::configured(), {{"cookieHeader", ""}, {"now", kNowMs}});
+  REQUIRE(first["ok"] == true);
+  CHECK(first["ask"] == "first-visit");
+
+  // A decision against the kept configuration is read back by the next start.
+  json decided = call(kelisim::api_decide, kelisim::configured(), decide_req({{"method", "accept-all"}}));
+  json back = call(kelisim::api_start, kelisim::configured(), {{"cookieHeader", cookie_of(decided)}, {"now", kNowMs}});
+  CHECK(back["ask"].is_null());
+  CHECK(back["allowed"]["analytics"] == true);
+
+  // Configuring an invalid text replaces the kept one: every call fails closed.
+  json bad = json::parse(kelisim::api_configure("{\"version\": 1"));
+  CHECK(bad["ok"] == false);
+  CHECK_FALSE(bad["errors"].empty());
+  json refused = call(kelisim::api_start, kelisim::configured(), {{"cookieHeader", cookie_of(decided)}, {"now", kNowMs}});
+  CHECK(refused["ok"] == false);
+  CHECK(refused["error"]["code"] == "invalid-config");
+}

@@ -9,10 +9,17 @@
 
 EMSCRIPTEN_BINDINGS(kelisim) {
   emscripten::function("_validate", &kelisim::api_validate);
-  emscripten::function("_start", &kelisim::api_start);
-  emscripten::function("_decide", &kelisim::api_decide);
-  emscripten::function("_query", &kelisim::api_query);
-  emscripten::function("_texts", &kelisim::api_texts);
+  // Configured once per page; the other entry points then take the request
+  // alone, against the configuration the engine keeps.
+  emscripten::function("_configure", &kelisim::api_configure);
+  emscripten::function(
+      "_start", +[](const std::string& r) { return kelisim::api_start(kelisim::configured(), r); });
+  emscripten::function(
+      "_decide", +[](const std::string& r) { return kelisim::api_decide(kelisim::configured(), r); });
+  emscripten::function(
+      "_query", +[](const std::string& r) { return kelisim::api_query(kelisim::configured(), r); });
+  emscripten::function(
+      "_texts", +[](const std::string& r) { return kelisim::api_texts(kelisim::configured(), r); });
 #ifdef KELISIM_SCANNER
   // Only in kelisim-scan.wasm (`kelisim scan`, Node): no site loads scanner code.
   emscripten::function("_scan", &kelisim::api_scan);

@@ -72,6 +72,12 @@ test('analytics only: service, alias and module scripts run, attributes kept; li
     };
   });
   assert.deepEqual(attrs, { async: true, defer: true, crossorigin: 'anonymous', nonce: 'n0nce', integrity: attrsSri, type: '' });
+  // A plain <script src> keeps the priority the parser would have given it; an async one keeps its own.
+  const priority = await page.evaluate(() => ({
+    plain: document.querySelector('script[src*="by-service.js"]').fetchPriority,
+    async: document.getElementById('attrs').fetchPriority,
+  }));
+  assert.deepEqual(priority, { plain: 'high', async: 'auto' });
   assert.ok(!hosts(requests).includes('ads.test'));
   assert.ok(!hosts(requests).includes('video.test'));
   await close();

@@ -2,7 +2,8 @@
 // the configuration in parallel, then hand over to the runtime. Any failure is
 // reported once (console + kelisim:error) and leaves the page fail-closed:
 // gated content simply stays inert.
-import { Engine, configText, loadCore } from './engine.js';
+import { loadCore } from './core-loader.js';
+import { Engine, configText } from './engine.js';
 import { reportError } from './errors.js';
 import { createBrowserInstance } from './runtime.js';
 import { createUI } from './ui.js';

@@ -1,112 +1,33 @@
-// Loads the WebAssembly engine and wraps its JSON entry points. The engine
-// decides; this file only moves text in and out.
-import createKelisimCore from 'kelisim-core';
+// The engine's JSON entry points, bound to one configuration. The engine
+// decides; this file only moves text in and out (core-loader.js loads it).
 import { KelisimError } from './errors.js';
-import { compileWasm } from './wasm-fetch.js';
 
 export { KelisimError };
 export { configText, inlineConfig } from './config-source.js';
 
-let cached = null;
-let cachedKey = null;
-
 /**
- * Loads the engine once per page (or per wasm source in Node).
- * `source` is `{ url }` (fetched, streaming compile), `{ url, module }` (compiled
- * already) or `{ bytes }` (Node).
+ * The engine bound to one configuration text. The text crosses into the
+ * engine once (`_configure`); the engine keeps it parsed, and each call then
+ * carries only its request. Several instances may share one core: the one
+ * that calls re-configures it when another configured it last.
  */
-export function loadCore(source) {
-  const key = source.bytes ? 'bytes' : String(source.url);
-  if (!cached || cachedKey !== key) {
-    cachedKey = key;
-    cached = instantiateCore(source).catch((err) => {
-      cached = null; // a later init may try again (e.g. after the network returns)
-      throw err;
-    });
-  }
-  return cached;
-}
-
-function instantiateCore(source) {
-  const where = source.bytes ? 'the given bytes' : String(source.url);
-  return new Promise((resolve, reject) => {
-    const fail = (cause) =>
-      reject(
-        new KelisimError(
-          'wasm-load',
-          `kelisim: cannot load its engine (kelisim.wasm) from ${where}: ${cause && cause.message ? cause.message : cause}`,
-        ),
-      );
-    createKelisimCore({
-      instantiateWasm(imports, receive) {
-        compile(source, imports).then((r) => receive(r.instance, r.module), fail);
-        return {};
-      },
-      // Given so the glue never derives a URL from import.meta (absent in CommonJS).
-      locateFile: (file) => file,
-      onAbort: fail,
-      print() {},
-      printErr() {},
-    }).then(resolve, fail);
-  });
-}
-
-/**
- * The engine from a module compiled already, instantiated synchronously: the
- * glue finishes its start-up within this call when the instance is handed
- * over at once. Throws when it could not.
- */
-export function instantiateCoreSync(module) {
-  let failure = null;
-  const core = {
-    instantiateWasm(imports, receive) {
-      try {
-        receive(new WebAssembly.Instance(module, imports), module);
-      } catch (err) {
-        failure = err;
-      }
-      return {};
-    },
-    locateFile: (file) => file,
-    onAbort: (what) => {
-      failure = failure || new Error(String(what));
-    },
-    print() {},
-    printErr() {},
-  };
-  createKelisimCore(core).catch(() => {}); // settles only after this call; the result is read from `core`
-  if (failure || typeof core._start !== 'function') {
-    throw new KelisimError(
-      'wasm-load',
-      `kelisim: cannot start its engine: ${failure && failure.message ? failure.message : 'no entry points'}`,
-    );
-  }
-  return core;
-}
-
-async function compile(source, imports) {
-  if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
-  if (source.bytes) return WebAssembly.instantiate(source.bytes, imports);
-  // `module`: compiled by the script-tag loader while the rest of kelisim was downloading.
-  const module = await (source.module || compileWasm(source.url));
-  return { instance: await WebAssembly.instantiate(module, imports), module };
-}
-
-/** The engine bound to one configuration text. */
 export class Engine {
   constructor(core, configText) {
     this.core = core;
     this.configText = configText;
   }
+  /** Gives the engine this configuration; answers {ok, errors, warnings}. */
+  configure() {
+    this.core.__kelisimConfigured = this;
+    return JSON.parse(this.core._configure(this.configText));
+  }
   call(fn, request) {
     // A page's own diagnostics may count the calls (kelisim's tests do).
     if (typeof globalThis.__kelisimTrace === 'function') globalThis.__kelisimTrace(fn);
-    const answer = JSON.parse(this.core[fn](this.configText, JSON.stringify(request)));
+    if (this.core.__kelisimConfigured !== this) this.configure();
+    const answer = JSON.parse(this.core[fn](JSON.stringify(request)));
     if (!answer.ok) throw new KelisimError(answer.error.code, answer.error.message, answer.error.errors);
     return answer;
-  }
-  validate() {
-    return JSON.parse(this.core._validate(this.configText));
   }
   start(request) {
     return this.call('_start', request);

@@ -1,7 +1,8 @@
 // The Node entry: `init(config, { ui: false, cookie: 'kelisim=…' })` answers
 // isAllowed()/state() for a request's Cookie header (server-side rendering).
 import { readFileSync } from 'node:fs';
-import { Engine, KelisimError, configText, loadCore } from './engine.js';
+import { loadCore } from './core-loader.js';
+import { Engine, KelisimError, configText } from './engine.js';
 
 export { KelisimError };
 

@@ -44,6 +44,10 @@ function activateScript(doc, old) {
   if (src) {
     if (!old.hasAttribute('async') && type !== 'module') {
       s.async = false;
+      // Written as a plain <script src>, the browser would have fetched it
+      // first (parser-blocking, high priority); inserted by script it would
+      // queue behind the page's images. It keeps the priority its markup meant.
+      if (!old.hasAttribute('defer') && !old.hasAttribute('fetchpriority')) s.fetchPriority = 'high';
       done = new Promise((resolve) => {
         s.addEventListener('load', resolve, { once: true });
         s.addEventListener('error', resolve, { once: true });

@@ -14,18 +14,27 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// The last parsed configuration, reused while the same text comes in: the
-/// shim passes the same configuration with every call.
+/// The configuration the engine keeps between calls: given once per page by
+/// api_configure (the binding then passes only requests), or the last text a
+/// native caller passed along with its request.
+struct Kept {
+  std::string text;
+  ParseResult parsed;
+  bool has = false;
+};
+Kept& kept() {
+  static Kept k;
+  return k;
+}
+
 const ParseResult& cached_config(const std::string& text) {
-  static std::string last_text;
-  static ParseResult last;
-  static bool has = false;
-  if (!has || text != last_text) {
-    last = parse_config(std::string_view(text));
-    last_text = text;
-    has = true;
+  Kept& k = kept();
+  if (!k.has || (&text != &k.text && text != k.text)) {
+    k.parsed = parse_config(std::string_view(text));
+    k.text = text;
+    k.has = true;
   }
-  return last;
+  return k.parsed;
 }
 
 /// Serialises without ever aborting: invalid UTF-8 (e.g. a truncated quote)
@@ -487,6 +496,10 @@ std::string api_validate(const std::string& config) {
   json out = {{"ok", p.ok}, {"errors", issues_json(p.errors)}, {"warnings", issues_json(p.warnings)}};
   return text(out);
 }
+
+std::string api_configure(const std::string& config) { return api_validate(config); }
+
+const std::string& configured() { return kept().text; }
 
 std::string api_start(const std::string& config, const std::string& request) {
   const ParseResult& p = cached_config(config);

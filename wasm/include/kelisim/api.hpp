@@ -12,6 +12,15 @@ namespace kelisim {
 /// Validates a configuration: {"ok", "errors":[...], "warnings":[...]}.
 std::string api_validate(const std::string& config);
 
+/// Configures the engine once per page: parses and keeps `config` for the
+/// calls that follow, and answers like api_validate. The engine keeps the
+/// parsed configuration, so a caller passes `configured()` instead of the
+/// text again (the wasm binding does: the text crosses into wasm once).
+std::string api_configure(const std::string& config);
+
+/// The configuration text last given (by api_configure or with a request).
+const std::string& configured();
+
 /// Page start. Request: {"cookieHeader": the Cookie header / document.cookie, "now": ms, "gpc": bool,
 /// "language": explicit, "documentLanguage": <html lang>, "browserLanguages": [...]}. Answer: the state,
 /// whether and why to ask, allowed names, Consent Mode, normalised options,
