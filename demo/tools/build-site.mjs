@@ -1,7 +1,9 @@
 // Writes the demo site's pages, demo/site/{kk,ru,en}/*.html, from the texts
 // in texts.mjs, the privacy policy in demo/content/policy-kk.md and the
-// services in demo/site/consent.json. The pages are committed, so the demo
-// needs no build step; run this after editing any of those:
+// services in demo/site/consent.json (itself derived from the engine's test
+// fixture tests/fixtures/config-demo.json and demo/site/consent.patch.json by
+// tests/fixtures/derive.mjs). The pages are committed, so the demo needs no
+// build step; run this after editing any of those:
 //
 //   node demo/tools/build-site.mjs
 //

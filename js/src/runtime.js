@@ -167,11 +167,12 @@ export function createBrowserInstance(engine, options) {
   // Page start is one engine call: the stored decision and the gates already in the page.
   collect(doc.documentElement);
   const initial = takeReady();
-  let readHeader = cookieHeader(); // the cookies the engine last read the decision from
+  const opening = request(languages(options.language)); // document.cookie read once: each read may be a round trip to the browser
+  let readHeader = opening.cookieHeader; // the cookies the engine last read the decision from
   // With window.Cookiebot made in advance, its opt-in/opt-out elements are asked about in the same call.
   const cookiebotQuestions = () => (cookiebot ? cookiebot.questions() : {});
   let start = engine.start({
-    ...request(languages(options.language)),
+    ...opening,
     gates: initial.map(gateOf),
     tag: options.tag || null,
     ...(options.cookiebot ? options.cookiebot.questions() : {}),

@@ -152,7 +152,14 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   pushFallbackDefault(win);
   guards.watchParser(data.blockingmode === 'auto' || inlineAutoBlock(inline));
   const wasmUrl = new URL('kelisim.wasm', base);
-  const wasm = compileWasm(wasmUrl, (bytes) => idle(win, () => storeModule(win, __KELISIM_WASM_ID__, bytes)));
+  // Kept for the next page view once this one has shown what it shows: storage
+  // calls are synchronous round trips to the browser process, kept off the way to the banner.
+  const later = (fn) =>
+    ready.then(
+      () => idle(win, fn),
+      () => {},
+    );
+  const wasm = compileWasm(wasmUrl, (bytes) => later(() => storeModule(win, __KELISIM_WASM_ID__, bytes)));
   const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
   // A first page view most likely shows the banner: the UI downloads beside the engine.
   if (options.ui) loadUI().catch(() => {});
@@ -160,7 +167,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     .then(([core, t]) => {
       mark('kelisim:loaded');
       run(core, t, false);
-      if (configUrl && integrity) storeConfig(win, configUrl, integrity, t); // checked by the browser against the digest
+      if (configUrl && integrity) later(() => storeConfig(win, configUrl, integrity, t)); // checked by the browser against the digest
     })
     .catch(fail);
 })(window);
