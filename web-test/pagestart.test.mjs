@@ -90,37 +90,6 @@ test('window.kelisim answers from the stored decision right after the tag: first
   await close();
 });
 
-test('a browser with no cookie here reads no storage while the page starts; with the decision cookie the start is synchronous', async () => {
-  const url = inlinePage(
-    basic,
-    `<script>window.__atTag = { reads: window.__reads.slice(), decided: window.kelisim.state().decided, analytics: window.kelisim.isAllowed('analytics') };</script></head><body><p>x</p></body></html>`,
-  );
-  const { page, context, close } = await openPage(browser);
-  await page.addInitScript(() => {
-    window.__reads = [];
-    const getItem = Storage.prototype.getItem;
-    Storage.prototype.getItem = function (key) {
-      window.__reads.push(String(key));
-      return getItem.call(this, key);
-    };
-  });
-  await page.goto(url);
-  await kelisimSettled(page);
-  await page.evaluate(() => window.kelisim.accept(['analytics']));
-  await engineCached(page);
-  // The engine's bytes are kept, but without a cookie there is no decision to start from.
-  await context.clearCookies();
-  await page.reload();
-  assert.deepEqual(await page.evaluate(() => window.__atTag), { reads: [], decided: false, analytics: false });
-  await kelisimSettled(page);
-  await page.evaluate(() => window.kelisim.accept(['analytics']));
-  await page.reload();
-  const back = await page.evaluate(() => window.__atTag);
-  assert.ok(back.reads.includes('kelisim:wasm'), `the returning start read the kept engine (${back.reads})`);
-  assert.deepEqual({ decided: back.decided, analytics: back.analytics }, { decided: true, analytics: true });
-  await close();
-});
-
 test('returning visitor: allowed gated scripts start as the parser reaches them, in document order', async () => {
   const url = inlinePage(
     basic,

@@ -316,12 +316,8 @@ test('Consent Mode: an inline configuration sets wait_for_update and the setting
     ['set', 'ads_data_redaction', true],
     ['set', 'url_passthrough', true],
   ]);
-  // Every later one of a browser with a cookie here: the engine starts
-  // synchronously and words the default itself.
+  // Every later one: the engine starts synchronously and words the default itself.
   await page.waitForFunction(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
-  await page.evaluate(() => {
-    document.cookie = 'site_session=1; path=/';
-  });
   await page.reload();
   await kelisimSettled(page);
   assert.deepEqual(await entries(), [

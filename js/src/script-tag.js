@@ -109,12 +109,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     );
     return;
   }
-  // Storage is read only when this browser has a cookie here: a visitor with
-  // none has made no decision, and the first storage access of a page is a
-  // synchronous round trip to the browser process (it took 3 to 220 ms in the
-  // benchmark, with the parser waiting).
-  const mayHaveDecided = doc.cookie !== '';
-  const textNow = !mayHaveDecided ? undefined : inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity);
+  const textNow = inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity);
   const moduleNow = textNow !== undefined ? cachedModule(win, __KELISIM_WASM_ID__) : null;
   if (moduleNow) {
     // The synchronous start: the engine answers before the parser goes on.
