@@ -311,6 +311,119 @@ void read_language(const json& lang, ParseResult& res) {
   r.finish();
 }
 
+/// `aliases`: other names for categories and services.
+void read_aliases(const json& al, ParseResult& res) {
+  Config& cfg = res.config;
+  for (auto it = al.begin(); it != al.end(); ++it) {
+    std::string path = "aliases." + it.key();
+    if (!valid_name(it.key())) {
+      res.errors.push_back({path, "invalid alias name " + quote_text(it.key())});
+      continue;
+    }
+    if (!it->is_string()) {
+      res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(*it)});
+      continue;
+    }
+    std::string target = it->get<std::string>();
+    if (!cfg.find_category(target) && !cfg.find_service(target)) {
+      res.errors.push_back({path, "unknown category or service " + quote_text(target)});
+      continue;
+    }
+    if (cfg.find_category(it.key()) || cfg.find_service(it.key())) {
+      res.errors.push_back({path, "an alias cannot reuse the name of a category or service"});
+      continue;
+    }
+    cfg.aliases[it.key()] = target;
+  }
+}
+
+/// `cookie`: how the decision is stored.
+void read_cookie(const json& ck, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader c(ck, "cookie", res);
+  c.string("name", cfg.cookie.name, 64);
+  if (!valid_name_pattern(cfg.cookie.name) || cfg.cookie.name.find('*') != std::string::npos)
+    c.error("cookie.name", "invalid cookie name " + quote_text(cfg.cookie.name));
+  c.string("domain", cfg.cookie.domain, 253);
+  if (!cfg.cookie.domain.empty() && cfg.cookie.domain != "auto") {
+    std::string d = cfg.cookie.domain[0] == '.' ? cfg.cookie.domain.substr(1) : cfg.cookie.domain;
+    if (!valid_host_pattern(d) || d.find('*') != std::string::npos)
+      c.error("cookie.domain", "expected \"\", \"auto\" or a domain name, got " + quote_text(cfg.cookie.domain));
+  }
+  c.string("path", cfg.cookie.path, 256);
+  if (cfg.cookie.path.empty() || cfg.cookie.path[0] != '/' || cfg.cookie.path.find_first_of(";, \t") != std::string::npos)
+    c.error("cookie.path", "expected a path starting with \"/\", got " + quote_text(cfg.cookie.path));
+  int64_t days = cfg.cookie.expires_after_days, rdays = cfg.cookie.rejected_expires_after_days;
+  c.integer("expiresAfterDays", days, 1, 3650);
+  bool has_rejected = ck.contains("rejectedExpiresAfterDays");
+  c.integer("rejectedExpiresAfterDays", rdays, 1, 3650);
+  cfg.cookie.expires_after_days = int(days);
+  cfg.cookie.rejected_expires_after_days =
+      has_rejected ? int(rdays) : std::min(int(days), cfg.cookie.rejected_expires_after_days);
+  c.choice("sameSite", cfg.cookie.same_site, {"Lax", "Strict", "None"});
+  if (const json* sec = c.get("secure")) {
+    if (sec->is_boolean()) cfg.cookie.secure = sec->get<bool>() ? "true" : "false";
+    else if (sec->is_string() && *sec == "auto") cfg.cookie.secure = "auto";
+    else c.expected("secure", "true, false or \"auto\"", *sec);
+  }
+  if (cfg.cookie.same_site == "None" && cfg.cookie.secure == "false")
+    c.error("cookie.sameSite", "\"None\" requires secure cookies (cookie.secure must not be false)");
+  c.finish();
+}
+
+/// `blocking`: what the guards hold.
+void read_blocking(const json& b, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader c(b, "blocking", res);
+  c.boolean("autoBlock", cfg.auto_block);
+  c.boolean("cookieGuard", cfg.cookie_guard);
+  c.boolean("reloadOnWithdrawal", cfg.reload_on_withdrawal);
+  c.finish();
+}
+
+/// `consentMode`: Google Consent Mode settings.
+void read_consent_mode(const json& cm, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader c(cm, "consentMode", res);
+  c.boolean("enabled", cfg.consent_mode_enabled);
+  c.integer("waitForUpdate", cfg.wait_for_update, 0, 60000);
+  c.boolean("adsDataRedaction", cfg.ads_data_redaction);
+  c.boolean("urlPassthrough", cfg.url_passthrough);
+  c.finish();
+}
+
+/// `receipts`: where proofs of consent go.
+void read_receipts(const json& rc, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader c(rc, "receipts", res);
+  c.string("endpoint", cfg.receipts_endpoint);
+  const std::string& e = cfg.receipts_endpoint;
+  bool relative = !e.empty() && e[0] == '/' && (e.size() == 1 || e[1] != '/');
+  bool absolute = e.rfind("https://", 0) == 0 || e.rfind("http://", 0) == 0;
+  if (!e.empty() && !relative && !absolute)
+    c.error("receipts.endpoint", "expected a path (\"/consent-receipts\") or an http(s) URL, got " + quote_text(e));
+  c.finish();
+}
+
+/// `compat`: drop-in surfaces of other consent managers.
+void read_compat(const json& cp, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader c(cp, "compat", res);
+  c.boolean("cookiebot", cfg.compat_cookiebot);
+  c.finish();
+}
+
+/// `ui`: the banner's layout and theme.
+void read_ui(const json& ui, ParseResult& res) {
+  Config& cfg = res.config;
+  Reader c(ui, "ui", res);
+  c.choice("layout", cfg.ui_layout, {"bar", "box"});
+  c.choice("position", cfg.ui_position, {"bottom", "top"});
+  c.choice("theme", cfg.ui_theme, {"auto", "light", "dark"});
+  c.boolean("reopenButton", cfg.ui_reopen_button);
+  c.finish();
+}
+
 }  // namespace
 
 const std::vector<std::string>& consent_mode_types() {
@@ -370,103 +483,16 @@ ParseResult parse_config(const nlohmann::ordered_json& value) {
   }
   if (const json* svcs = r.object("services")) read_services(*svcs, res);
 
-  if (const json* al = r.object("aliases")) {
-    for (auto it = al->begin(); it != al->end(); ++it) {
-      std::string path = "aliases." + it.key();
-      if (!valid_name(it.key())) {
-        res.errors.push_back({path, "invalid alias name " + quote_text(it.key())});
-        continue;
-      }
-      if (!it->is_string()) {
-        res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(*it)});
-        continue;
-      }
-      std::string target = it->get<std::string>();
-      if (!cfg.find_category(target) && !cfg.find_service(target)) {
-        res.errors.push_back({path, "unknown category or service " + quote_text(target)});
-        continue;
-      }
-      if (cfg.find_category(it.key()) || cfg.find_service(it.key())) {
-        res.errors.push_back({path, "an alias cannot reuse the name of a category or service"});
-        continue;
-      }
-      cfg.aliases[it.key()] = target;
-    }
-  }
+  if (const json* al = r.object("aliases")) read_aliases(*al, res);
   for (const auto& s : cfg.services)
     if (cfg.find_category(s.name)) res.errors.push_back({"services." + s.name, "a service cannot have the name of a category"});
-
-  if (const json* ck = r.object("cookie")) {
-    Reader c(*ck, "cookie", res);
-    c.string("name", cfg.cookie.name, 64);
-    if (!valid_name_pattern(cfg.cookie.name) || cfg.cookie.name.find('*') != std::string::npos)
-      c.error("cookie.name", "invalid cookie name " + quote_text(cfg.cookie.name));
-    c.string("domain", cfg.cookie.domain, 253);
-    if (!cfg.cookie.domain.empty() && cfg.cookie.domain != "auto") {
-      std::string d = cfg.cookie.domain[0] == '.' ? cfg.cookie.domain.substr(1) : cfg.cookie.domain;
-      if (!valid_host_pattern(d) || d.find('*') != std::string::npos)
-        c.error("cookie.domain", "expected \"\", \"auto\" or a domain name, got " + quote_text(cfg.cookie.domain));
-    }
-    c.string("path", cfg.cookie.path, 256);
-    if (cfg.cookie.path.empty() || cfg.cookie.path[0] != '/' || cfg.cookie.path.find_first_of(";, \t") != std::string::npos)
-      c.error("cookie.path", "expected a path starting with \"/\", got " + quote_text(cfg.cookie.path));
-    int64_t days = cfg.cookie.expires_after_days, rdays = cfg.cookie.rejected_expires_after_days;
-    c.integer("expiresAfterDays", days, 1, 3650);
-    bool has_rejected = ck->contains("rejectedExpiresAfterDays");
-    c.integer("rejectedExpiresAfterDays", rdays, 1, 3650);
-    cfg.cookie.expires_after_days = int(days);
-    cfg.cookie.rejected_expires_after_days =
-        has_rejected ? int(rdays) : std::min(int(days), cfg.cookie.rejected_expires_after_days);
-    c.choice("sameSite", cfg.cookie.same_site, {"Lax", "Strict", "None"});
-    if (const json* sec = c.get("secure")) {
-      if (sec->is_boolean()) cfg.cookie.secure = sec->get<bool>() ? "true" : "false";
-      else if (sec->is_string() && *sec == "auto") cfg.cookie.secure = "auto";
-      else c.expected("secure", "true, false or \"auto\"", *sec);
-    }
-    if (cfg.cookie.same_site == "None" && cfg.cookie.secure == "false")
-      c.error("cookie.sameSite", "\"None\" requires secure cookies (cookie.secure must not be false)");
-    c.finish();
-  }
-
-  if (const json* b = r.object("blocking")) {
-    Reader c(*b, "blocking", res);
-    c.boolean("autoBlock", cfg.auto_block);
-    c.boolean("cookieGuard", cfg.cookie_guard);
-    c.boolean("reloadOnWithdrawal", cfg.reload_on_withdrawal);
-    c.finish();
-  }
-  if (const json* cm = r.object("consentMode")) {
-    Reader c(*cm, "consentMode", res);
-    c.boolean("enabled", cfg.consent_mode_enabled);
-    c.integer("waitForUpdate", cfg.wait_for_update, 0, 60000);
-    c.boolean("adsDataRedaction", cfg.ads_data_redaction);
-    c.boolean("urlPassthrough", cfg.url_passthrough);
-    c.finish();
-  }
-  if (const json* rc = r.object("receipts")) {
-    Reader c(*rc, "receipts", res);
-    c.string("endpoint", cfg.receipts_endpoint);
-    const std::string& e = cfg.receipts_endpoint;
-    bool relative = !e.empty() && e[0] == '/' && (e.size() == 1 || e[1] != '/');
-    bool absolute = e.rfind("https://", 0) == 0 || e.rfind("http://", 0) == 0;
-    if (!e.empty() && !relative && !absolute)
-      c.error("receipts.endpoint", "expected a path (\"/consent-receipts\") or an http(s) URL, got " + quote_text(e));
-    c.finish();
-  }
-  if (const json* cp = r.object("compat")) {
-    Reader c(*cp, "compat", res);
-    c.boolean("cookiebot", cfg.compat_cookiebot);
-    c.finish();
-  }
+  if (const json* ck = r.object("cookie")) read_cookie(*ck, res);
+  if (const json* b = r.object("blocking")) read_blocking(*b, res);
+  if (const json* cm = r.object("consentMode")) read_consent_mode(*cm, res);
+  if (const json* rc = r.object("receipts")) read_receipts(*rc, res);
+  if (const json* cp = r.object("compat")) read_compat(*cp, res);
   if (const json* lang = r.object("language")) read_language(*lang, res);
-  if (const json* ui = r.object("ui")) {
-    Reader c(*ui, "ui", res);
-    c.choice("layout", cfg.ui_layout, {"bar", "box"});
-    c.choice("position", cfg.ui_position, {"bottom", "top"});
-    c.choice("theme", cfg.ui_theme, {"auto", "light", "dark"});
-    c.boolean("reopenButton", cfg.ui_reopen_button);
-    c.finish();
-  }
+  if (const json* ui = r.object("ui")) read_ui(*ui, res);
   r.finish();
   res.ok = res.errors.empty();
   return res;
