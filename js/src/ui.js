@@ -1,10 +1,12 @@
 // The consent UI: banner, preferences dialog, reopen button and placeholders
-// for gated embeds, each in an open shadow root. It renders what the engine
-// resolved (texts as runs, category rows, the state) and reports clicks; it
-// decides nothing about consent and never builds HTML from strings: every
-// text goes into a text node. Styles come from one constructable stylesheet
-// and sizes are set through the CSSOM, so it runs under `style-src 'self'`.
+// for gated embeds (ui-placeholders.js), each in an open shadow root. It
+// renders what the engine resolved (texts as runs, category rows, the state)
+// and reports clicks; it decides nothing about consent and never builds HTML
+// from strings: every text goes into a text node. Styles come from one
+// constructable stylesheet and sizes are set through the CSSOM, so it runs
+// under `style-src 'self'`.
 import css from './ui.css';
+import { createPlaceholders } from './ui-placeholders.js';
 
 const OPEN = 'data-kelisim-open';
 const FOCUSABLE = 'button,input:not(:disabled),select,summary,a[href]';
@@ -59,7 +61,6 @@ export function createUI({ win, doc, start, enabled, actions }) {
   let opener = null;
   let sheet = null;
   const hosts = new Set();
-  const placeholders = new Map(); // gated element -> { host, box, info, hidden }
   const dark = win.matchMedia ? win.matchMedia('(prefers-color-scheme: dark)') : null;
 
   // ---- shared pieces -------------------------------------------------------
@@ -353,89 +354,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
     fill(btn, [plain('ui.reopen')]);
   }
 
-  // ---- placeholders for gated embeds --------------------------------------
-
-  function placeholderContent(p) {
-    const { gate, onAllow } = p.info;
-    const words = actions.placeholder(gate); // title, text and description, as the engine resolved them
-    return h(
-      doc,
-      'div',
-      {},
-      h(doc, 'p', { class: 'title' }, words.title),
-      h(doc, 'p', {}, runs(words.text)),
-      words.description && words.description.length > 0 && h(doc, 'p', { class: 'small' }, runs(words.description)),
-      h(
-        doc,
-        'div',
-        { class: 'buttons' },
-        button('load-once', 'placeholder.loadOnce'),
-        onAllow && button('allow-service', 'placeholder.allowService'),
-      ),
-    );
-  }
-
-  /**
-   * Puts a placeholder of the same size beside a gated element (which stays in
-   * the DOM, hidden, until removePlaceholder). Nothing is requested from the
-   * element's provider: no thumbnail, no preview.
-   */
-  function placeholder(el, info) {
-    if (placeholders.has(el) || !el.isConnected) return;
-    const rect = el.getBoundingClientRect();
-    const cs = win.getComputedStyle(el);
-    const [ph, shadow] = shadowHost();
-    const set = (prop, value) => value && ph.style.setProperty(prop, value);
-    const size = (attr) => {
-      const v = el.getAttribute(attr);
-      return v && /^\d+(\.\d+)?$/.test(v) ? `${v}px` : v;
-    };
-    // The element's box, so that nothing around it moves (no layout shift).
-    set('display', cs.display === 'inline' || cs.display === 'none' ? 'inline-block' : cs.display);
-    set('box-sizing', 'border-box');
-    // An inline <img> without src shows its alt text, not its future box: use its size attributes then.
-    const measured = rect.width && !(el.localName === 'img' && cs.display === 'inline');
-    set('width', measured ? `${rect.width}px` : size('width'));
-    set('height', measured ? `${rect.height}px` : size('height'));
-    set('max-width', '100%');
-    set('overflow', 'hidden');
-    for (const prop of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'vertical-align', 'float'])
-      set(prop, cs.getPropertyValue(prop));
-    const box = h(doc, 'div', { 'data-kelisim': 'placeholder', class: 'ph' });
-    const p = {
-      host: ph,
-      box,
-      info,
-      hidden: el.hidden,
-      display: [el.style.getPropertyValue('display'), el.style.getPropertyPriority('display')],
-    };
-    box.addEventListener('click', (e) => {
-      const btn = e.target.closest('[data-kelisim-action]');
-      if (!btn) return;
-      if (btn.getAttribute('data-kelisim-action') === 'load-once') info.onLoadOnce();
-      else info.onAllow();
-    });
-    fill(box, [placeholderContent(p)]);
-    shadow.append(box);
-    placeholders.set(el, p);
-    el.before(ph);
-    // Hidden even where the site's CSS sets `display` on it (which beats `hidden`).
-    el.hidden = true;
-    el.style.setProperty('display', 'none', 'important');
-  }
-
-  function removePlaceholder(el) {
-    const p = placeholders.get(el);
-    if (!p) return;
-    placeholders.delete(el);
-    hosts.delete(p.host);
-    const hadFocus = doc.activeElement === p.host;
-    p.host.remove();
-    el.hidden = p.hidden;
-    el.style.removeProperty('display');
-    if (p.display[0]) el.style.setProperty('display', p.display[0], p.display[1]);
-    if (hadFocus && el.focus) el.focus();
-  }
+  const placeholders = createPlaceholders({ win, doc, actions, h, shadowHost, fill, runs, button, hosts });
 
   // ---- site triggers and updates -------------------------------------------
 
@@ -455,7 +374,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
     const dialog = view('preferences');
     if (dialog) fill(dialog, preferencesContent(dialogState(dialog)));
     if (view('reopen')) showReopen();
-    for (const p of placeholders.values()) fill(p.box, [placeholderContent(p)]);
+    placeholders.refresh();
   }
 
   return {
@@ -468,7 +387,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
       if (banner) banner.remove();
     },
     setTexts,
-    placeholder,
-    removePlaceholder,
+    placeholder: placeholders.place,
+    removePlaceholder: placeholders.remove,
   };
 }
