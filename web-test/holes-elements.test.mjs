@@ -13,19 +13,23 @@ import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 const BLOCKED = 'ads.test';
 const CONTROL = 'other.test';
 const TT_CSP = "require-trusted-types-for 'script'; trusted-types holes";
+// SPEC §8's policy, with the stand-in hosts' scripts allowed (no inline, no eval).
+const STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval' http://ads.test:* http://other.test:*; style-src 'self'";
+const HOLES_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>holes</title>
+<script src="{{KELISIM}}" data-config="/fixtures/config-basic.json" data-ui="false"></script>
+<script src="/holes.js"></script></head><body></body></html>`;
 
 let server;
 let browser;
 before(async () => {
   server = await startServer();
-  server.routes['/holes-tt.html'] = (req, res) =>
-    server.html(
-      res,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>holes under Trusted Types</title>
-<script src="/kelisim/kelisim.js" data-config="/fixtures/config-basic.json" data-ui="false"></script>
-<script src="/holes.js"></script></head><body></body></html>`,
-      { 'content-security-policy': TT_CSP },
-    );
+  const page = (kelisim, csp) => (req, res) =>
+    server.html(res, HOLES_PAGE.replace('{{KELISIM}}', kelisim), csp ? { 'content-security-policy': csp } : {});
+  server.routes['/holes-tt.html'] = page('/kelisim/kelisim.js', TT_CSP);
+  server.routes['/holes-csp.html'] = page('/kelisim/kelisim.js', STRICT_CSP);
+  // kelisim.js without its .wasm beside it: the engine never answers.
+  server.routes['/holes-failed.html'] = page('/nowasm/kelisim.js');
+  server.routes['/nowasm/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
   browser = await launch();
 });
 after(async () => {
@@ -45,16 +49,16 @@ async function waitReached(host, ids) {
 }
 
 /** Tries every way of `family` against both hosts; `tag` names this round's URLs. */
-async function attempt(page, family, tag) {
-  const run = (host) => page.evaluate(([f, h, t]) => window.holes.run(f, h, t), [family, host, tag]);
+async function attempt(page, family, tag, only) {
+  const run = (host) => page.evaluate(([f, h, t, o]) => window.holes.run(f, h, t, o), [family, host, tag, only]);
   const control = await run(CONTROL);
   const blocked = await run(BLOCKED);
   assert.deepEqual(blocked.tried, control.tried);
   return { ids: control.tried.map((way) => `${tag}-${way}`), skipped: control.skipped };
 }
 
-async function assertHeld(page, family, tag) {
-  const { ids } = await attempt(page, family, tag);
+async function assertHeld(page, family, tag, only) {
+  const { ids } = await attempt(page, family, tag, only);
   assert.deepEqual(await waitReached(CONTROL, ids), [], `${tag}: ways that did not reach the control host`);
   await sleep(300);
   assert.deepEqual(
@@ -65,13 +69,13 @@ async function assertHeld(page, family, tag) {
 }
 
 /** One vector family: before a decision, after "reject all", after "accept all". */
-async function family(name, { path = '/holes.html', t } = {}) {
+async function family(name, { path = '/holes.html', only, t } = {}) {
   const { page, errors, close } = await openPage(browser);
   try {
     await page.goto(`${server.origin}${path}`);
     const settled = await kelisimSettled(page);
     assert.equal(settled.ok, true, settled.message);
-    const first = await attempt(page, name, `${name}-pre`);
+    const first = await attempt(page, name, `${name}-pre`, only);
     if (first.skipped.length) t.diagnostic(`not in this browser: ${first.skipped.join(', ')}`);
     assert.deepEqual(await waitReached(CONTROL, first.ids), [], 'ways that did not reach the control host');
     await sleep(300);
@@ -81,7 +85,7 @@ async function family(name, { path = '/holes.html', t } = {}) {
       'before a decision: ways that reached the tracker',
     );
     await page.evaluate(() => window.kelisim.rejectAll());
-    await assertHeld(page, name, `${name}-rej`);
+    await assertHeld(page, name, `${name}-rej`, only);
     assert.deepEqual(
       first.ids.filter((id) => reached(BLOCKED, id)),
       [],
@@ -90,7 +94,7 @@ async function family(name, { path = '/holes.html', t } = {}) {
     // Accepting releases what was held, and the same ways work from now on.
     await page.evaluate(() => window.kelisim.acceptAll());
     assert.deepEqual(await waitReached(BLOCKED, first.ids), [], 'held ways not released by accept all');
-    const { ids } = await attempt(page, name, `${name}-acc`);
+    const { ids } = await attempt(page, name, `${name}-acc`, only);
     assert.deepEqual(await waitReached(BLOCKED, ids), [], 'after accept all: ways that did not reach the tracker');
     assert.deepEqual(errors, []);
     assert.deepEqual(await page.evaluate(() => window.holes.violations), [], 'CSP violations');
@@ -151,6 +155,32 @@ test('document.write in two pieces and through Document.prototype.write, while t
     const ids = await load('wacc');
     assert.deepEqual(await waitReached(BLOCKED, ids), [], 'after accept all: writes that did not reach the tracker');
     assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('under a strict CSP (no inline script, no eval): frames and parsed HTML held and released, no violation', async (t) => {
+  const frames = ['movedFromFrame', 'insideBlankFrame', 'frameFromInnerHTML', 'contentDocumentWrite', 'srcdoc', 'dataUrl', 'blobUrl'];
+  await family('frames', { path: '/holes-csp.html', only: frames, t });
+  await family('html', { path: '/holes-csp.html', t });
+});
+
+test('the engine never answers (no .wasm): every way to any third party stays held', async () => {
+  const { page, close } = await openPage(browser);
+  try {
+    await page.goto(`${server.origin}/holes-failed.html`);
+    const settled = await kelisimSettled(page);
+    assert.equal(settled.ok, false);
+    const ids = [];
+    for (const name of ['attributes', 'elements', 'html', 'frames']) ids.push(...(await attempt(page, name, `failed-${name}`)).ids);
+    await sleep(1000);
+    for (const host of [BLOCKED, CONTROL])
+      assert.deepEqual(
+        ids.filter((id) => reached(host, id)),
+        [],
+        `ways that reached ${host}`,
+      );
   } finally {
     await close();
   }
