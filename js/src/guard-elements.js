@@ -26,7 +26,7 @@ const URLS = {
   embed: ['src'],
   object: ['data'],
   img: ['src', 'srcset'],
-  link: ['href'],
+  link: ['href', 'imagesrcset'],
   source: ['src', 'srcset'],
   video: ['src', 'poster'],
   audio: ['src'],
@@ -130,7 +130,7 @@ export function guardElements(win, state) {
   /** The URLs one attribute value makes an element load. */
   function urlsIn(kind, name, value) {
     const v = String(value).trim();
-    if (name === 'srcset') return v.split(',').map((c) => c.trim().split(/\s+/)[0]);
+    if (/srcset$/.test(name)) return v.split(',').map((c) => c.trim().split(/\s+/)[0]);
     if (name === 'srcdoc') return named(v);
     return FRAMES.test(kind) && INLINE.test(v) ? named(inside(v)) : [v];
   }
@@ -166,31 +166,33 @@ export function guardElements(win, state) {
   function free(el) {
     held.delete(el);
     unset(el, HELD);
+    const kind = el.localName;
     const parent = el.parentNode;
-    if (el.localName === 'script') {
+    const next = el.nextSibling;
+    // Re-inserted, a script is prepared again, a link processed again.
+    const again = parent && (kind === 'script' || kind === 'link');
+    if (again) el.remove();
+    if (kind === 'script') {
       const type = getAttribute.call(el, `${KEEP}type`);
-      const next = el.nextSibling;
       unset(el, `${KEEP}type`);
-      // Re-inserting with a runnable type makes the browser prepare it again.
-      if (parent) el.remove();
       if (type) set(el, 'type', type);
       else unset(el, 'type');
       // One that waits for consent by its markup (type="text/plain") is not
       // marked done: re-inserted, it reaches the runtime's gates.
       if (runnable(type)) set(el, OWN, '');
-      if (parent) insertBefore.call(parent, el, next);
-      return;
+    } else {
+      set(el, OWN, '');
+      // A frame held on its way from a srcdoc (guardNavigation) goes where it was sent.
+      if (getAttribute.call(el, `${KEEP}srcdoc`) == null) unset(el, 'srcdoc');
+      for (const name of URLS[kind]) {
+        const v = getAttribute.call(el, KEEP + name);
+        if (v == null) continue;
+        unset(el, KEEP + name);
+        set(el, name, v);
+      }
+      if (kind === 'source' && parent && parent.load) parent.load(); // its media element chose a source already
     }
-    set(el, OWN, '');
-    // A frame held on its way from a srcdoc (guardNavigation) goes where it was sent.
-    if (getAttribute.call(el, `${KEEP}srcdoc`) == null) unset(el, 'srcdoc');
-    for (const name of URLS[el.localName]) {
-      const v = getAttribute.call(el, KEEP + name);
-      if (v == null) continue;
-      unset(el, KEEP + name);
-      set(el, name, v);
-    }
-    if (el.localName === 'source' && parent && parent.load) parent.load(); // its media element chose a source already
+    if (again) insertBefore.call(parent, el, next);
   }
 
   /**
@@ -311,7 +313,7 @@ export function guardElements(win, state) {
     'HTMLEmbedElement src',
     'HTMLObjectElement data',
     'HTMLImageElement src srcset',
-    'HTMLLinkElement href',
+    'HTMLLinkElement href imageSrcset',
     'HTMLSourceElement src srcset',
     'HTMLMediaElement src',
     'HTMLVideoElement poster',
@@ -323,7 +325,7 @@ export function guardElements(win, state) {
         key,
         (s, name) =>
           function kelisimUrl(value) {
-            if (!onAttr(this, name, value)) s.call(this, value);
+            if (!onAttr(this, name.toLowerCase(), value)) s.call(this, value);
           },
       );
   }
@@ -405,6 +407,7 @@ export function guardElements(win, state) {
     ['Range', 'insertNode surroundContents'],
   ])
     for (const key of keys.split(' ')) method(ctor, key, (f) => insert(f, false));
+  setter('Document', 'body', (s) => insert(s, true));
   // Another document's nodes taken in: checked deep, before an image among them starts loading.
   for (const key of ['importNode', 'adoptNode'])
     method(
@@ -435,6 +438,26 @@ export function guardElements(win, state) {
     });
   }
 
+  // A frame's window as page code reaches it (an about:blank frame's load
+  // event runs inside the insertion, before the insertion guard is done).
+  for (const ctor of ['HTMLIFrameElement', 'HTMLFrameElement'])
+    for (const key of ['contentWindow', 'contentDocument']) {
+      const d = Object.getOwnPropertyDescriptor(win[ctor].prototype, key);
+      patches.push([
+        ctor,
+        key,
+        {
+          get() {
+            const out = d.get.call(this);
+            guardRealm(key === 'contentWindow' ? out : out && out.defaultView);
+            return out;
+          },
+          enumerable: true,
+          configurable: true,
+        },
+      ]);
+    }
+
   const mark = patches[0][2].set;
   /** Puts the guards into a window of this page (this one, or a same-origin frame's). */
   function guardRealm(w) {
@@ -449,6 +472,16 @@ export function guardElements(win, state) {
     }
     guardNavigation(w);
     realms.push(w);
+    // new Audio(url) sets its src inside the constructor.
+    const NativeAudio = w.Audio;
+    if (NativeAudio) {
+      w.Audio = function Audio(src) {
+        const a = new NativeAudio();
+        if (src !== undefined) a.src = src;
+        return a;
+      };
+      w.Audio.prototype = NativeAudio.prototype;
+    }
   }
   const realms = [];
   guardRealm(win);

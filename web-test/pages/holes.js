@@ -197,6 +197,12 @@
         var a = new Audio();
         a.src = base + '/media/' + id;
       },
+      audioConstructor: function (base, id) {
+        new Audio(base + '/media/' + id);
+      },
+      linkImagesrcset: function (base, id) {
+        el('link', { rel: 'preload', as: 'image', imagesrcset: pixel(base, id) + ' 1x' }, d.head);
+      },
     },
     // HTML parsed into the page by APIs besides innerHTML
     html: {
@@ -269,6 +275,12 @@
         s.src = js(base, id);
         r.insertNode(s);
       },
+      // last: the page's body is swapped for one a DOMParser made (its children come along)
+      documentBody: function (base, id) {
+        var body = new DOMParser().parseFromString('<body><iframe src="' + frameUrl(base, id) + '"></iframe></body>', 'text/html').body;
+        while (d.body.firstChild) body.appendChild(d.body.firstChild);
+        d.body = body;
+      },
     },
     // other documents of the same page
     frames: {
@@ -291,6 +303,16 @@
         var s = doc.createElement('script');
         s.setAttributeNS(null, 'src', js(base, id));
         doc.head.appendChild(s);
+      },
+      frameLoadEvent: function (base, id) {
+        var f = d.createElement('iframe');
+        f.onload = function () {
+          f.onload = null;
+          var s = f.contentDocument.createElement('script');
+          s.setAttributeNS(null, 'src', js(base, id));
+          f.contentDocument.head.appendChild(s);
+        };
+        d.body.appendChild(f);
       },
       contentDocumentWrite: function (base, id) {
         var f = blankFrame();
