@@ -70,12 +70,14 @@ async function assertHeld(page, family, tag, only) {
 
 /** One vector family: before a decision, after "reject all", after "accept all". */
 async function family(name, { path = '/holes.html', only, t } = {}) {
+  // Each page's rounds have URLs of their own: the server's log is shared by the tests.
+  const tag = path === '/holes.html' ? name : `${path.slice(1, -5)}-${name}`;
   const { page, errors, close } = await openPage(browser);
   try {
     await page.goto(`${server.origin}${path}`);
     const settled = await kelisimSettled(page);
     assert.equal(settled.ok, true, settled.message);
-    const first = await attempt(page, name, `${name}-pre`, only);
+    const first = await attempt(page, name, `${tag}-pre`, only);
     if (first.skipped.length) t.diagnostic(`not in this browser: ${first.skipped.join(', ')}`);
     assert.deepEqual(await waitReached(CONTROL, first.ids), [], 'ways that did not reach the control host');
     await sleep(300);
@@ -85,7 +87,7 @@ async function family(name, { path = '/holes.html', only, t } = {}) {
       'before a decision: ways that reached the tracker',
     );
     await page.evaluate(() => window.kelisim.rejectAll());
-    await assertHeld(page, name, `${name}-rej`, only);
+    await assertHeld(page, name, `${tag}-rej`, only);
     assert.deepEqual(
       first.ids.filter((id) => reached(BLOCKED, id)),
       [],
@@ -94,7 +96,7 @@ async function family(name, { path = '/holes.html', only, t } = {}) {
     // Accepting releases what was held, and the same ways work from now on.
     await page.evaluate(() => window.kelisim.acceptAll());
     assert.deepEqual(await waitReached(BLOCKED, first.ids), [], 'held ways not released by accept all');
-    const { ids } = await attempt(page, name, `${name}-acc`, only);
+    const { ids } = await attempt(page, name, `${tag}-acc`, only);
     assert.deepEqual(await waitReached(BLOCKED, ids), [], 'after accept all: ways that did not reach the tracker');
     assert.deepEqual(errors, []);
     assert.deepEqual(await page.evaluate(() => window.holes.violations), [], 'CSP violations');

@@ -14,7 +14,7 @@ const BLOCKED_TYPE = 'javascript/blocked';
 /** Marks elements kelisim itself activates or inserts: the guards let them through. */
 export const DONE = 'data-kelisim-done';
 const OWN = DONE;
-const RUNNABLE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/jscript|text\/livescript)$/i;
+const RUNNABLE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/javascript1\.[0-5]|text\/jscript|text\/livescript)$/i;
 const SVG = 'http://www.w3.org/2000/svg';
 const XLINK = 'http://www.w3.org/1999/xlink';
 /** The URL attributes of each element kind that loads something (a script's: src, or href for SVG's). */
@@ -30,6 +30,8 @@ const URLS = {
   source: ['src', 'srcset'],
   video: ['src', 'poster'],
   audio: ['src'],
+  track: ['src'],
+  input: ['src'], // type="image"
 };
 // Frames are also looked for without a URL: their window gets the guards.
 const SELECTOR = `${Object.keys(URLS)
@@ -317,6 +319,8 @@ export function guardElements(win, state) {
     'HTMLSourceElement src srcset',
     'HTMLMediaElement src',
     'HTMLVideoElement poster',
+    'HTMLTrackElement src',
+    'HTMLInputElement src',
   ]) {
     const [ctor, ...keys] = line.split(' ');
     for (const key of keys)

@@ -25,6 +25,13 @@
     if (parent !== null) (parent || d.body).appendChild(e);
     return e;
   };
+  /** An element with these properties set (in this order), appended to `parent` (the body by default). */
+  var made = function (tag, props, parent) {
+    var e = d.createElement(tag);
+    for (var k in props) e[k] = props[k];
+    (parent || d.body).appendChild(e);
+    return e;
+  };
   var blankFrame = function (name) {
     var f = el('iframe', name ? { name: name } : {});
     return f;
@@ -119,17 +126,13 @@
         d.body.appendChild(svg);
       },
       objectData: function (base, id) {
-        var o = d.createElement('object');
-        o.data = frameUrl(base, id);
-        d.body.appendChild(o);
+        made('object', { data: frameUrl(base, id) });
       },
       objectDataAttribute: function (base, id) {
         el('object', { data: frameUrl(base, id) });
       },
       embedSrc: function (base, id) {
-        var e = d.createElement('embed');
-        e.src = frameUrl(base, id);
-        d.body.appendChild(e);
+        made('embed', { src: frameUrl(base, id) });
       },
       embedSrcAttribute: function (base, id) {
         el('embed', { src: frameUrl(base, id) });
@@ -138,9 +141,7 @@
     // other elements that load a URL
     elements: {
       frame: function (base, id) {
-        var f = d.createElement('frame');
-        f.src = frameUrl(base, id);
-        d.body.appendChild(f);
+        made('frame', { src: frameUrl(base, id) });
       },
       image: function (base, id) {
         new Image().src = pixel(base, id);
@@ -149,9 +150,7 @@
         el('img', { src: pixel(base, id) }, null);
       },
       imgSrcset: function (base, id) {
-        var i = d.createElement('img');
-        i.srcset = pixel(base, id) + ' 1x';
-        d.body.appendChild(i);
+        made('img', { srcset: pixel(base, id) + ' 1x' });
       },
       linkPreload: function (base, id) {
         el('link', { rel: 'preload', as: 'image', href: pixel(base, id) }, d.head);
@@ -160,42 +159,34 @@
         el('link', { rel: 'prefetch', href: pixel(base, id) }, d.head);
       },
       linkModulepreload: function (base, id) {
-        var l = d.createElement('link');
-        l.rel = 'modulepreload';
-        l.href = js(base, id);
-        d.head.appendChild(l);
+        made('link', { rel: 'modulepreload', href: js(base, id) }, d.head);
       },
       linkStylesheet: function (base, id) {
         el('link', { rel: 'stylesheet', href: base + '/style/' + id }, d.head);
       },
       sourceSrc: function (base, id) {
-        var v = d.createElement('video');
-        var s = d.createElement('source');
-        s.src = base + '/media/' + id;
-        v.appendChild(s);
-        d.body.appendChild(v);
+        made('source', { src: base + '/media/' + id }, made('video', {}));
       },
       sourceSrcset: function (base, id) {
-        var p = d.createElement('picture');
-        var s = d.createElement('source');
-        s.srcset = pixel(base, id);
-        p.appendChild(s);
-        p.appendChild(d.createElement('img'));
-        d.body.appendChild(p);
+        var p = made('picture', {});
+        made('source', { srcset: pixel(base, id) }, p);
+        made('img', {}, p);
       },
       videoSrc: function (base, id) {
-        var v = d.createElement('video');
-        v.src = base + '/media/' + id;
-        d.body.appendChild(v);
+        made('video', { src: base + '/media/' + id });
       },
       videoPoster: function (base, id) {
-        var v = d.createElement('video');
-        v.poster = pixel(base, id);
-        d.body.appendChild(v);
+        made('video', { poster: pixel(base, id) });
       },
       audioSrc: function (base, id) {
         var a = new Audio();
         a.src = base + '/media/' + id;
+      },
+      inputImage: function (base, id) {
+        made('input', { type: 'image', src: pixel(base, id) });
+      },
+      scriptTypeJavascript15: function (base, id) {
+        el('script', { type: 'text/javascript1.5', src: js(base, id) }, d.head);
       },
       audioConstructor: function (base, id) {
         new Audio(base + '/media/' + id);
@@ -322,14 +313,10 @@
         doc.close();
       },
       srcdoc: function (base, id) {
-        var f = d.createElement('iframe');
-        f.srcdoc = script(js(base, id));
-        d.body.appendChild(f);
+        made('iframe', { srcdoc: script(js(base, id)) });
       },
       srcdocDynamic: function (base, id) {
-        var f = d.createElement('iframe');
-        f.srcdoc = '<script src="/holes-inner.js#' + encodeURIComponent(js(base, id)) + '"></' + 'script>';
-        d.body.appendChild(f);
+        made('iframe', { srcdoc: '<script src="/holes-inner.js#' + encodeURIComponent(js(base, id)) + '"></' + 'script>' });
       },
       srcdocNavigated: function (base, id) {
         var f = d.createElement('iframe');
@@ -341,52 +328,44 @@
         d.body.appendChild(f);
       },
       javascriptUrl: function (base, id) {
-        var f = d.createElement('iframe');
-        f.src = "javascript:'" + script(js(base, id)) + "'";
-        d.body.appendChild(f);
+        made('iframe', { src: "javascript:'" + script(js(base, id)) + "'" });
       },
       dataUrl: function (base, id) {
-        var f = d.createElement('iframe');
-        f.src = 'data:text/html,' + encodeURIComponent(script(js(base, id)));
-        d.body.appendChild(f);
+        made('iframe', { src: 'data:text/html,' + encodeURIComponent(script(js(base, id))) });
       },
       blobUrl: function (base, id) {
-        var f = d.createElement('iframe');
-        f.src = URL.createObjectURL(new Blob([script(js(base, id))], { type: 'text/html' }));
-        d.body.appendChild(f);
+        made('iframe', { src: URL.createObjectURL(new Blob([script(js(base, id))], { type: 'text/html' })) });
       },
     },
   };
 
   // innerHTML and its kin given TrustedHTML, as pages under require-trusted-types-for do
+  /** A way that hands `put` a TrustedHTML of a frame and a pixel (skipped without Trusted Types). */
+  var withTrusted = function (put) {
+    return function (base, id) {
+      var html = trusted(loaders(base, id));
+      if (!html) return SKIP;
+      put(html);
+    };
+  };
   families.trusted = {
-    innerHTML: function (base, id) {
-      var html = trusted(loaders(base, id));
-      if (!html) return SKIP;
+    innerHTML: withTrusted(function (html) {
       el('div').innerHTML = html;
-    },
-    shadowRootInnerHTML: function (base, id) {
-      var html = trusted(loaders(base, id));
-      if (!html) return SKIP;
+    }),
+    shadowRootInnerHTML: withTrusted(function (html) {
       el('div').attachShadow({ mode: 'open' }).innerHTML = html;
-    },
-    outerHTML: function (base, id) {
-      var html = trusted(loaders(base, id));
-      if (!html) return SKIP;
+    }),
+    outerHTML: withTrusted(function (html) {
       el('div').outerHTML = html;
-    },
-    insertAdjacentHTML: function (base, id) {
-      var html = trusted(loaders(base, id));
-      if (!html) return SKIP;
+    }),
+    insertAdjacentHTML: withTrusted(function (html) {
       el('div').insertAdjacentHTML('beforeend', html);
-    },
-    createContextualFragment: function (base, id) {
-      var html = trusted(loaders(base, id));
-      if (!html) return SKIP;
+    }),
+    createContextualFragment: withTrusted(function (html) {
       var r = d.createRange();
       r.selectNodeContents(d.body);
       d.body.appendChild(r.createContextualFragment(html));
-    },
+    }),
   };
 
   // Ways the guards cannot close (see the todo test in holes-elements.test.mjs)
