@@ -497,7 +497,12 @@ export function guardElements(win, state) {
   let holdUnknown = false;
   function holdParsed(els) {
     const { decider, failed } = state();
-    const todo = els.filter((el) => !has(el, OWN) && !has(el, HELD) && !ignored(el));
+    // Without the engine's answer, what only fetches (images, stylesheets,
+    // media) is left alone: the preload scanner has most likely asked for it
+    // already, and holding it would only break the page's look.
+    const todo = els.filter(
+      (el) => !has(el, OWN) && !has(el, HELD) && !ignored(el) && (decider || FRAMES.test(el.localName) || el.localName === 'script'),
+    );
     const urls = todo.map((el) => sources(el).map(absolute).filter(crossOrigin));
     const ask = urls.flat();
     const answers = failed || decider ? mustHoldAll(ask) : ask.map(() => holdUnknown);

@@ -13,7 +13,7 @@ const WAYS = {
   attributes: ['setAttributeNS', 'emptyThenSrc', 'svgHref', 'objectData', 'embedSrcAttribute'],
   elements: ['image', 'imgSrcset'],
   html: ['createContextualFragment', 'shadowRootInnerHTML', 'setHTMLUnsafe', 'templateClone', 'domParserImport'],
-  frames: ['insideBlankFrame', 'movedFromFrame', 'contentDocumentWrite', 'srcdoc', 'dataUrl'],
+  frames: ['insideBlankFrame', 'movedFromFrame', 'frameLoadEvent', 'contentDocumentWrite', 'srcdoc', 'dataUrl', 'blobUrl'],
 };
 
 /** Tries the ways against both hosts; returns the URL ids tried. */
