@@ -8,6 +8,7 @@
 // all"; other.test is reached every time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 
 const BLOCKED = 'ads.test';
@@ -18,6 +19,14 @@ const STRICT_CSP = "script-src 'self' 'wasm-unsafe-eval' http://ads.test:* http:
 const HOLES_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>holes</title>
 <script src="{{KELISIM}}" data-config="/fixtures/config-basic.json" data-ui="false"></script>
 <script src="/holes.js"></script></head><body></body></html>`;
+
+// The page's own HTML: [id, element, URL attribute, path on the tracker host].
+const STATIC = [
+  ['s-img', 'img', 'srcset', '/pixel/static-img'],
+  ['s-video', 'video', 'poster', '/pixel/static-poster'],
+  ['s-object', 'object', 'data', '/frame/static-object'],
+  ['s-link', 'link', 'href', '/style/static-link'],
+];
 
 let server;
 let browser;
@@ -30,6 +39,17 @@ before(async () => {
   // kelisim.js without its .wasm beside it: the engine never answers.
   server.routes['/holes-failed.html'] = page('/nowasm/kelisim.js');
   server.routes['/nowasm/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
+  const config = JSON.parse(readFileSync(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+  config.blocking = { autoBlock: true, cookieGuard: true };
+  server.routes['/holes-static.html'] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>static</title>
+<script type="application/json" id="kelisim-config">${JSON.stringify(config)}</script>
+<script src="/kelisim/kelisim.js" data-ui="false"></script>
+${STATIC.map(([id, tag, name, url]) => `<${tag} id="${id}" ${tag === 'link' ? 'rel="stylesheet" ' : ''}${name}="http://ads.test:{{PORT}}${url}"></${tag}>`).join('\n')}
+</head><body></body></html>`,
+    );
   browser = await launch();
 });
 after(async () => {
@@ -183,6 +203,47 @@ test('the engine never answers (no .wasm): every way to any third party stays he
         [],
         `ways that reached ${host}`,
       );
+  } finally {
+    await close();
+  }
+});
+
+test("the page's own HTML: held for a returning visitor who rejected (srcset, poster, object data, stylesheet), restored by accept all", async () => {
+  const { page, close } = await openPage(browser);
+  try {
+    await page.goto(`${server.origin}/holes-static.html`);
+    assert.equal((await kelisimSettled(page)).ok, true);
+    await page.evaluate(() => window.kelisim.rejectAll());
+    // From now on the engine starts while the parser runs: the observer has its answer.
+    await page.waitForFunction(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
+    await page.reload();
+    assert.equal((await kelisimSettled(page)).ok, true);
+    const attributes = () =>
+      page.evaluate(
+        (list) =>
+          list.map(([id, , name]) => [
+            document.getElementById(id).getAttribute(name),
+            document.getElementById(id).getAttribute(`data-kelisim-${name}`),
+          ]),
+        STATIC,
+      );
+    const url = (path) => `http://ads.test:${server.port}${path}`;
+    assert.deepEqual(
+      await attributes(),
+      STATIC.map(([, , , path]) => [null, url(path)]),
+      'held: each URL waits as data-kelisim-<name>',
+    );
+    const from = server.log.length;
+    await page.evaluate(() => window.kelisim.acceptAll());
+    assert.deepEqual(
+      await attributes(),
+      STATIC.map(([, , , path]) => [url(path), null]),
+      'released: each URL back in its attribute',
+    );
+    const end = Date.now() + 5000;
+    const missing = () => STATIC.filter(([, , , path]) => !server.log.slice(from).some((r) => r.host === 'ads.test' && r.path === path));
+    while (missing().length && Date.now() < end) await sleep(50);
+    assert.deepEqual(missing(), [], 'released elements that did not load');
   } finally {
     await close();
   }
