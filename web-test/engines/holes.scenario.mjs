@@ -48,6 +48,16 @@ async function assertHeld(s, ids, when) {
 
 export default {
   name: 'blocking without holes',
+  routes(server) {
+    server.routes['/holes-tt.html'] = (req, res) =>
+      server.html(
+        res,
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>holes under Trusted Types</title>
+<script src="/kelisim/kelisim.js" data-config="/fixtures/config-basic.json" data-ui="false"></script>
+<script src="/holes.js"></script></head><body></body></html>`,
+        { 'content-security-policy': "require-trusted-types-for 'script'; trusted-types holes" },
+      );
+  },
   steps: [
     [
       'before a decision: setAttributeNS, SVG script, object/embed, img pixel, createContextualFragment, shadowRoot.innerHTML, setHTMLUnsafe, template clone, same-origin frame scripts, srcdoc, data: frame are held; the control host loads',
@@ -80,6 +90,29 @@ export default {
         const probe = await s.page.probe();
         assert.deepEqual(probe.errors, []);
         assert.deepEqual(probe.violations, []);
+      },
+    ],
+    [
+      'under require-trusted-types-for: innerHTML, shadowRoot.innerHTML and createContextualFragment given TrustedHTML are held, then released, with no violation (skipped without Trusted Types)',
+      async (s) => {
+        await s.page.goto(`${s.origin}/holes-tt.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        if (!(await s.page.evaluate(() => Boolean(window.trustedTypes)))) {
+          s.note('no Trusted Types in this browser: step skipped');
+          return;
+        }
+        await s.page.evaluate(() => window.kelisim.reset()); // undecided again
+        const only = ['innerHTML', 'shadowRootInnerHTML', 'createContextualFragment'];
+        const run = (host, tag) => s.page.evaluate((a) => window.holes.run('trusted', a[0], a[1], a[2]), [host, tag, only]);
+        await run(CONTROL, 'tt');
+        const { tried } = await run(BLOCKED, 'tt');
+        const ids = tried.map((way) => `tt-${way}`);
+        assert.deepEqual(tried, only);
+        await assertHeld(s, ids, 'before a decision');
+        await s.page.evaluate(() => window.kelisim.acceptAll());
+        assert.deepEqual(await missing(s, BLOCKED, ids), [], 'held ways not released');
+        assert.deepEqual(await s.page.evaluate(() => window.holes.violations), [], 'CSP violations');
       },
     ],
   ],
