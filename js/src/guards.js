@@ -1,8 +1,9 @@
 // Installed synchronously when kelisim starts, before any other script can
-// insert anything: scripts and iframes that other scripts add, and writes to
-// document.cookie, are held until the engine has answered (fail closed), then
-// released or dropped by the engine's verdict. The guards only carry out
-// answers; `decider` (the engine) gives them.
+// insert anything: scripts and iframes that other scripts add are held until
+// the engine has answered (fail closed), then released or dropped by the
+// engine's verdict. The guards only carry out answers; `decider` (the
+// engine) gives them. Cookies and storage: guard-jar.js; requests that
+// scripts make themselves: guard-network.js.
 const HELD = 'data-kelisim-held';
 const BLOCKED_TYPE = 'javascript/blocked';
 /** Marks elements kelisim itself activates or inserts: the guards let them through. */
@@ -20,20 +21,17 @@ export function installGuards(win) {
   const scriptSrc = proto(win.HTMLScriptElement, 'src');
   const scriptType = proto(win.HTMLScriptElement, 'type');
   const frameSrc = proto(win.HTMLIFrameElement, 'src');
-  const cookieDesc = proto(win.Document, 'cookie');
   const innerHTML = proto(win.Element, 'innerHTML');
   const outerHTML = proto(win.Element, 'outerHTML');
   const insertAdjacentHTML = win.Element.prototype.insertAdjacentHTML;
   const write = doc.write;
   const writeln = doc.writeln;
 
-  /** null until the engine answers: then { autoBlock, cookieGuard, urls(list) -> bool[], cookies(list) -> bool[], debug } */
+  /** null until the engine answers: then { autoBlock, urls(list) -> bool[] } */
   let decider = null;
   let failed = false;
   const heldScripts = new Set();
   const heldFrames = new Set();
-  let heldCookies = [];
-  const reported = new Set();
 
   const absolute = (url) => {
     try {
@@ -244,38 +242,6 @@ export function installGuards(win) {
     return writeln.call(doc, sanitize(parts.join('')));
   };
 
-  // document.cookie writes: held until ready, then dropped when the cookie
-  // belongs to a service that is not allowed.
-  const cookieName = (s) => {
-    const first = String(s).split(';', 1)[0];
-    const eq = first.indexOf('=');
-    return eq < 0 ? '' : first.slice(0, eq).trim();
-  };
-  Object.defineProperty(doc, 'cookie', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      return cookieDesc.get.call(doc);
-    },
-    set(value) {
-      const s = String(value);
-      if (failed) return cookieDesc.set.call(doc, s);
-      if (!decider) {
-        heldCookies.push(s);
-        return undefined;
-      }
-      if (!decider.cookieGuard) return cookieDesc.set.call(doc, s);
-      // The engine reads the write as the browser will (name, deletion or not).
-      if (decider.cookieWrites([s])[0]) return cookieDesc.set.call(doc, s);
-      const name = cookieName(s);
-      if (decider.debug && !reported.has(name)) {
-        reported.add(name);
-        win.console.info(`kelisim: dropped the cookie "${name}": its service is not allowed`);
-      }
-      return undefined;
-    },
-  });
-
   // Tags in the page's own HTML: the parser inserts them without any setter,
   // so an observer holds them; its callbacks run before the parser executes a
   // script it has just inserted. `holdUnknown`: hold every third-party one
@@ -381,22 +347,12 @@ export function installGuards(win) {
     /** The engine answers from now on. */
     ready(d) {
       decider = d;
-      const pending = heldCookies;
-      heldCookies = [];
-      for (const s of pending) doc.cookie = s; // through the guard, now decided
       release();
     },
     release,
-    /** The engine will never answer: cookies pass, third-party scripts and frames stay held. */
+    /** The engine will never answer: third-party scripts and frames stay held. */
     fail() {
       failed = true;
-      const pending = heldCookies;
-      heldCookies = [];
-      for (const s of pending) cookieDesc.set.call(doc, s);
-    },
-    /** Writes a cookie past the guard (kelisim's own cookie and deletions). */
-    setCookie(s) {
-      cookieDesc.set.call(doc, s);
     },
   };
 }
