@@ -278,3 +278,22 @@ test('when the engine never answers: requests to other hosts fail, the own origi
     await p.close();
   }
 });
+
+test('under the CSP kelisim promises to work with, refusing every path reports no violation', async () => {
+  const csp = "script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' http://fonts.test:* ws://fonts.test:*";
+  server.routes['/holes-csp.html'] = (req, res) => server.html(res, page(), { 'content-security-policy': csp });
+  const p = await openPage(browser);
+  try {
+    await p.page.goto(`${server.origin}/holes-csp.html`);
+    await kelisimSettled(p.page);
+    await decide(p, 'rejectAll');
+    const t = `csp-${++serial}`;
+    for (const [path, expect] of NETWORK) assert.equal(await run(p, path, tracker(t)), expect.blocked, path);
+    assert.equal(await run(p, 'storage-setItem', 'st_csp'), 'false');
+    await sleep(300);
+    assert.deepEqual(await p.page.evaluate(() => window.__violations), []);
+    assert.deepEqual(hits('stats.test', t), []);
+  } finally {
+    await p.close();
+  }
+});

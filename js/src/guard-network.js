@@ -73,21 +73,29 @@ export function installNetworkGuard(top) {
     };
 
     // XMLHttpRequest: a refused request ends as the browser ends a network
-    // error (readyState 4, status 0, error then loadend), by opening it again
-    // on a blob: URL that no longer exists: no request leaves the browser.
+    // error (readyState 4, status 0, readystatechange, error, loadend; abort()
+    // while it waits: abort instead of error), without any request. (Sending
+    // it on to a dead URL would do the same natively, but any URL is subject
+    // to the page's CSP connect-src and would report a violation.)
     const xhr = win.XMLHttpRequest.prototype;
-    const { open, send, abort } = xhr;
-    const dead = win.URL.createObjectURL(new win.Blob());
-    win.URL.revokeObjectURL(dead);
+    const { open, send } = xhr;
     const opened = new WeakMap();
     const waiting = new WeakSet();
-    const fail = (x) => {
-      open.call(x, 'GET', dead);
-      send.call(x);
-    };
+    const DONE = { readyState: 4, status: 0, statusText: '', responseURL: '', responseText: '', responseXML: null, response: '' };
+    const shadow = (x, key, value) => Object.defineProperty(x, key, { value, configurable: true });
+    function end(x, aborted) {
+      waiting.delete(x);
+      for (const key of Object.keys(DONE)) shadow(x, key, DONE[key]);
+      if (x.responseType !== '' && x.responseType !== 'text') shadow(x, 'response', null);
+      x.dispatchEvent(new win.Event('readystatechange'));
+      x.dispatchEvent(new win.ProgressEvent(aborted ? 'abort' : 'error'));
+      x.dispatchEvent(new win.ProgressEvent('loadend'));
+      if (aborted) shadow(x, 'readyState', 0);
+    }
     xhr.open = function kelisimOpen(method, url, ...rest) {
       opened.set(this, { url: String(url), async: rest.length === 0 || Boolean(rest[0]) });
       waiting.delete(this);
+      for (const key of Object.keys(DONE)) delete this[key];
       return open.call(this, method, url, ...rest);
     };
     xhr.send = function kelisimSend(body) {
@@ -96,22 +104,20 @@ export function installNetworkGuard(top) {
       if (v === PASS) return send.call(this, body);
       // A synchronous request cannot wait: it fails as the browser fails one.
       if (!o.async) throw new win.DOMException(`Failed to load '${o.url}'.`, 'NetworkError');
-      if (v === BLOCK) return void fail(this);
       waiting.add(this);
-      answered.then(() => {
+      const then = () => {
         if (!waiting.has(this) || opened.get(this) !== o) return; // aborted or opened again meanwhile
         waiting.delete(this);
         if (verdict(o.url, base()) === PASS) send.call(this, body);
-        else fail(this);
-      });
+        else end(this, false);
+      };
+      if (v === BLOCK) win.setTimeout(then);
+      else answered.then(then);
       return undefined;
     };
+    const abort = xhr.abort;
     xhr.abort = function kelisimAbort() {
-      if (waiting.has(this)) {
-        // The caller thinks it is in flight: abort it as one, with the browser's events.
-        waiting.delete(this);
-        fail(this);
-      }
+      if (waiting.has(this)) end(this, true); // the caller thinks it is in flight: it ends as an aborted one
       return abort.call(this);
     };
 

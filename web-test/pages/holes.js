@@ -4,6 +4,8 @@
 // parsed, right after kelisim's tag, before its engine has answered on a
 // first visit (window.__early holds the results).
 (function () {
+  window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   const root = () => document.body || document.documentElement;
   let frames = 0;
   // Each navigation gets a frame of its own: one would cancel another's request.
