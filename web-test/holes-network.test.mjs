@@ -6,6 +6,7 @@
 // A font host no service names and the site's own CDN host are the controls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 
 let server;
@@ -293,6 +294,42 @@ test('under the CSP kelisim promises to work with, refusing every path reports n
     await sleep(300);
     assert.deepEqual(await p.page.evaluate(() => window.__violations), []);
     assert.deepEqual(hits('stats.test', t), []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('fetchLater (secure contexts): a refused one is never sent, an allowed one is', async () => {
+  // 127.0.0.1 is potentially trustworthy (fetchLater needs that) and another host than localhost: here it is the tracker's.
+  const config = JSON.parse(await readFile(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+  config.services.stats.hosts = ['127.0.0.1'];
+  server.routes['/holes-later.html'] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>later</title>
+<script type="application/json" id="kelisim-config">${JSON.stringify(config)}</script>
+<script src="/kelisim/kelisim.js" data-ui="false"></script></head><body></body></html>`,
+    );
+  const p = await openPage(browser);
+  try {
+    await p.page.goto(`http://localhost:${server.port}/holes-later.html`);
+    await kelisimSettled(p.page);
+    const later = (t) =>
+      p.page.evaluate(
+        (u) => String(fetchLater(u, { method: 'POST', activateAfter: 0 }).activated),
+        `http://127.0.0.1:${server.port}/x?t=${t}`,
+      );
+    for (const how of ['undecided', 'rejectAll']) {
+      if (how !== 'undecided') await decide(p, how);
+      const t = `later-${how}-${++serial}`;
+      assert.equal(await later(t), 'false');
+      await sleep(500);
+      assert.deepEqual(hits('127.0.0.1', t), [], how);
+    }
+    await decide(p, 'acceptAll');
+    const t = `later-accepted-${++serial}`;
+    await later(t);
+    assert.ok(await until(() => hits('127.0.0.1', t).length), 'an allowed fetchLater is sent');
   } finally {
     await p.close();
   }

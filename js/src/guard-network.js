@@ -1,5 +1,5 @@
-// Requests that page scripts make themselves: fetch, XMLHttpRequest,
-// sendBeacon, WebSocket, EventSource, <a ping>, form submissions and
+// Requests that page scripts make themselves: fetch, fetchLater,
+// XMLHttpRequest, sendBeacon, WebSocket, EventSource, <a ping>, form submissions and
 // window.open. A request to a host of a service that is not allowed (the
 // engine's `urls` answer) fails as a network failure would; one to the site's
 // own host, or to a host no service names, goes through untouched. Until the
@@ -71,6 +71,21 @@ export function installNetworkGuard(top) {
       const url = input instanceof win.Request ? input.url : String(input);
       return whenKnown(url, base(), (v) => (v === PASS ? fetch.call(this, input, init) : Promise.reject(networkError())));
     };
+
+    // fetchLater (a request the browser sends later, at the latest when the
+    // page goes): a refused one is never sent; one that must wait for the
+    // engine is handed to the browser once allowed. Its result says
+    // `activated: false`, as for one not sent yet.
+    const fetchLater = win.fetchLater;
+    if (fetchLater) {
+      win.fetchLater = function kelisimFetchLater(input, init) {
+        const url = input instanceof win.Request ? input.url : String(input);
+        const v = verdict(url, base());
+        if (v === PASS) return fetchLater.call(this, input, init);
+        if (v === WAIT) answered.then(() => verdict(url, base()) === PASS && fetchLater.call(this, input, init));
+        return Object.create(win.FetchLaterResult.prototype, { activated: { value: false, enumerable: true } });
+      };
+    }
 
     // XMLHttpRequest: a refused request ends as the browser ends a network
     // error (readyState 4, status 0, readystatechange, error, loadend; abort()
