@@ -334,3 +334,53 @@ test('fetchLater (secure contexts): a refused one is never sent, an allowed one 
     await p.close();
   }
 });
+
+test('a URL or key that reads differently the second time, or a Request of another realm, is judged by what the browser gets', async () => {
+  const p = await openPage(browser);
+  try {
+    await p.page.goto(`${server.origin}/holes.html`);
+    await kelisimSettled(p.page);
+    const t = `twice-${++serial}`;
+    const seen = await p.page.evaluate(async (url) => {
+      const shifty = () => {
+        let n = 0;
+        return { toString: () => (n++ ? url : '/blank.html') };
+      };
+      const out = [];
+      out.push(
+        await fetch(shifty(), { mode: 'no-cors' }).then(
+          () => 'fetch sent',
+          (e) => e.name,
+        ),
+      );
+      const f = document.createElement('iframe');
+      document.body.appendChild(f);
+      out.push(
+        await fetch(new f.contentWindow.Request(url), { mode: 'no-cors' }).then(
+          () => 'sent',
+          (e) => e.name,
+        ),
+      );
+      out.push(String(navigator.sendBeacon(shifty(), 'x')));
+      const x = new XMLHttpRequest();
+      x.open('GET', shifty());
+      out.push(
+        await new Promise((resolve) => {
+          x.onloadend = () => resolve(`xhr ${x.status}`);
+          x.send();
+        }),
+      );
+      let k = 0;
+      localStorage.setItem({ toString: () => (k++ ? 'st_shifty' : 'cart') }, '1');
+      out.push(localStorage.getItem('st_shifty'));
+      return out;
+    }, tracker(t));
+    // Each went to the same-origin URL it was judged by (or was refused); the tracker saw nothing.
+    await sleep(300);
+    assert.deepEqual(hits('stats.test', t), []);
+    assert.equal(seen[1], 'TypeError');
+    assert.equal(seen[4], null);
+  } finally {
+    await p.close();
+  }
+});

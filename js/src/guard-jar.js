@@ -62,8 +62,8 @@ export function installJarGuard(top) {
     const setItem = storage.setItem;
     if (win === top) ownSet = setItem;
     storage.setItem = function kelisimSetItem(key, value) {
-      const k = String(key);
-      if (!decider || failed || !decider.cookieGuard || decider.storage([k])[0]) return setItem.call(this, key, value);
+      const k = String(key); // read once, handed on as read
+      if (!decider || failed || !decider.cookieGuard || decider.storage([k])[0]) return setItem.call(this, k, value);
       report(`the storage key "${k}"`);
       return undefined;
     };
@@ -73,14 +73,16 @@ export function installJarGuard(top) {
     const store = win.CookieStore && win.CookieStore.prototype;
     const set = store && store.set;
     if (set) {
-      store.set = function kelisimCookieStoreSet(...args) {
-        const o = args[0] !== null && typeof args[0] === 'object' ? args[0] : { name: args[0], value: args[1] };
+      store.set = function kelisimCookieStoreSet(nameOrOptions, value) {
+        // The options read once, and handed on as read.
+        const given = nameOrOptions !== null && typeof nameOrOptions === 'object' ? nameOrOptions : { name: nameOrOptions, value };
+        const o = {};
+        for (const key of ['name', 'value', 'expires', 'domain', 'path', 'sameSite', 'partitioned'])
+          if (given[key] !== undefined) o[key] = given[key];
         const expires = o.expires === undefined || o.expires === null ? '' : `; expires=${new Date(o.expires).toUTCString()}`;
         const write = `${o.name}=${o.value}${expires}`;
         const go = () =>
-          cookieOk(write)
-            ? set.apply(this, args)
-            : Promise.reject(new win.TypeError('An unknown error occurred while writing the cookie.'));
+          cookieOk(write) ? set.call(this, o) : Promise.reject(new win.TypeError('An unknown error occurred while writing the cookie.'));
         return decider || failed ? go() : answered.then(go);
       };
     }

@@ -65,11 +65,23 @@ export function installNetworkGuard(top) {
     const doc = win.document;
     const base = () => doc.baseURI;
     const networkError = () => new win.TypeError('Failed to fetch');
+    // What a request goes to: a Request's URL (of any realm: the getter checks
+    // the brand), else the text, read once and handed on as read (an object
+    // could answer toString differently the second time).
+    const requestUrl = Object.getOwnPropertyDescriptor(win.Request.prototype, 'url').get;
+    const requestOf = (input) => {
+      try {
+        return [requestUrl.call(input), input];
+      } catch {
+        const url = String(input);
+        return [url, url];
+      }
+    };
 
     const fetch = win.fetch;
     win.fetch = function kelisimFetch(input, init) {
-      const url = input instanceof win.Request ? input.url : String(input);
-      return whenKnown(url, base(), (v) => (v === PASS ? fetch.call(this, input, init) : Promise.reject(networkError())));
+      const [url, what] = requestOf(input);
+      return whenKnown(url, base(), (v) => (v === PASS ? fetch.call(this, what, init) : Promise.reject(networkError())));
     };
 
     // fetchLater (a request the browser sends later, at the latest when the
@@ -79,10 +91,10 @@ export function installNetworkGuard(top) {
     const fetchLater = win.fetchLater;
     if (fetchLater) {
       win.fetchLater = function kelisimFetchLater(input, init) {
-        const url = input instanceof win.Request ? input.url : String(input);
+        const [url, what] = requestOf(input);
         const v = verdict(url, base());
-        if (v === PASS) return fetchLater.call(this, input, init);
-        if (v === WAIT) answered.then(() => verdict(url, base()) === PASS && fetchLater.call(this, input, init));
+        if (v === PASS) return fetchLater.call(this, what, init);
+        if (v === WAIT) answered.then(() => verdict(url, base()) === PASS && fetchLater.call(this, what, init));
         return Object.create(win.FetchLaterResult.prototype, { activated: { value: false, enumerable: true } });
       };
     }
@@ -108,10 +120,11 @@ export function installNetworkGuard(top) {
       if (aborted) shadow(x, 'readyState', 0);
     }
     xhr.open = function kelisimOpen(method, url, ...rest) {
-      opened.set(this, { url: String(url), async: rest.length === 0 || Boolean(rest[0]) });
+      const o = { url: String(url), async: rest.length === 0 || Boolean(rest[0]) };
+      opened.set(this, o);
       waiting.delete(this);
       for (const key of Object.keys(DONE)) delete this[key];
-      return open.call(this, method, url, ...rest);
+      return open.call(this, method, o.url, ...rest);
     };
     xhr.send = function kelisimSend(body) {
       const o = opened.get(this);
@@ -142,10 +155,11 @@ export function installNetworkGuard(top) {
     const nav = win.Navigator.prototype;
     const beacon = nav.sendBeacon;
     if (beacon) {
-      nav.sendBeacon = function kelisimSendBeacon(url, data) {
-        const v = verdict(String(url), base());
+      nav.sendBeacon = function kelisimSendBeacon(input, data) {
+        const url = String(input);
+        const v = verdict(url, base());
         if (v === PASS) return beacon.call(this, url, data);
-        if (v === WAIT) beacons.push(() => verdict(String(url), base()) === PASS && beacon.call(this, url, data));
+        if (v === WAIT) beacons.push(() => verdict(url, base()) === PASS && beacon.call(this, url, data));
         return v === WAIT;
       };
     }
@@ -157,8 +171,9 @@ export function installNetworkGuard(top) {
     // engine: before its answer one for another host is refused (null), as a
     // popup blocker refuses it.
     const windowOpen = win.open;
-    win.open = function kelisimOpen(url, ...rest) {
-      if (url !== undefined && url !== null && url !== '' && verdict(String(url), base()) !== PASS) return null;
+    win.open = function kelisimOpen(input, ...rest) {
+      const url = input === undefined ? input : String(input);
+      if (url && verdict(url, base()) !== PASS) return null;
       return windowOpen.call(this, url, ...rest);
     };
 
@@ -183,19 +198,19 @@ export function installNetworkGuard(top) {
     const form = win.HTMLFormElement.prototype;
     const submit = form.submit;
     const action = Object.getOwnPropertyDescriptor(form, 'action').get;
-    const target = (f, by) => {
+    const formTarget = (f, by) => {
       const method = ((by && getAttribute.call(by, 'formmethod')) || getAttribute.call(f, 'method') || '').toLowerCase();
       if (method === 'dialog') return '';
       return by && by.hasAttribute('formaction') ? by.formAction : action.call(f);
     };
     form.submit = function kelisimSubmit() {
-      whenKnown(target(this), base(), (v) => v === PASS && submit.call(this));
+      whenKnown(formTarget(this), base(), (v) => v === PASS && submit.call(this));
     };
     function onSubmit(e) {
       const f = e.target;
       if (e.defaultPrevented || !(f instanceof win.HTMLFormElement)) return;
       const by = e.submitter;
-      const url = target(f, by);
+      const url = formTarget(f, by);
       const v = verdict(url, base());
       if (v === PASS) return;
       e.preventDefault();
@@ -227,11 +242,12 @@ export function installNetworkGuard(top) {
     const Native = win[name];
     if (!Native) return;
     const proto = Native.prototype;
-    function Guarded(url, ...rest) {
-      if (!new.target) return Native(url, ...rest); // the browser's own TypeError
-      const v = verdict(String(url), base());
+    function Guarded(input, ...rest) {
+      if (!new.target) return Native(input, ...rest); // the browser's own TypeError
+      const url = String(input);
+      const v = verdict(url, base());
       if (v === PASS) return Reflect.construct(Native, [url, ...rest], new.target);
-      return standIn(String(url), rest, v);
+      return standIn(url, rest, v);
     }
     Object.setPrototypeOf(Guarded, Native);
     Guarded.prototype = proto;
