@@ -70,12 +70,15 @@ export function installNetworkGuard(top) {
     // could answer toString differently the second time).
     const requestUrl = Object.getOwnPropertyDescriptor(win.Request.prototype, 'url').get;
     const requestOf = (input) => {
-      try {
-        return [requestUrl.call(input), input];
-      } catch {
-        const url = String(input);
-        return [url, url];
+      if (input !== null && typeof input === 'object') {
+        try {
+          return [requestUrl.call(input), input];
+        } catch {
+          // not a Request: its text, as for any other value
+        }
       }
+      const url = String(input);
+      return [url, url];
     };
 
     const fetch = win.fetch;
