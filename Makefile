@@ -130,6 +130,7 @@ bench: build build-bench/build.ninja
 	build-bench/kelisim_engine_bench build-bench/engine_bench.json
 	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	node bench/run.mjs
+	node bench/guard-cost.mjs > /dev/null
 	node bench/wasm-size.mjs > /dev/null
 
 demo: build

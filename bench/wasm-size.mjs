@@ -1,7 +1,8 @@
 // Where kelisim.wasm's bytes go: the code section by function (names from
 // emcc's --emit-symbol-map), grouped by origin, plus the data segments.
 // Writes a section into bench/RESULTS.md between markers, and prints it.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeSection } from './results-section.mjs';
 import { brotliCompressSync, constants } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,9 +116,4 @@ const lines = [
 ];
 const section = lines.join('\n');
 console.log(section);
-const results = path.join(here, 'RESULTS.md');
-if (existsSync(results)) {
-  const text = readFileSync(results, 'utf8');
-  const re = /<!-- wasm-size:start -->[\s\S]*<!-- wasm-size:end -->/;
-  writeFileSync(results, re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`);
-}
+writeSection(path.join(here, 'RESULTS.md'), 'wasm-size', section);

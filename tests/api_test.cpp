@@ -657,3 +657,46 @@ TEST_CASE("configured once, the engine answers requests against the configuratio
   CHECK(refused["ok"] == false);
   CHECK(refused["error"]["code"] == "invalid-config");
 }
+
+TEST_CASE("api_start: every page view plans the deletion of what services not allowed left", "[api][start][cleanup]") {
+  json present = {{"localStorage", {"hs-messages-is-open", "cart", "kelisim:wasm", "yt-remote-device"}},
+                  {"sessionStorage", {"rc::a", "preferred-language", "kelisim:decision"}}};
+  // Before any decision only required services are allowed: a server's _ga goes, the session cookie and unlisted ones stay.
+  json first = start({{"cookieHeader", "PHPSESSID=1; _ga=GA1.2.3; own=1; _ga_X=2; kelisim=garbage; CookieConsent=x; _ga=again"},
+                      {"now", kNowMs},
+                      {"present", present}});
+  CHECK(first["cleanup"]["cookies"] == json::parse(R"(["_ga", "_ga_X"])"));
+  CHECK(first["cleanup"]["localStorage"] == json::parse(R"(["hs-messages-is-open", "yt-remote-device"])"));
+  CHECK(first["cleanup"]["sessionStorage"] == json::parse(R"(["rc::a", "preferred-language"])"));
+  // A returning visitor who accepted analytics only: the rest is deleted on every page view.
+  std::string analytics = cookie_of(decide(decide_req({{"method", "custom"}, {"categories", {"analytics"}}})));
+  json later = start({{"cookieHeader", analytics + "; _ga=1; hubspotutk=2; _fbp=3"}, {"now", kNowMs}, {"present", present}});
+  CHECK(later["cleanup"]["cookies"] == json::parse(R"(["hubspotutk", "_fbp"])"));
+  CHECK(later["cleanup"]["localStorage"] == json::parse(R"(["hs-messages-is-open", "yt-remote-device"])"));
+  // Accept all: nothing to delete. Without `present`, only cookies are planned.
+  std::string all = cookie_of(decide(decide_req({{"method", "accept-all"}})));
+  CHECK(start({{"cookieHeader", all + "; _ga=1; _fbp=3"}, {"now", kNowMs}, {"present", present}})["cleanup"] ==
+        json::parse(R"({"cookies": [], "localStorage": [], "sessionStorage": []})"));
+  CHECK(start({{"cookieHeader", "_ga=1"}, {"now", kNowMs}})["cleanup"] ==
+        json::parse(R"({"cookies": ["_ga"], "localStorage": [], "sessionStorage": []})"));
+  json bad = start({{"cookieHeader", ""}, {"now", kNowMs}, {"present", {{"localStorage", "x"}}}});
+  CHECK(bad["ok"] == false);
+  CHECK(error_lines(bad) == Names{"present.localStorage: expected an array of strings"});
+}
+
+TEST_CASE("api_query: storage writes are answered per key, and kelisim's own keys always pass", "[api][query][storage]") {
+  json req = {{"cookieHeader", ""},
+              {"now", kNowMs},
+              {"storage", {"hs-messages-is-open", "rc::token", "cart", "kelisim:wasm", "kelisim:receipts", "kelisimwasm"}}};
+  CHECK(query(req)["storage"] == json::parse("[false, false, true, true, true, true]"));
+  req["cookieHeader"] = cookie_of(decide(decide_req({{"method", "accept-all"}})));
+  CHECK(query(req)["storage"] == json::parse("[true, true, true, true, true, true]"));
+  // A service that claims every key still leaves kelisim's own.
+  json c = kelisim_test::fixture_json("config-demo.json");
+  c["services"]["hubspot"]["storage"] = json::array({"*"});
+  req["cookieHeader"] = "";
+  CHECK(query(req, c.dump())["storage"] == json::parse("[false, false, false, true, true, false]"));
+  json cleanup =
+      start({{"cookieHeader", ""}, {"now", kNowMs}, {"present", {{"localStorage", {"kelisim:wasm", "cart"}}}}}, c.dump());
+  CHECK(cleanup["cleanup"]["localStorage"] == json::parse(R"(["cart"])"));
+}

@@ -3,6 +3,7 @@
 // driven by playwright-core. Every request the server sees is logged, so tests
 // can assert what left the browser.
 import http from 'node:http';
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,12 @@ function thirdParty(req, res, host, url) {
     res.end(`<!doctype html><title>${name}</title><p>${name} frame</p>`);
     return;
   }
+  if (url.pathname.startsWith('/events')) {
+    // An EventSource stream: one message, and a long retry so it does not reconnect during a test.
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+    res.end(`retry: 60000\ndata: ${name}\n\n`);
+    return;
+  }
   if (url.pathname.startsWith('/pixel')) {
     res.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-store' });
     res.end(Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64'));
@@ -99,6 +106,25 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
       res.end(String(err));
     }
   });
+  // WebSocket stand-in on every host: the handshake is logged like a request,
+  // then the server sends one text message ("<host name>") and keeps the socket open.
+  const sockets = new Set();
+  server.on('upgrade', (req, socket) => {
+    const host = (req.headers.host || '').split(':')[0].toLowerCase();
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    log.push({ host, path: url.pathname, search: url.search, method: 'GET', body: '', time: Date.now(), upgrade: true });
+    const key = req.headers['sec-websocket-key'];
+    if (!key) return socket.destroy();
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    const text = Buffer.from(host.split('.')[0]);
+    socket.write(Buffer.concat([Buffer.from([0x81, text.length]), text]));
+    socket.on('error', () => {});
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server.address().port;
   return {
@@ -116,7 +142,11 @@ export async function startServer({ routes = {}, headers = {} } = {}) {
     origin: `http://site.test:${port}`,
     /** Requests the server received for `host` (e.g. 'stats.test'). */
     requestsTo: (host) => log.filter((r) => r.host === host),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(resolve);
+      }),
   };
 }
 

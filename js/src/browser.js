@@ -1,6 +1,6 @@
 // The npm package's browser entry: `import { init } from 'kelisim'`.
 import { boot } from './boot.js';
-import { installGuards } from './guards.js';
+import { installAllGuards } from './guard-set.js';
 import { pushFallbackDefault } from './consent-default.js';
 export { KelisimError } from './engine.js';
 
@@ -11,7 +11,7 @@ export { KelisimError } from './engine.js';
 export function init(config, options = {}) {
   if (window.kelisimReady) return window.kelisimReady; // one kelisim per page
   pushFallbackDefault(window);
-  const guards = installGuards(window);
+  const guards = installAllGuards(window);
   const wasmUrl = options.wasmUrl || new URL('./kelisim.wasm', import.meta.url);
   const ready = boot(window, config, options, { url: wasmUrl }, guards);
   window.kelisimReady = ready;

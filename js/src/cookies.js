@@ -58,3 +58,16 @@ export function removeStorageKeys(win, kind, keys) {
     // Storage that cannot be read was not written by any tag either.
   }
 }
+
+/** The storage keys the page has, for the engine's cleanup plan. */
+export const presentKeys = (win) => ({
+  localStorage: storageKeys(win, 'localStorage'),
+  sessionStorage: storageKeys(win, 'sessionStorage'),
+});
+
+/** Deletes what an engine's cleanup plan lists: its cookies everywhere, its storage keys. */
+export function removeAll(win, setCookie, plan) {
+  for (const name of plan.cookies) deleteCookieEverywhere(win, setCookie, name);
+  removeStorageKeys(win, 'localStorage', plan.localStorage);
+  removeStorageKeys(win, 'sessionStorage', plan.sessionStorage);
+}

@@ -3,6 +3,7 @@
 // carries the new consent cookie ("name=value"): a browser may hand cookie
 // changes to its other tab processes later than the message (Firefox does),
 // and the engine then reads the newest of the two.
+import { setOwnItem } from './guard-jar.js';
 const CHANNEL = 'kelisim';
 const KEY = 'kelisim:decision';
 
@@ -33,7 +34,7 @@ export function linkTabs(win, onRemoteDecision) {
       if (channel) channel.postMessage(message);
       else {
         try {
-          win.localStorage.setItem(KEY, JSON.stringify(message));
+          setOwnItem(win.localStorage, KEY, JSON.stringify(message));
         } catch {
           // No storage and no channel: other tabs pick the decision up on their next load.
         }

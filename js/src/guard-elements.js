@@ -45,7 +45,7 @@ const INLINE = /^(data|blob|javascript):/i;
  * `state()` gives { decider, failed }: the engine's answers once it is up
  * ({ autoBlock, urls(list) -> bool[] }), and whether it never will be.
  */
-export function guardElements(win, state) {
+export function guardElements(win, state, onRealm) {
   const doc = win.document;
   const origin = win.location.origin;
   const E = win.Element.prototype;
@@ -476,6 +476,7 @@ export function guardElements(win, state) {
     }
     guardNavigation(w);
     realms.push(w);
+    if (w !== win && onRealm) onRealm(w); // the cookie, storage and network guards of that realm
     // new Audio(url) sets its src inside the constructor.
     const NativeAudio = w.Audio;
     if (NativeAudio) {

@@ -1,6 +1,7 @@
 // Proof of consent: each decision's receipt is POSTed to the configured
 // endpoint; what cannot be delivered waits in localStorage and is sent again
 // on a later page load. The endpoint drops duplicates by (id, sequence).
+import { setOwnItem } from './guard-jar.js';
 const QUEUE_KEY = 'kelisim:receipts';
 const MAX_QUEUED = 50;
 
@@ -15,7 +16,7 @@ function readQueue(win) {
 
 function writeQueue(win, q) {
   try {
-    if (q.length) win.localStorage.setItem(QUEUE_KEY, JSON.stringify(q.slice(-MAX_QUEUED)));
+    if (q.length) setOwnItem(win.localStorage, QUEUE_KEY, JSON.stringify(q.slice(-MAX_QUEUED)));
     else win.localStorage.removeItem(QUEUE_KEY);
   } catch {
     // No storage: the receipt may be lost, but the decision itself is kept in the cookie.

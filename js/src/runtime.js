@@ -5,7 +5,7 @@
 import { KelisimError, randomHex } from './engine.js';
 import { gtagPush, pushConsentDefault } from './consent-default.js';
 import { DONE } from './guards.js';
-import { deleteCookieEverywhere, probeDomain, removeStorageKeys, storageKeys } from './cookies.js';
+import { presentKeys, probeDomain, removeAll } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
 import { connectCookiebot } from './cookiebot.js';
@@ -175,8 +175,11 @@ export function createBrowserInstance(engine, options) {
     ...opening,
     gates: initial.map(gateOf),
     tag: options.tag || null,
+    present: presentKeys(win),
     ...(options.cookiebot ? options.cookiebot.questions() : {}),
   });
+  // Every page view: what a server or a tag set again for a service not allowed goes.
+  removeAll(win, guards.setCookie, start.cleanup);
   for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
   let current = start.state;
   let allowed = start.allowed;
@@ -283,7 +286,7 @@ export function createBrowserInstance(engine, options) {
               categories: (choice.categories || []).map(String),
               services: (choice.services || []).map(String),
             },
-        present: { localStorage: storageKeys(win, 'localStorage'), sessionStorage: storageKeys(win, 'sessionStorage') },
+        present: presentKeys(win),
         language: instance.language,
         url: win.location.href,
         gates: waiting.map(gateOf),
@@ -295,9 +298,7 @@ export function createBrowserInstance(engine, options) {
     sentCookie = '';
     writeConsentCookie(answer.cookie);
     readHeader = doc.cookie;
-    for (const name of answer.cleanup.cookies) deleteCookieEverywhere(win, guards.setCookie, name);
-    removeStorageKeys(win, 'localStorage', answer.cleanup.localStorage);
-    removeStorageKeys(win, 'sessionStorage', answer.cleanup.sessionStorage);
+    removeAll(win, guards.setCookie, answer.cleanup);
     start = { ...start, ask: null };
     applyState(answer, answer.changes.accepted, answer.changes.rejected);
     ui.hide();
@@ -327,14 +328,14 @@ export function createBrowserInstance(engine, options) {
       request({
         ...languages(instance.language),
         previous,
-        present: { sessionStorage: storageKeys(win, 'sessionStorage') },
+        present: presentKeys(win),
         ...cookiebotQuestions(),
       }),
     );
     const next = start.state;
     const { accepted, rejected } = start.changes;
     if (!accepted.length && !rejected.length && next.decided === current.decided && next.updated === current.updated) return; // nothing new here
-    removeStorageKeys(win, 'sessionStorage', start.cleanup.sessionStorage); // this tab's own; the rest is shared
+    removeAll(win, guards.setCookie, start.cleanup); // the other tab deleted the shared ones; a tag here may have set them again
     applyState(start, accepted, rejected);
     if (next.decided) {
       ui.hide();
@@ -435,6 +436,7 @@ export function createBrowserInstance(engine, options) {
     debug: start.debug,
     urls: (urls) => ask('urls', urls),
     cookieWrites: (writes) => ask('cookieWrites', writes),
+    storage: (keys) => ask('storage', keys),
   });
   new win.MutationObserver((records) => {
     for (const r of records) for (const n of r.addedNodes) collect(n);

@@ -15,7 +15,8 @@
 // something is to be shown.
 import { KelisimError, reportError } from './errors.js';
 import { configText } from './config-source.js';
-import { installGuards, DONE } from './guards.js';
+import { DONE } from './guards.js';
+import { installAllGuards } from './guard-set.js';
 import { pushFallbackDefault } from './consent-default.js';
 import { compileWasm } from './wasm-fetch.js';
 import { cachedConfig, cachedModule, forgetConfig, storeConfig, storeModule } from './wasm-cache.js';
@@ -38,7 +39,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const integrity = data.configIntegrity || '';
   // Cookiebot's tag attributes keep their meaning: data-culture is the language, data-blockingmode goes to the engine.
   const options = { language: data.language || data.culture, ui: data.ui !== 'false', tag: { blockingMode: data.blockingmode || '' } };
-  const guards = installGuards(win);
+  const guards = installAllGuards(win);
   const facade = createFacade(win);
   win.kelisim = facade.instance;
   // A Cookiebot site's scripts look for window.Cookiebot right after the tag: made now, it answers "no response" until the engine is up.

@@ -10,6 +10,7 @@
 // mistaken for the cached one. localStorage is writable by the page's own
 // scripts, which can equally write the consent cookie: this adds nothing an
 // attacker running script on the site could not already do.
+import { setOwnItem } from './guard-jar.js';
 const WASM_KEY = 'kelisim:wasm';
 const CONFIG_KEY = 'kelisim:config';
 
@@ -55,7 +56,7 @@ export function storeModule(win, buildId, bytes) {
   const store = storage(win);
   if (!store || (store.getItem(WASM_KEY) || '').startsWith(`${buildId}:`)) return;
   try {
-    store.setItem(WASM_KEY, `${buildId}:${toBase64(new Uint8Array(bytes))}`);
+    setOwnItem(store, WASM_KEY, `${buildId}:${toBase64(new Uint8Array(bytes))}`);
   } catch {
     // Over quota: the next page view loads the engine over the network again.
   }
@@ -79,7 +80,7 @@ export function storeConfig(win, url, integrity, text) {
   const store = storage(win);
   if (!store || !integrity) return;
   try {
-    store.setItem(CONFIG_KEY, JSON.stringify({ url: String(url), integrity, text }));
+    setOwnItem(store, CONFIG_KEY, JSON.stringify({ url: String(url), integrity, text }));
   } catch {
     // Over quota: fetched again next time.
   }

@@ -168,9 +168,9 @@ export interface KelisimConfig {
   /** Other names for categories or services, e.g. Cookiebot's `{ "statistics": "analytics" }`. */
   aliases?: Record<string, string>;
   blocking?: {
-    /** Block scripts/iframes that other scripts add for hosts of services not allowed. Default `true`. */
+    /** Block scripts/iframes that other scripts add, and requests they make (fetch, XHR, beacons, sockets, pings, forms, popups), for hosts of services not allowed. Default `true`. */
     autoBlock?: boolean;
-    /** Drop `document.cookie` writes of cookies of services not allowed. Default `true`. */
+    /** Drop writes of cookies (`document.cookie`, `cookieStore`) and storage keys (`setItem`) of services not allowed. Default `true`. */
     cookieGuard?: boolean;
     /** Reload the page after consent is withdrawn. Default `false`. */
     reloadOnWithdrawal?: boolean;

@@ -464,6 +464,31 @@ void answer_questions(const Config& cfg, const Status& st, const Questions& q, i
   out["cookieWrites"] = std::move(writes);
 }
 
+/// The storage keys the page has (a request's `present`).
+struct Present {
+  std::vector<std::string> local, session;
+};
+
+Present read_present(Request& req) {
+  Present out;
+  auto pr = req.body.find("present");
+  if (pr == req.body.end() || !pr->is_object()) return out;
+  out.local = req.strings(*pr, "localStorage", "present.localStorage");
+  out.session = req.strings(*pr, "sessionStorage", "present.sessionStorage");
+  return out;
+}
+
+/// What to delete for the decision in `st`: the cookies in `header` and the
+/// present storage keys of services that are not allowed.
+json cleanup_json(const Config& cfg, const Status& st, const std::string& header, const Present& present) {
+  std::vector<std::string> cookies;
+  for (const auto& kv : parse_cookie_header(header))
+    if (!kv.first.empty()) cookies.push_back(kv.first);
+  return {{"cookies", cleanup_cookies(cfg, st, cookies)},
+          {"localStorage", cleanup_storage(cfg, st, present.local)},
+          {"sessionStorage", cleanup_storage(cfg, st, present.session)}};
+}
+
 }  // namespace
 
 std::string api_texts(const std::string& config, const std::string& request) {
@@ -512,15 +537,12 @@ std::string api_start(const std::string& config, const std::string& request) {
   bool gpc = req.boolean("gpc");
   std::vector<std::string> requested = requested_languages(cfg, req);
   Questions q = read_questions(req);
-  // Re-reading after another tab decided: what changed since `previous`, and
-  // which of this tab's own storage keys (sessionStorage) to delete.
+  // Re-reading after another tab decided: what changed since `previous`.
   auto prev = req.body.find("previous");
   bool has_previous = prev != req.body.end() && !prev->is_null();
   bool https = req.boolean("https");
   std::string previous = req.str("previous");
-  std::vector<std::string> session;
-  if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object())
-    session = req.strings(*pr, "sessionStorage", "present.sessionStorage");
+  Present present = read_present(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
 
   Status st = evaluate(cfg, stored, now, gpc);
@@ -560,10 +582,12 @@ std::string api_start(const std::string& config, const std::string& request) {
       {"debug", cfg.debug},
   };
   answer_questions(cfg, st, q, now, out);
+  // Every page view enforces the decision (or, before one, that only required
+  // services are allowed): what a server or a tag set again is deleted.
+  out["cleanup"] = cleanup_json(cfg, st, req.str("cookieHeader"), present);
   if (has_previous) {
     Changes changes = diff(cfg, evaluate(cfg, stored_value(cfg, previous), now, gpc), st);
     out["changes"] = {{"accepted", changes.accepted}, {"rejected", changes.rejected}};
-    out["cleanup"] = {{"sessionStorage", cleanup_storage(cfg, st, session)}};
   }
   std::vector<Issue> cookiebot = add_cookiebot(cfg, st, req.body, CookiebotCall::start, now, out);
   if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
@@ -610,14 +634,7 @@ std::string api_decide(const std::string& config, const std::string& request) {
     }
   }
   Questions q = read_questions(req);
-  static const json no_present = json::object();
-  const json* present = &no_present;  // by pointer: copying a deep value would recurse
-  if (auto pr = req.body.find("present"); pr != req.body.end() && pr->is_object()) present = &*pr;
-  std::vector<std::string> cookies;
-  for (const auto& kv : parse_cookie_header(header))
-    if (!kv.first.empty()) cookies.push_back(kv.first);
-  std::vector<std::string> local = req.strings(*present, "localStorage", "present.localStorage");
-  std::vector<std::string> session = req.strings(*present, "sessionStorage", "present.sessionStorage");
+  Present present = read_present(req);
   std::string language = req.str("language"), url = req.str("url");
   bool https = req.boolean("https");
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
@@ -642,10 +659,7 @@ std::string api_decide(const std::string& config, const std::string& request) {
       {"state", state_json(cfg, after)},
       {"allowed", allowed_json(cfg, after)},
       {"changes", {{"accepted", changes.accepted}, {"rejected", changes.rejected}}},
-      {"cleanup",
-       {{"cookies", cleanup_cookies(cfg, after, cookies)},
-        {"localStorage", cleanup_storage(cfg, after, local)},
-        {"sessionStorage", cleanup_storage(cfg, after, session)}}},
+      {"cleanup", cleanup_json(cfg, after, header, present)},
       {"reload", cfg.reload_on_withdrawal && !changes.rejected.empty()},
       {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, after)}}},
       {"receipt",

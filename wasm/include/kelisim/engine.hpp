@@ -95,8 +95,9 @@ struct Changes {
 };
 Changes diff(const Config& cfg, const Status& before, const Status& after);
 
-/// The service a cookie name or storage key belongs to; nullptr when none claims it.
-/// Blocked when claimed by services none of which is allowed.
+/// Whether a cookie name or storage key may exist now: blocked when claimed by
+/// services none of which is allowed. kelisim's own (the consent cookie, with
+/// compat.cookiebot also CookieConsent; storage keys beginning "kelisim:") always may.
 bool cookie_allowed(const Config& cfg, const Status& st, std::string_view cookie_name);
 bool storage_allowed(const Config& cfg, const Status& st, std::string_view key);
 /// False when a script/iframe URL's host belongs only to services that are not allowed.
