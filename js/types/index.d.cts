@@ -311,8 +311,12 @@ export interface Kelisim {
   on<E extends keyof KelisimEvents>(event: E, fn: (detail: KelisimEvents[E]) => void): () => void;
   /** The language shown (negotiated, e.g. `'kk'`). */
   readonly language: string;
-  /** Switches the shown language (re-renders an open banner or dialog). */
-  setLanguage(lang: string): void;
+  /**
+   * Switches the shown language (re-renders an open banner or dialog). Settles
+   * once the switch is shown: at once when the language's built-in texts are
+   * loaded, else after kelisim-texts-<lang>.json has arrived.
+   */
+  setLanguage(lang: string): Promise<void>;
 }
 
 /**
