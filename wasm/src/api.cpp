@@ -58,7 +58,7 @@ struct Request {
   std::vector<Issue> errors;
 
   bool parse(const std::string& text) {
-    body = json::parse(text, nullptr, false);
+    body = parse_json(text);
     if (body.is_discarded() || !body.is_object()) {
       errors.push_back({"", "the request is not a JSON object"});
       return false;

@@ -67,7 +67,7 @@ json runs_json(const Config& cfg, std::string text) {
 
 bool read_builtin_table(const std::string& text, BuiltinTable& out, std::vector<Issue>& errors) {
   const size_t before = errors.size();
-  json j = json::parse(text, nullptr, false);
+  json j = parse_json(text);
   if (j.is_discarded() || !j.is_object()) {
     errors.push_back({"", "not a JSON object"});
     return false;
