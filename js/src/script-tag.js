@@ -68,6 +68,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         el.setAttribute(DONE, '');
         if (nonce) el.nonce = nonce;
         el.integrity = __KELISIM_APP_INTEGRITY__;
+        el.fetchPriority = 'high'; // the banner waits for it, not the page's images
         el.kelisimHandoff = resolve;
         const where = new URL('kelisim-app.js', base).href;
         el.addEventListener('error', () =>

@@ -16,7 +16,7 @@ export function textsLoader(win, base, cache) {
     const url = new URL(file, base).href;
     let response;
     try {
-      response = await win.fetch(url, { credentials: 'same-origin' });
+      response = await win.fetch(url, { credentials: 'same-origin', priority: 'high' }); // the banner waits for it
     } catch (err) {
       response = { ok: false, status: err && err.message ? err.message : 'network error' };
     }
