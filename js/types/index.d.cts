@@ -255,7 +255,7 @@ export interface ConfigIssue {
 
 /** `kelisim:error` / `on('error')`: one event listing every problem. */
 export interface ErrorDetail {
-  /** A stable code: `invalid-config`, `config-load`, `wasm-load`, `no-config`, … */
+  /** A stable code: `invalid-config`, `config-load`, `wasm-load`, `app-load`, `texts-load`, `no-config`, … */
   code: string;
   message: string;
   errors: ConfigIssue[];
@@ -335,7 +335,7 @@ export declare function init(config: KelisimConfig | string | URL, options?: Ini
 export declare class KelisimError extends Error {
   constructor(code: string, message: string, errors?: ConfigIssue[]);
   readonly name: 'KelisimError';
-  /** `invalid-config`, `config-load`, `wasm-load`, `no-config`, `unsupported`, `invalid-argument`, … */
+  /** `invalid-config`, `config-load`, `wasm-load`, `app-load`, `texts-load`, `no-config`, `unsupported`, `invalid-argument`, … */
   readonly code: string;
   readonly errors: ConfigIssue[];
 }
