@@ -944,6 +944,19 @@ function visitsSection({ bytes, slow }) {
       `| ${byId[id].label} | ${fmtRange(m)} | ${m && peer ? ratio(m.median, peer.median) : '–'} | ${(slow[id] || []).filter((x) => typeof x === 'number').length}/${(slow[id] || []).length} |`,
     );
   }
+  // Each shipped file beside its budget (bench/budgets.json, checked by js/test/size.test.mjs).
+  const budgets = JSON.parse(readFileSync(path.join(here, 'budgets.json'), 'utf8')).brotli;
+  lines.push(
+    '',
+    "kelisim's files and their budgets (brotli bytes; `js/test/size.test.mjs` fails the build past a budget):",
+    '',
+    '| file | brotli bytes | budget | headroom |',
+    '|---|--:|--:|--:|',
+    ...Object.entries(budgets).map(([file, budget]) => {
+      const n = sizes(readFileSync(path.join(dist, file))).brotli;
+      return `| ${file} | ${n} | ${budget} | ${(((budget - n) / n) * 100).toFixed(1)} % |`;
+    }),
+  );
   const k = bytes.kelisim && !bytes.kelisim.failed ? bytes.kelisim : null;
   const km = med('kelisim');
   lines.push(
