@@ -55,6 +55,9 @@ const KELISIM_FILES = {
   '/kelisim/kelisim.js': path.join(dist, 'kelisim.js'),
   '/kelisim/kelisim-app.js': path.join(dist, 'kelisim-app.js'),
   '/kelisim/kelisim.wasm': path.join(dist, 'kelisim.wasm'),
+  '/kelisim/kelisim-texts-kk.json': path.join(dist, 'kelisim-texts-kk.json'),
+  '/kelisim/kelisim-texts-ru.json': path.join(dist, 'kelisim-texts-ru.json'),
+  '/kelisim/kelisim-texts-en.json': path.join(dist, 'kelisim-texts-en.json'),
   '/consent.json': KELISIM_CONFIG_FILE,
 };
 const KELISIM_GATED = (p) =>
@@ -80,6 +83,7 @@ const CONTESTANTS = [
     files: KELISIM_FILES,
     banner: { host: '#kelisim-root', selector: '[data-kelisim="banner"]' },
     accept: '[data-kelisim-action="accept-all"]',
+    openPreferences: () => window.kelisim.showPreferences(),
     cached: true,
   },
   {
@@ -95,6 +99,7 @@ const CONTESTANTS = [
     files: KELISIM_FILES,
     banner: { host: '#kelisim-root', selector: '[data-kelisim="banner"]' },
     accept: '[data-kelisim-action="accept-all"]',
+    openPreferences: () => window.kelisim.showPreferences(),
     cached: true,
   },
   {
@@ -115,6 +120,7 @@ const CONTESTANTS = [
     },
     banner: { selector: '#cc-main .cm' },
     accept: '#cc-main .cm [data-role="all"]',
+    openPreferences: () => window.CookieConsent.showPreferences(),
   },
   {
     id: 'klaro',
@@ -130,6 +136,7 @@ const CONTESTANTS = [
     },
     banner: { selector: '.klaro .cookie-notice:not(.cookie-notice-hidden)' },
     accept: '.klaro .cookie-notice .cm-btn-success',
+    openPreferences: () => window.klaro.show(),
   },
   {
     id: 'orejime',
@@ -147,6 +154,7 @@ const CONTESTANTS = [
     },
     banner: { selector: '.orejime-Banner' },
     accept: '.orejime-Banner-saveButton',
+    openPreferences: () => window.orejime.prompt(),
   },
 ];
 const PEER = 'vanilla-cookieconsent';
@@ -169,6 +177,24 @@ const FILES = new Map(); // path -> Buffer (read once, at start: the files do no
 for (const c of CONTESTANTS) for (const [p, f] of Object.entries(c.files)) FILES.set(p, readFileSync(f));
 for (const [p, body] of Object.entries(SITE_ASSETS)) FILES.set(p, body);
 const served = new Map(); // "host/path" -> Buffer
+// The timed rounds serve everything uncompressed and uncacheable, as before.
+// The visit-type bytes and the slow-4G run serve as a site would: brotli
+// (Content-Encoding: br, quality 11) and, for the consent managers' own
+// files, Cache-Control: max-age=3600 (so a warm HTTP cache can be measured).
+const serving = { compress: false, cache: false };
+const hits = []; // every request the server answered: { host, path }
+const brotliBodies = new Map();
+const brotliOf = (buf) => {
+  const key = buf.toString('base64');
+  if (!brotliBodies.has(key))
+    brotliBodies.set(
+      key,
+      zlib.brotliCompressSync(buf, {
+        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+      }),
+    );
+  return brotliBodies.get(key);
+};
 
 function standinBody(host, url) {
   const name = host.split('.')[0];
@@ -193,11 +219,20 @@ function startServer() {
   const server = http.createServer((req, res) => {
     const host = (req.headers.host || '').split(':')[0].toLowerCase();
     const url = new URL(req.url, `http://${req.headers.host}`);
+    hits.push({ host, path: url.pathname });
     const send = (type, body) => {
       const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
       served.set(`${host}${url.pathname}`, buf);
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
-      res.end(buf);
+      const own = host === 'site.test' && CONTESTANTS.some((c) => c.files[url.pathname]);
+      const headers = {
+        'content-type': type,
+        'cache-control': serving.cache && own ? 'max-age=3600' : 'no-store',
+        'access-control-allow-origin': '*',
+      };
+      const br = serving.compress && !type.startsWith('image/') && /\bbr\b/.test(req.headers['accept-encoding'] || '');
+      if (br) headers['content-encoding'] = 'br';
+      res.writeHead(200, headers);
+      res.end(br ? brotliOf(buf) : buf);
     };
     if (host !== 'site.test') {
       const r = standinBody(host, url);
@@ -219,7 +254,7 @@ function startServer() {
 // milliseconds since navigation start. The banner is looked for once per
 // animation frame: a banner is "visible" in the first frame that paints it
 // (non-empty box in the viewport, not hidden, opacity not 0).
-function probe({ banner }) {
+function probe({ banner, patience = 8000 }) {
   if (window.top !== window) return;
   const B = (window.__bench = { marks: {}, shifts: [], longtasks: [], bannerAt: null, clickAt: null, memories: [] });
   const waiters = {};
@@ -287,7 +322,7 @@ function probe({ banner }) {
       if (el && visible(el)) {
         B.bannerAt = performance.now();
         resolve(B.bannerAt);
-      } else if (performance.now() < 8000) requestAnimationFrame(tick);
+      } else if (performance.now() < patience) requestAnimationFrame(tick);
       else resolve(null);
     };
     requestAnimationFrame(tick);
@@ -741,6 +776,218 @@ function report({ results, engine, chromiumVersion, bytes, started, elapsedS, lo
 }
 
 // ----------------------------------------------------------------------- main
+// ------------------------------------------------ bytes per visit, slow 4G
+// What each kind of visit sends over the network (the server's own log: a
+// file the HTTP cache answered never reaches it), and the first visit's banner
+// under a slow mobile network, where bytes show up as time.
+const SLOW_ROUNDS = Number(process.env.BENCH_SLOW_ROUNDS || 5);
+// CDP Network.emulateNetworkConditions: 400 ms added round trip, 400 kbit/s
+// (50,000 bytes/s) down and up; the server sends brotli, as a site would.
+const SLOW_4G = { offline: false, latency: 400, downloadThroughput: 50000, uploadThroughput: 50000 };
+const SLOW_CONTESTANTS = (process.env.BENCH_SLOW_CONTESTANTS || 'kelisim,kelisim-inline,vanilla-cookieconsent,orejime,klaro').split(',');
+const SLOW_TIMEOUT_MS = 60000;
+
+/** The contestant's own files the server sent since hits[from]: [{ path, brotli }]. */
+function ownSince(c, from) {
+  return hits
+    .slice(from)
+    .filter((h) => h.host === 'site.test' && c.files[h.path])
+    .map((h) => ({ path: h.path, brotli: sizes(FILES.get(h.path)).brotli }));
+}
+const total = (files) => files.reduce((a, f) => a + f.brotli, 0);
+
+/** One visitor: first visit (banner), accept, back with a warm HTTP cache, preferences; then back in a fresh HTTP cache. */
+async function visitBytes(browser, c, port) {
+  const out = {};
+  const url = `http://site.test:${port}/p/${c.id}/`;
+  const settle = async (page) => {
+    await page.waitForLoadState('load');
+    await page.evaluate(() => new Promise((r) => (window.requestIdleCallback || setTimeout)(() => setTimeout(r, 1200))));
+  };
+  const openPreferences = async (page) => {
+    const from = hits.length;
+    try {
+      await page.evaluate(c.openPreferences);
+      await sleep(800);
+      return ownSince(c, from);
+    } catch (err) {
+      return null; // no such API in this version: reported as –
+    }
+  };
+  let context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(probe, { banner: c.banner || null });
+  let page = await context.newPage();
+  try {
+    let from = hits.length;
+    await page.goto(url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
+    await page.evaluate(() => window.__bench.bannerSeen);
+    await settle(page);
+    out.first = ownSince(c, from);
+    await page.click(c.accept, { timeout: VISIT_TIMEOUT_MS });
+    await page.evaluate(() => window.__bench.when('analytics', 5000));
+    if (c.cached) await page.waitForFunction(() => localStorage.getItem('kelisim:wasm') !== null, null, { timeout: 5000 });
+    await sleep(300);
+    const state = await context.storageState();
+    from = hits.length;
+    await page.goto(url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
+    await settle(page);
+    out.warm = ownSince(c, from);
+    out.warmPreferences = await openPreferences(page);
+    await context.close();
+    context = await browser.newContext({ viewport: VIEWPORT, storageState: state });
+    await context.addInitScript(probe, { banner: c.banner || null });
+    page = await context.newPage();
+    from = hits.length;
+    await page.goto(url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
+    await settle(page);
+    out.fresh = ownSince(c, from);
+    out.freshPreferences = await openPreferences(page);
+  } catch (err) {
+    out.failed = String(err.message || err).split('\n')[0];
+  } finally {
+    await context.close();
+  }
+  return out;
+}
+
+/** First visit under slow 4G: navigation start -> banner visible. */
+async function slowFirstVisit(browser, c, port) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(probe, { banner: c.banner || null, patience: SLOW_TIMEOUT_MS });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  try {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+    await page.goto(`http://site.test:${port}/p/${c.id}/`, { waitUntil: 'commit', timeout: SLOW_TIMEOUT_MS });
+    await page.waitForFunction(() => window.__bench && window.__bench.bannerSeen, null, { timeout: SLOW_TIMEOUT_MS });
+    const seen = await page.evaluate(() => window.__bench.bannerSeen);
+    if (process.env.BENCH_SLOW_DEBUG)
+      console.error(
+        c.id,
+        seen,
+        await page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .map((e) => `${e.name.split('/').pop()} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`)
+            .join(' | '),
+        ),
+      );
+    return seen;
+  } catch {
+    return null;
+  } finally {
+    await context.close();
+  }
+}
+
+async function visitsAndSlow4G(browser, port) {
+  serving.compress = true;
+  serving.cache = true;
+  const bytes = {};
+  try {
+    for (const c of CONTESTANTS.filter((x) => x.banner)) bytes[c.id] = await visitBytes(browser, c, port);
+    serving.cache = false;
+    const slow = Object.fromEntries(SLOW_CONTESTANTS.map((id) => [id, []]));
+    for (let round = 0; round < SLOW_ROUNDS; round++) {
+      for (const id of SLOW_CONTESTANTS) slow[id].push(await slowFirstVisit(browser, byId[id], port));
+      process.stdout.write(`\rbench: slow 4G round ${round + 1}/${SLOW_ROUNDS}`);
+    }
+    process.stdout.write('\n');
+    return { bytes, slow };
+  } finally {
+    serving.compress = false;
+    serving.cache = false;
+  }
+}
+
+function visitsSection({ bytes, slow }) {
+  const fmtFiles = (files) =>
+    files === null || files === undefined
+      ? '–'
+      : files.length
+        ? `**${fmtKB(total(files))}** (${files.map((f) => `${path.basename(f.path)} ${fmtKB(f.brotli)}`).join(', ')})`
+        : '**0 KB** (nothing)';
+  const lines = [
+    '<!-- visits:start -->',
+    '## Bytes per visit type',
+    '',
+    `What each visit sends over the network: the contestant's own files the server sent (brotli sizes, quality 11, each file on its own), counted from the server's log, so a file the HTTP cache answered counts nothing. Served as a site would: brotli-encoded, the consent managers' files with \`Cache-Control: max-age=3600\`. One visitor per contestant: a first visit (banner shown), "accept all", the same page again in the same browser (warm HTTP cache), "open preferences" there, then the page in a new browser profile that keeps only cookies and localStorage (fresh HTTP cache: what a visitor whose cache was evicted pays; kelisim's engine and texts then still come from localStorage), and "open preferences" there.`,
+    '',
+    '| contestant | first visit (banner) | returning, not asked: fresh HTTP cache | returning, not asked: warm HTTP cache | open preferences later (fresh cache / warm cache) |',
+    '|---|---|---|---|---|',
+  ];
+  for (const c of CONTESTANTS.filter((x) => bytes[x.id])) {
+    const b = bytes[c.id];
+    if (b.failed) {
+      lines.push(`| ${c.label} | failed: ${b.failed} | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${c.label} | ${fmtFiles(b.first)} | ${fmtFiles(b.fresh)} | ${fmtFiles(b.warm)} | ${fmtFiles(b.freshPreferences)} / ${fmtFiles(b.warmPreferences)} |`,
+    );
+  }
+  const med = (id) => summary(slow[id] || []);
+  const peer = med(PEER);
+  lines.push(
+    '',
+    `## Slow 4G: first visit, navigation start → banner visible`,
+    '',
+    `Chromium's network emulation (CDP \`Network.emulateNetworkConditions\`): ${SLOW_4G.latency} ms added round-trip latency, ${(SLOW_4G.downloadThroughput * 8) / 1000} kbit/s down and ${(SLOW_4G.uploadThroughput * 8) / 1000} kbit/s up; brotli-encoded responses, cold cache, the whole page (its ~400 KB of images compete for the same link). ${SLOW_ROUNDS} rounds, contestants interleaved; median [p25–p75], ratio of medians.`,
+    '',
+    '| contestant | banner visible (ms) | ×vanilla-cookieconsent | rounds with a banner |',
+    '|---|---|---|---|',
+  );
+  for (const id of SLOW_CONTESTANTS) {
+    const m = med(id);
+    lines.push(
+      `| ${byId[id].label} | ${fmtRange(m)} | ${m && peer ? ratio(m.median, peer.median) : '–'} | ${(slow[id] || []).filter((x) => typeof x === 'number').length}/${(slow[id] || []).length} |`,
+    );
+  }
+  // Each shipped file beside its budget (bench/budgets.json, checked by js/test/size.test.mjs).
+  const budgets = JSON.parse(readFileSync(path.join(here, 'budgets.json'), 'utf8')).brotli;
+  lines.push(
+    '',
+    "kelisim's files and their budgets (brotli bytes; `js/test/size.test.mjs` fails the build past a budget):",
+    '',
+    '| file | brotli bytes | budget | headroom |',
+    '|---|--:|--:|--:|',
+    ...Object.entries(budgets).map(([file, budget]) => {
+      const n = sizes(readFileSync(path.join(dist, file))).brotli;
+      return `| ${file} | ${n} | ${budget} | ${(((budget - n) / n) * 100).toFixed(1)} % |`;
+    }),
+  );
+  const k = bytes.kelisim && !bytes.kelisim.failed ? bytes.kelisim : null;
+  const km = med('kelisim');
+  lines.push(
+    '',
+    '| goal | kelisim (quick start) | met |',
+    '|---|---|---|',
+    k
+      ? `| returning visit, not asked, fresh HTTP cache ≤ 40 KB | ${fmtKB(total(k.fresh))} | ${total(k.fresh) <= 40 * 1024 ? 'yes' : '**no**'} |`
+      : '| returning ≤ 40 KB | – | – |',
+    k
+      ? `| first visit with the banner ≤ 45 KB | ${fmtKB(total(k.first))} | ${total(k.first) <= 45 * 1024 ? 'yes' : '**no**'} |`
+      : '| first visit ≤ 45 KB | – | – |',
+    km && peer
+      ? `| slow 4G: banner visible ≤ 1.0× vanilla-cookieconsent | ${fmtMs(km.median)} ms vs ${fmtMs(peer.median)} ms (${ratio(km.median, peer.median)}) | ${km.median <= peer.median ? 'yes' : '**no**'} |`
+      : '| slow 4G ≤ 1.0× vcc | – | – |',
+    '<!-- visits:end -->',
+  );
+  return lines.join('\n');
+}
+
+/** Puts the section between its markers in RESULTS.md (appended when absent). */
+function writeSection(section) {
+  const text = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  const re = /<!-- visits:start -->[\s\S]*<!-- visits:end -->/;
+  if (re.test(text)) writeFileSync(RESULTS, text.replace(re, section));
+  else {
+    const at = text.indexOf('<!-- wasm-size:start -->');
+    writeFileSync(RESULTS, at >= 0 ? `${text.slice(0, at)}${section}\n\n${text.slice(at)}` : `${text.trimEnd()}\n\n${section}\n`);
+  }
+}
+
 async function main() {
   const started = new Date();
   const t0 = Date.now();
@@ -751,7 +998,20 @@ async function main() {
   const chromiumVersion = browser.version();
   const raw = Object.fromEntries(CONTESTANTS.map((c) => [c.id, []]));
   const bytes = {};
+  // BENCH_ONLY=visits: only the bytes per visit type and the slow-4G run (a section of RESULTS.md).
+  if (process.env.BENCH_ONLY === 'visits') {
+    try {
+      const section = visitsSection(await visitsAndSlow4G(browser, port));
+      writeSection(section);
+      console.log(section);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+    return;
+  }
   console.log(`bench: Chromium ${chromiumVersion}, ${ROUNDS} rounds + 1 warm-up, ${CONTESTANTS.length} contestants`);
+  let visits = null;
   try {
     for (let round = 0; round <= ROUNDS; round++) {
       for (const c of CONTESTANTS) {
@@ -765,6 +1025,7 @@ async function main() {
       if (round > 0) process.stdout.write(`\rbench: round ${round}/${ROUNDS}`);
     }
     process.stdout.write('\n');
+    visits = await visitsAndSlow4G(browser, port);
   } finally {
     await browser.close();
     server.close();
@@ -817,7 +1078,9 @@ async function main() {
   load.end = os.loadavg()[0];
   const engine = existsSync(ENGINE_JSON) ? JSON.parse(readFileSync(ENGINE_JSON, 'utf8')) : null;
   const md = report({ results, engine, chromiumVersion, bytes, started, elapsedS: (Date.now() - t0) / 1000, load });
-  writeFileSync(RESULTS, md + '\n');
+  const previous = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+  const kept = /<!-- wasm-size:start -->[\s\S]*<!-- wasm-size:end -->/.exec(previous); // rewritten by bench/wasm-size.mjs next
+  writeFileSync(RESULTS, `${md}\n\n${visitsSection(visits)}\n${kept ? `\n${kept[0]}\n` : ''}`);
   if (process.env.BENCH_RAW)
     writeFileSync(
       process.env.BENCH_RAW,

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeCatalogue } from './scan/build-catalogue.mjs';
+import { writeBuiltinTexts } from './texts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmOut = process.env.KELISIM_WASM_OUT || path.join(here, '..', 'build-wasm', 'out');
@@ -51,6 +52,15 @@ await build({
   format: 'iife',
   outfile: path.join(dist, 'kelisim-app.js'),
 });
+// The built-in texts, one file per language (kelisim-texts-kk.json, …),
+// written from their one source: the engine asks for the one it needs when
+// something is shown, and the shim fetches it beside kelisim.js.
+const textFiles = writeBuiltinTexts(path.join(here, '..', 'wasm', 'texts', 'builtin-texts.json'), dist);
+// Names this build's texts in the browser's storage, as the wasm id does the engine.
+const textsId = createHash('sha384')
+  .update(textFiles.map((f) => readFileSync(path.join(dist, f))).join('\n'))
+  .digest('base64url')
+  .slice(0, 16);
 const appIntegrity = `sha384-${createHash('sha384')
   .update(readFileSync(path.join(dist, 'kelisim-app.js')))
   .digest('base64')}`;
@@ -65,7 +75,11 @@ await Promise.all([
     entryPoints: [path.join(here, 'src/script-tag.js')],
     format: 'iife',
     outfile: path.join(dist, 'kelisim.js'),
-    define: { __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity), __KELISIM_WASM_ID__: JSON.stringify(wasmId) },
+    define: {
+      __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity),
+      __KELISIM_WASM_ID__: JSON.stringify(wasmId),
+      __KELISIM_TEXTS_ID__: JSON.stringify(textsId),
+    },
   }),
   build({ ...browser, entryPoints: [path.join(here, 'src/browser.js')], format: 'esm', outfile: path.join(dist, 'kelisim.mjs') }),
   build({
@@ -122,7 +136,7 @@ for (const doc of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
 // SHA384SUMS in `sha384sum` format (`cd js/dist && sha384sum -c SHA384SUMS`).
 // A <script integrity> value is the same digest in base64: `sha384-` +
 // base64(digest); the README shows how to get it.
-const sums = ['kelisim.js', 'kelisim-app.js', 'kelisim.mjs', 'kelisim.wasm', 'node.mjs', 'node.cjs', 'testing.mjs']
+const sums = ['kelisim.js', 'kelisim-app.js', 'kelisim.mjs', 'kelisim.wasm', ...textFiles, 'node.mjs', 'node.cjs', 'testing.mjs']
   .map(
     (file) =>
       `${createHash('sha384')

@@ -21,9 +21,21 @@ const std::string& demo() {
   return text;
 }
 
-json call(std::string (*fn)(const std::string&, const std::string&), const std::string& config, const json& request) {
+json call_once(std::string (*fn)(const std::string&, const std::string&), const std::string& config, const json& request) {
   json out = json::parse(fn(config, request.dump()), nullptr, false);
   REQUIRE(out.is_object());
+  return out;
+}
+
+/// One call as the shim makes it: when the answer asks for a built-in table
+/// (`needTexts`), the call is made again with that file's text.
+json call(std::string (*fn)(const std::string&, const std::string&), const std::string& config, const json& request) {
+  json out = call_once(fn, config, request);
+  if (!out.contains("needTexts") || request.contains("builtinTexts")) return out;
+  json with = request;
+  with["builtinTexts"] = kelisim_test::builtin_table(out["needTexts"].get<std::string>());
+  out = call_once(fn, config, with);
+  CHECK_FALSE(out.contains("needTexts"));
   return out;
 }
 json start(const json& req, const std::string& cfg = demo()) { return call(kelisim::api_start, cfg, req); }
@@ -514,6 +526,83 @@ TEST_CASE("api_texts: one language's texts and rows", "[api][texts]") {
   CHECK(ar["language"] == "ar");
   CHECK(ar["dir"] == "rtl");
   CHECK(ar["texts"]["banner.title"] == json::parse(R"([{"text": "ملفات تعريف الارتباط"}])"));
+}
+
+TEST_CASE("api_texts: the built-in table comes in with the request, the engine names the one it needs", "[api][texts]") {
+  // Without it: the language, its direction and the table to fetch, no texts.
+  json bare = call_once(kelisim::api_texts, demo(), {{"documentLanguage", "ru-KZ"}});
+  CHECK(bare["ok"] == true);
+  CHECK(bare["language"] == "ru");
+  CHECK(bare["dir"] == "ltr");
+  CHECK(bare["needTexts"] == "ru");
+  CHECK_FALSE(bare.contains("texts"));
+  CHECK_FALSE(bare.contains("categories"));
+  // The first visit's page start says the same instead of carrying the banner's texts.
+  json first = call_once(kelisim::api_start, demo(), {{"now", kNowMs}, {"browserLanguages", {"en-GB"}}});
+  CHECK(first["ok"] == true);
+  CHECK(first["ask"] == "first-visit");
+  CHECK(first["needTexts"] == "en");
+  CHECK(first["language"] == "en");
+  CHECK_FALSE(first.contains("texts"));
+  // Another language's table counts as none.
+  json other = call_once(kelisim::api_texts, demo(), {{"language", "ru"}, {"builtinTexts", kelisim_test::builtin_table("kk")}});
+  CHECK(other["needTexts"] == "ru");
+  // The right one: texts from it, nothing more asked.
+  json with = call_once(kelisim::api_texts, demo(), {{"language", "en"}, {"builtinTexts", kelisim_test::builtin_table("en")}});
+  CHECK_FALSE(with.contains("needTexts"));
+  CHECK(with["texts"]["banner.acceptAll"] == json::parse(R"([{"text": "Accept all"}])"));
+  // A language without built-in texts: the default's table, else English's.
+  json c = kelisim_test::fixture_json("config-demo.json");
+  c["language"]["translations"]["de"] = {{"banner", {{"title", "Cookies"}}}};
+  CHECK(call_once(kelisim::api_texts, c.dump(), {{"language", "de"}})["needTexts"] == "kk");
+  json d = json::parse(R"({"categories": {"necessary": {"required": true}},
+      "language": {"default": "de", "translations": {"de": {"banner": {"title": "Cookies"}}}}})");
+  CHECK(call_once(kelisim::api_texts, d.dump(), {{"language", "de"}})["needTexts"] == "en");
+  json de = texts({{"language", "de"}}, d.dump());
+  CHECK(de["texts"]["banner.title"] == json::parse(R"([{"text": "Cookies"}])"));
+  CHECK(de["texts"]["banner.rejectAll"] == json::parse(R"([{"text": "Reject all"}])"));
+}
+
+TEST_CASE("api_texts: a configuration that words every text needs no built-in table", "[api][texts]") {
+  json c = json::parse(R"({"categories": {"necessary": {"required": true}, "analytics": {}},
+      "services": {"ga": {"category": "analytics"}}, "language": {"default": "en", "translations": {"en": {}}}})");
+  for (const auto& kv : kelisim_test::builtin_source().items())
+    if (kv.key().rfind("categories.", 0) != 0) c["language"]["translations"]["en"][kv.key()] = "x " + kv.key();
+  for (const char* key : {"categories.necessary.title", "categories.necessary.description", "categories.analytics.title",
+                          "categories.analytics.description"})
+    c["language"]["translations"]["en"][key] = "x";
+  json all = call_once(kelisim::api_texts, c.dump(), {{"placeholders", {{{"service", "ga"}}}}});
+  CHECK_FALSE(all.contains("needTexts"));
+  CHECK(all["texts"]["banner.title"] == json::parse(R"([{"text": "x banner.title"}])"));
+  CHECK(all["placeholders"][0]["title"] == "ga");
+  CHECK(call_once(kelisim::api_start, c.dump(), {{"now", kNowMs}})["texts"]["ui.reopen"] ==
+        json::parse(R"([{"text": "x ui.reopen"}])"));
+  // One text left out: the table is needed again.
+  c["language"]["translations"]["en"].erase("ui.reopen");
+  CHECK(call_once(kelisim::api_texts, c.dump(), json::object())["needTexts"] == "en");
+}
+
+TEST_CASE("api_texts: a built-in table that is not one is an error naming what is wrong", "[api][texts]") {
+  auto lines = [](const json& out) {
+    REQUIRE(out["ok"] == false);
+    CHECK(out["error"]["code"] == "invalid-texts");
+    return error_lines(out);
+  };
+  CHECK(lines(call_once(kelisim::api_texts, demo(), {{"builtinTexts", "<html>not found</html>"}})) ==
+        Names{"builtinTexts: not a JSON object"});
+  json t = json::parse(kelisim_test::builtin_table("kk"));
+  t["texts"]["banner.title"] = 3;
+  t["texts"].erase("ui.reopen");
+  t["language"] = "de";
+  CHECK(lines(call_once(kelisim::api_start, demo(), {{"now", kNowMs}, {"builtinTexts", t.dump()}})) ==
+        Names{"builtinTexts.language: expected one of the built-in languages (kk, ru, en)",
+              "builtinTexts.texts.banner.title: expected a string", "builtinTexts.texts.ui.reopen: missing"});
+  json bad = call_once(kelisim::api_texts, demo(), {{"builtinTexts", R"({"language": "kk", "texts": []})"}});
+  CHECK(lines(bad) == Names{"builtinTexts.texts: expected an object"});
+  CHECK(bad["error"]["message"] == "invalid built-in texts: builtinTexts.texts: expected an object");
+  json wrong_type = call_once(kelisim::api_texts, demo(), {{"builtinTexts", 7}});
+  CHECK(wrong_type["error"]["code"] == "invalid-request");
+  CHECK(error_lines(wrong_type) == Names{"builtinTexts: expected a string"});
 }
 
 TEST_CASE("api: deeply nested requests come back as values", "[api][regression]") {

@@ -7,12 +7,15 @@
 
 #include "kelisim/i18n.hpp"
 #include "kelisim/links.hpp"
+#include "support.hpp"
 
 using kelisim::builtin_keys;
+using kelisim::builtin_language;
 using kelisim::builtin_languages;
-using kelisim::builtin_text;
 using kelisim::is_rtl;
 using kelisim::negotiate_language;
+using kelisim_test::builtin_source;
+using kelisim_test::builtin_text;
 
 namespace {
 
@@ -123,10 +126,29 @@ TEST_CASE("builtin_text: unknown language or key gives nullptr", "[i18n]") {
   CHECK(builtin_text("categories", "title") == nullptr);
 }
 
-TEST_CASE("builtin_text: language is matched ASCII case-insensitively", "[i18n]") {
-  REQUIRE(builtin_text("KK", "banner.title") != nullptr);
-  CHECK(std::strcmp(builtin_text("KK", "banner.title"), builtin_text("kk", "banner.title")) == 0);
-  CHECK(std::strcmp(builtin_text("En", "ui.policy"), "Privacy policy") == 0);
+TEST_CASE("builtin_language: matched ASCII case-insensitively, no subtags", "[i18n]") {
+  CHECK(builtin_language("KK") == "kk");
+  CHECK(builtin_language("En") == "en");
+  CHECK(builtin_language("ru") == "ru");
+  CHECK(builtin_language("kk-KZ").empty());
+  CHECK(builtin_language("de").empty());
+  CHECK(builtin_language("").empty());
+  CHECK(std::strcmp(builtin_text("en", "ui.policy"), "Privacy policy") == 0);
+}
+
+TEST_CASE("builtin texts source: exactly the engine's keys, each in exactly the built-in languages", "[i18n]") {
+  const auto& source = builtin_source();
+  REQUIRE(source.is_object());
+  std::vector<std::string> keys;
+  for (const auto& kv : source.items()) {
+    keys.push_back(kv.key());
+    INFO(kv.key());
+    REQUIRE(kv.value().is_object());
+    std::vector<std::string> langs;
+    for (const auto& l : kv.value().items()) langs.push_back(l.key());
+    CHECK(langs == builtin_languages());
+  }
+  CHECK(keys == builtin_keys());
 }
 
 TEST_CASE("builtin_text: languages really differ", "[i18n]") {

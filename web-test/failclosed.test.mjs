@@ -21,6 +21,9 @@ before(async () => {
   server.routes['/missing-wasm.html'] = (req, res) => server.html(res, page('/missing/kelisim.js'));
   server.routes['/missing/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
   server.routes['/missing/kelisim-app.js'] = (req, res) => server.dist(res, 'kelisim-app.js');
+  // Failures of one file: the others (here the built-in texts) are served beside kelisim.js.
+  for (const dir of ['missing', 'corrupt', 'noapp', 'tampered'])
+    server.routes[`/${dir}/kelisim-texts-en.json`] = (req, res) => server.dist(res, 'kelisim-texts-en.json');
   server.routes['/corrupt-wasm.html'] = (req, res) => server.html(res, page('/corrupt/kelisim.js'));
   server.routes['/corrupt/kelisim.js'] = (req, res) => server.dist(res, 'kelisim.js');
   server.routes['/corrupt/kelisim-app.js'] = (req, res) => server.dist(res, 'kelisim-app.js');
@@ -34,6 +37,16 @@ before(async () => {
   server.routes['/tampered/kelisim-app.js'] = async (req, res) => {
     res.writeHead(200, { 'content-type': 'text/javascript' });
     res.end("window.__tampered = true; document.cookie = '_st=1; path=/';");
+  };
+  // kelisim.js whose built-in texts are missing, or are not kelisim's texts
+  for (const dir of ['notexts', 'badtexts']) {
+    server.routes[`/${dir}.html`] = (req, res) => server.html(res, page(`/${dir}/kelisim.js`));
+    for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim.wasm'])
+      server.routes[`/${dir}/${file}`] = (req, res) => server.dist(res, file);
+  }
+  server.routes['/badtexts/kelisim-texts-en.json'] = (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"language": "en", "texts": {"banner.title": "half a file"');
   };
   server.routes['/corrupt/kelisim.wasm'] = (req, res) => {
     res.writeHead(200, { 'content-type': 'application/wasm' });
@@ -126,6 +139,8 @@ for (const [path, code, pattern] of [
   ['/missing-config.html', 'config-load', /nowhere\.json.*HTTP 404/],
   ['/missing-app.html', 'app-load', /kelisim-app\.js/],
   ['/tampered-app.html', 'app-load', /kelisim-app\.js/],
+  ['/notexts.html', 'texts-load', /kelisim-texts-en\.json.*HTTP 404/],
+  ['/badtexts.html', 'texts-load', /kelisim-texts-en\.json is not kelisim's built-in texts/],
 ]) {
   test(`fails closed: ${path.slice(1, -5)} → one ${code} error, nothing gated, the page works`, async () => {
     const { page, requests, errors, consoleErrors, settled, close } = await visit(path);

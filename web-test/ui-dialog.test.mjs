@@ -259,6 +259,8 @@ test('the language switcher lists the translations by their own names and switch
   assert.ok((await select.getAttribute('aria-label')).length > 0);
   await select.focus();
   await select.selectOption('ru');
+  // The Russian texts arrive first (kelisim-texts-ru.json), then the dialog switches.
+  await page.locator(`${sel.prefs} h2`, { hasText: TEXTS.ru.prefs }).waitFor();
   assert.equal(await page.locator(`${sel.prefs} h2`).textContent(), TEXTS.ru.prefs);
   assert.equal(await page.locator(`${sel.banner} h2`).textContent(), TEXTS.ru.title);
   assert.equal(await page.evaluate(() => window.kelisim.language), 'ru');

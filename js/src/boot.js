@@ -7,6 +7,7 @@ import { Engine, configText } from './engine.js';
 import { reportError } from './errors.js';
 import { createBrowserInstance } from './runtime.js';
 import { createUI } from './ui.js';
+import { textsLoader } from './texts-fetch.js';
 
 /** User Timing marks, so a site's own monitoring can see what kelisim costs. */
 function mark(win, name) {
@@ -23,7 +24,9 @@ export async function boot(win, config, options, wasmSource, guards) {
     mark(win, 'kelisim:loaded');
     const engine = new Engine(core, text);
     const loadUI = () => Promise.resolve(createUI);
-    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, pushDefault: false });
+    // The built-in texts, when something is shown: beside the .wasm.
+    const loadTexts = textsLoader(win, new URL(String(wasmSource.url), win.location.href));
+    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, loadTexts, pushDefault: false });
     await instance._shown;
     mark(win, 'kelisim:ready');
     instance._emit('ready', instance.state());

@@ -14,6 +14,8 @@ export class KelisimError extends Error {
 export function reportError(win, err) {
   // By name, not instanceof: kelisim.js and kelisim-app.js each carry this class.
   const e = err && err.name === 'KelisimError' ? err : new KelisimError('internal', `kelisim: ${err && err.message ? err.message : err}`);
+  if (e.reported) return e; // passed on by a caller: reported already
+  e.reported = true;
   win.console.error(e.message);
   win.dispatchEvent(new win.CustomEvent('kelisim:error', { detail: { code: e.code, message: e.message, errors: e.errors } }));
   return e;

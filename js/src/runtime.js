@@ -3,6 +3,7 @@
 // goes to the engine (one batched call per event); nothing here decides what
 // is allowed.
 import { KelisimError, randomHex } from './engine.js';
+import { reportError } from './errors.js';
 import { gtagPush, pushConsentDefault } from './consent-default.js';
 import { DONE } from './guards.js';
 import { presentKeys, probeDomain, removeAll } from './cookies.js';
@@ -347,6 +348,47 @@ export function createBrowserInstance(engine, options) {
     if (cookiebot) cookiebot.decided(ran);
   }
 
+  // --- built-in texts -----------------------------------------------------
+  // The engine resolves every text; the built-in table it resolves them with
+  // (kelisim-texts-<lang>.json, one language) is fetched only when something
+  // is shown, and passed in with each texts request from then on.
+  let table = '';
+  const withTable = (req) => (table ? { ...req, builtinTexts: table } : req);
+  /** The engine's texts for `req`, fetching the built-in table it asks for first. */
+  async function textsAnswer(req, needed) {
+    let answer = needed ? { needTexts: needed } : engine.texts(withTable(req));
+    const lang = answer.needTexts;
+    if (!lang) return answer;
+    const file = `kelisim-texts-${lang}.json`;
+    for (const fresh of [false, true]) {
+      const got = await options.loadTexts(lang, fresh); // {text, cached}; rejects naming the file
+      let problem = null;
+      try {
+        answer = engine.texts({ ...req, builtinTexts: got.text });
+        if (answer.needTexts) problem = `it holds the texts of another language`;
+      } catch (err) {
+        problem = err.message;
+      }
+      if (!problem) {
+        table = got.text;
+        if (!got.cached && options.keepTexts) options.keepTexts(lang, got.text);
+        return answer;
+      }
+      if (!got.cached) throw new KelisimError('texts-load', `kelisim: ${file} is not kelisim's built-in texts: ${problem}`);
+    }
+    return answer; // not reached: the fresh copy returned or threw
+  }
+  /** Before the UI renders: the texts it starts with, so that its sync calls find the table loaded. */
+  const prepareTexts = () =>
+    textsAnswer(request(languages(instance.language)), start.texts ? '' : start.needTexts).then(
+      (answer) => {
+        if (!start.texts) start = { ...start, ...answer };
+      },
+      (err) => {
+        throw reportError(win, err);
+      },
+    );
+
   const instance = {
     language: start.language,
     isAllowed: (name) => Object.prototype.hasOwnProperty.call(allowed, String(name)) && allowed[String(name)] === true,
@@ -365,7 +407,7 @@ export function createBrowserInstance(engine, options) {
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
       sentCookie = '';
       readHeader = doc.cookie;
-      start = engine.start(request({ ...languages(instance.language), ...cookiebotQuestions() }));
+      start = engine.start(withTable(request({ ...languages(instance.language), ...cookiebotQuestions() })));
       applyState(start, [], []);
       ui.showBanner();
     },
@@ -376,9 +418,16 @@ export function createBrowserInstance(engine, options) {
       return () => listeners[name].delete(fn);
     },
     setLanguage(lang) {
-      const t = engine.texts(languages(String(lang)));
-      instance.language = t.language;
-      ui.setTexts(t);
+      // At once when the table is at hand; otherwise once its file has arrived.
+      const apply = (t) => {
+        instance.language = t.language;
+        ui.setTexts(t);
+      };
+      const now = engine.texts(withTable(languages(String(lang))));
+      if (!now.needTexts) return Promise.resolve(apply(now));
+      return textsAnswer(languages(String(lang))).then(apply, (err) => {
+        throw reportError(win, err);
+      });
     },
     _emit(name, detail) {
       if (name === 'ready') isReady = true;
@@ -392,10 +441,10 @@ export function createBrowserInstance(engine, options) {
     acceptAll: () => decideWith('accept-all', { preset: 'accept-all' }),
     rejectAll: () => decideWith('reject-all', { preset: 'reject-all' }),
     save: (categories, services) => decideWith('custom', { preset: 'custom', categories, services }),
-    placeholder: (gate) => engine.texts(request({ ...languages(instance.language), placeholders: [gate] })).placeholders[0],
+    placeholder: (gate) => engine.texts(withTable(request({ ...languages(instance.language), placeholders: [gate] }))).placeholders[0],
     state: () => current,
-    setLanguage: (lang) => instance.setLanguage(lang),
-    texts: () => engine.texts(request(languages(instance.language))),
+    setLanguage: (lang) => instance.setLanguage(lang).catch(() => {}), // reported by setLanguage
+    texts: () => engine.texts(withTable(request(languages(instance.language)))),
   };
   const ui =
     options.ui === false
@@ -409,7 +458,10 @@ export function createBrowserInstance(engine, options) {
           removePlaceholder: noop,
           ready: () => Promise.resolve(),
         }
-      : lazyUI(options.loadUI, (createUI) => createUI({ win, doc, start, enabled: true, actions }));
+      : lazyUI(
+          () => Promise.all([options.loadUI(), prepareTexts()]).then(([createUI]) => createUI),
+          (createUI) => createUI({ win, doc, start, enabled: true, actions }),
+        );
   const tabs = linkTabs(win, onRemoteDecision);
   // compat.cookiebot: window.Cookiebot (made in advance by kelisim.js when the tag asked for it) follows the engine.
   const cookiebot = connectCookiebot(win, options.cookiebot, start, {

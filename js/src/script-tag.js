@@ -19,14 +19,15 @@ import { DONE } from './guards.js';
 import { installAllGuards } from './guard-set.js';
 import { pushFallbackDefault } from './consent-default.js';
 import { compileWasm } from './wasm-fetch.js';
-import { cachedConfig, cachedModule, forgetConfig, storeConfig, storeModule } from './wasm-cache.js';
+import { cachedConfig, cachedModule, cachedTexts, forgetConfig, storeConfig, storeModule, storeTexts } from './wasm-cache.js';
+import { textsLoader } from './texts-fetch.js';
 import { instantiateCoreSync, loadCore } from './core-loader.js';
 import { Engine } from './engine.js';
 import { createBrowserInstance } from './runtime.js';
 import { createFacade } from './facade.js';
 import { cookiebotHint, createCookiebot } from './cookiebot.js';
 
-/* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__ */
+/* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__ */
 (function main(win) {
   const doc = win.document;
   const script = doc.currentScript;
@@ -69,6 +70,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         el.setAttribute(DONE, '');
         if (nonce) el.nonce = nonce;
         el.integrity = __KELISIM_APP_INTEGRITY__;
+        el.fetchPriority = 'high'; // the banner waits for it, not the page's images
         el.kelisimHandoff = resolve;
         const where = new URL('kelisim-app.js', base).href;
         el.addEventListener('error', () =>
@@ -86,10 +88,24 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         (doc.head || doc.documentElement).appendChild(el);
       }));
 
+  // The built-in texts the engine asks for when something is shown: from this
+  // browser's storage when an earlier page view kept them, else beside kelisim.js.
+  const loadTexts = textsLoader(win, base, { get: (lang) => cachedTexts(win, __KELISIM_TEXTS_ID__, lang) });
+  const keepTexts = (lang, text) => storeTexts(win, __KELISIM_TEXTS_ID__, lang, text);
+
   /** The engine is up: start the page, then say so once the banner (if any) is shown. */
   function run(core, text, pushDefault) {
     const engine = new Engine(core, text);
-    const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, pushDefault, cookiebot });
+    const instance = createBrowserInstance(engine, {
+      ...options,
+      window: win,
+      guards,
+      loadUI,
+      loadTexts,
+      keepTexts,
+      pushDefault,
+      cookiebot,
+    });
     facade.become(instance);
     mark('kelisim:ready');
     // A UI that cannot load was reported by loadUI; the engine keeps gating.

@@ -13,6 +13,7 @@
 import { setOwnItem } from './guard-jar.js';
 const WASM_KEY = 'kelisim:wasm';
 const CONFIG_KEY = 'kelisim:config';
+const TEXTS_KEY = 'kelisim:texts';
 
 const storage = (win) => {
   try {
@@ -90,4 +91,23 @@ export function storeConfig(win, url, integrity, text) {
 export function forgetConfig(win) {
   const store = storage(win);
   if (store) store.removeItem(CONFIG_KEY);
+}
+
+/** This build's cached built-in texts of `lang` (kelisim-texts-<lang>.json), or undefined. */
+export function cachedTexts(win, buildId, lang) {
+  const store = storage(win);
+  const entry = store && store.getItem(TEXTS_KEY);
+  const prefix = `${buildId}:${lang}:`;
+  return entry && entry.startsWith(prefix) ? entry.slice(prefix.length) : undefined;
+}
+
+/** Keeps one language's built-in texts (the engine accepted them) for the next page view. */
+export function storeTexts(win, buildId, lang, text) {
+  const store = storage(win);
+  if (!store) return;
+  try {
+    store.setItem(TEXTS_KEY, `${buildId}:${lang}:${text}`);
+  } catch {
+    // Over quota: fetched again when next needed.
+  }
 }

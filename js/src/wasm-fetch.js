@@ -9,7 +9,7 @@
  */
 export async function compileWasm(url, keep) {
   if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
-  const response = await fetch(url, { credentials: 'same-origin' });
+  const response = await fetch(url, { credentials: 'same-origin', priority: 'high' }); // before the page's images
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const type = response.headers.get('content-type') || '';
   if (type.startsWith('text/html')) throw new Error('the server answered with an HTML page (a fallback route?), not the .wasm file');

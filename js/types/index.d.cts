@@ -255,7 +255,7 @@ export interface ConfigIssue {
 
 /** `kelisim:error` / `on('error')`: one event listing every problem. */
 export interface ErrorDetail {
-  /** A stable code: `invalid-config`, `config-load`, `wasm-load`, `no-config`, … */
+  /** A stable code: `invalid-config`, `config-load`, `wasm-load`, `app-load`, `texts-load`, `no-config`, … */
   code: string;
   message: string;
   errors: ConfigIssue[];
@@ -311,8 +311,12 @@ export interface Kelisim {
   on<E extends keyof KelisimEvents>(event: E, fn: (detail: KelisimEvents[E]) => void): () => void;
   /** The language shown (negotiated, e.g. `'kk'`). */
   readonly language: string;
-  /** Switches the shown language (re-renders an open banner or dialog). */
-  setLanguage(lang: string): void;
+  /**
+   * Switches the shown language (re-renders an open banner or dialog). Settles
+   * once the switch is shown: at once when the language's built-in texts are
+   * loaded, else after kelisim-texts-<lang>.json has arrived.
+   */
+  setLanguage(lang: string): Promise<void>;
 }
 
 /**
@@ -331,7 +335,7 @@ export declare function init(config: KelisimConfig | string | URL, options?: Ini
 export declare class KelisimError extends Error {
   constructor(code: string, message: string, errors?: ConfigIssue[]);
   readonly name: 'KelisimError';
-  /** `invalid-config`, `config-load`, `wasm-load`, `no-config`, `unsupported`, `invalid-argument`, … */
+  /** `invalid-config`, `config-load`, `wasm-load`, `app-load`, `texts-load`, `no-config`, `unsupported`, `invalid-argument`, … */
   readonly code: string;
   readonly errors: ConfigIssue[];
 }

@@ -7,7 +7,7 @@
 #include "kelisim/cookiebot.hpp"
 #include "kelisim/engine.hpp"
 #include "kelisim/i18n.hpp"
-#include "kelisim/links.hpp"
+#include "kelisim/texts.hpp"
 
 namespace kelisim {
 namespace {
@@ -67,7 +67,7 @@ struct Request {
   std::vector<Issue> errors;
 
   bool parse(const std::string& text) {
-    body = json::parse(text, nullptr, false);
+    body = parse_json(text);
     if (body.is_discarded() || !body.is_object()) {
       errors.push_back({"", "the request is not a JSON object"});
       return false;
@@ -262,144 +262,6 @@ json cookie_write_json(const Config& cfg, const std::string& value, int64_t max_
   return out;
 }
 
-/// A text in `lang`: the site's translation, the built-in text, then the same
-/// two in the default language, then built-in English.
-std::string resolve_text(const Config& cfg, const std::string& lang, const std::string& key, const std::string& fallback = "") {
-  for (const std::string* l : {&lang, &cfg.default_language}) {
-    auto t = cfg.translations.find(*l);
-    if (t != cfg.translations.end()) {
-      auto it = t->second.find(key);
-      if (it != t->second.end()) return it->second;
-    }
-    if (const char* b = builtin_text(*l, key)) return b;
-  }
-  if (const char* b = builtin_text("en", key)) return b;
-  return fallback;
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
-}
-
-/// The link for the configured contact: an e-mail address or an http(s) URL.
-std::string contact_link(const std::string& c) {
-  if (c.empty() || c.find_first_of(" \t\"<>") != std::string::npos) return "";
-  if (c.rfind("https://", 0) == 0 || c.rfind("http://", 0) == 0) return c;
-  size_t at = c.find('@');
-  if (at != std::string::npos && at > 0 && at + 1 < c.size() && c.find('@', at + 1) == std::string::npos) return "mailto:" + c;
-  return "";
-}
-
-/// Text runs for display: placeholders filled in, `[label](url)` links parsed.
-json runs_json(const Config& cfg, std::string text) {
-  if (cfg.policy_url.empty()) {
-    // No policy to link to: keep the label, drop the link markup.
-    for (size_t end = text.find("]({policyUrl})"); end != std::string::npos; end = text.find("]({policyUrl})")) {
-      size_t open = text.rfind('[', end);
-      if (open == std::string::npos) {
-        text.replace(end, 14, "");
-        continue;
-      }
-      text = text.substr(0, open) + text.substr(open + 1, end - open - 1) + text.substr(end + 14);
-    }
-  }
-  replace_all(text, "{policyUrl}", cfg.policy_url);
-  replace_all(text, "{contact}", cfg.contact);
-  json out = json::array();
-  std::string contact_href = contact_link(cfg.contact);
-  for (const auto& r : parse_links(text)) {
-    if (!r.href.empty()) {
-      out.push_back({{"text", r.text}, {"href", r.href}});
-      continue;
-    }
-    // The contact address becomes a link of its own (mailto: or its URL).
-    std::string rest = r.text;
-    for (size_t at; !contact_href.empty() && (at = rest.find(cfg.contact)) != std::string::npos;) {
-      if (at) out.push_back({{"text", rest.substr(0, at)}});
-      out.push_back({{"text", cfg.contact}, {"href", contact_href}});
-      rest = rest.substr(at + cfg.contact.size());
-    }
-    if (!rest.empty()) out.push_back({{"text", rest}});
-  }
-  return out;
-}
-
-/// The title a placeholder names for a gate: its service, else the
-/// categories or services it lists.
-std::string gate_title(const Config& cfg, const std::string& lang, const Gate& g) {
-  auto title_of = [&](const std::string& raw) {
-    auto a = cfg.aliases.find(raw);
-    std::string name = a == cfg.aliases.end() ? raw : a->second;
-    if (cfg.find_service(name)) return resolve_text(cfg, lang, "services." + name + ".title", name);
-    if (cfg.find_category(name)) return resolve_text(cfg, lang, "categories." + name + ".title", name);
-    return name;
-  };
-  std::vector<std::string> names;
-  if (!g.service.empty()) names.push_back(g.service);
-  else {
-    for (const std::string* list : {&g.category, &g.cookieconsent}) {
-      std::string cur;
-      for (char ch : *list + ",") {
-        if (ch == ',' || ch == ' ' || ch == '\t') {
-          if (!cur.empty() && cur[0] != '!') names.push_back(cur);
-          cur.clear();
-        } else {
-          cur += ch;
-        }
-      }
-    }
-  }
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + title_of(n);
-  return out;
-}
-
-/// What a placeholder shows for a gate: the title, the text with {service}
-/// filled in, and the service's description.
-json placeholder_json(const Config& cfg, const std::string& lang, const Gate& g) {
-  std::string title = gate_title(cfg, lang, g);
-  std::string textv = resolve_text(cfg, lang, "placeholder.text");
-  replace_all(textv, "{service}", title);
-  json out = {{"title", title}, {"text", runs_json(cfg, textv)}};
-  if (!g.service.empty() && cfg.find_service(g.service))
-    out["description"] = runs_json(cfg, resolve_text(cfg, lang, "services." + g.service + ".description"));
-  return out;
-}
-
-/// Everything the UI shows in `lang`, resolved.
-json texts_json(const Config& cfg, const std::string& lang, AskReason ask = AskReason::none) {
-  json texts = json::object();
-  // Why the banner asks again, when it does.
-  const char* notice_key = ask == AskReason::revision    ? "banner.revisionNotice"
-                           : ask == AskReason::new_items ? "banner.newServicesNotice"
-                           : ask == AskReason::expired   ? "ui.expiredNotice"
-                                                         : nullptr;
-  for (const auto& key : builtin_keys())
-    if (key.rfind("categories.", 0) != 0) texts[key] = runs_json(cfg, resolve_text(cfg, lang, key));
-  json cats = json::array();
-  for (const auto& c : cfg.categories) {
-    json services = json::array();
-    for (const auto& s : cfg.services) {
-      if (s.category != c.name) continue;
-      services.push_back({{"name", s.name},
-                          {"title", resolve_text(cfg, lang, "services." + s.name + ".title", s.name)},
-                          {"description", runs_json(cfg, resolve_text(cfg, lang, "services." + s.name + ".description"))},
-                          {"cookies", s.cookies}});
-    }
-    cats.push_back({{"name", c.name},
-                    {"required", c.required},
-                    {"gpcDeny", c.gpc_deny},
-                    {"title", resolve_text(cfg, lang, "categories." + c.name + ".title", c.name)},
-                    {"description", runs_json(cfg, resolve_text(cfg, lang, "categories." + c.name + ".description"))},
-                    {"services", services}});
-  }
-  return {{"language", lang},
-          {"dir", is_rtl(lang) ? "rtl" : "ltr"},
-          {"texts", texts},
-          {"categories", cats},
-          {"notice", notice_key ? runs_json(cfg, resolve_text(cfg, lang, notice_key)) : json(nullptr)}};
-}
-
 /// The languages to negotiate, in the order SPEC §3 gives: the explicit one,
 /// then <html lang> (autoDetect "document"), then the browser's list.
 std::vector<std::string> requested_languages(const Config& cfg, Request& req) {
@@ -411,6 +273,48 @@ std::vector<std::string> requested_languages(const Config& cfg, Request& req) {
   if (cfg.auto_detect != "off")
     for (const auto& l : req.strings(req.body, "browserLanguages", "browserLanguages")) out.push_back(l);
   return out;
+}
+
+/// The built-in table a request carries (`builtinTexts`: the text of
+/// kelisim-texts-<lang>.json) when it is the one `need`s, else nullptr (the
+/// answer then asks for it). Parsed once per text; a table that is not one
+/// is an error.
+const BuiltinTable* request_table(Request& req, const std::string& need, std::vector<Issue>& problems) {
+  static std::string last_text;
+  static BuiltinTable last;
+  static std::vector<Issue> last_errors;
+  std::string given = req.str("builtinTexts");
+  if (given.empty()) return nullptr;
+  if (given != last_text) {
+    last_errors.clear();
+    read_builtin_table(given, last, last_errors);
+    last_text = given;
+  }
+  for (const auto& e : last_errors) problems.push_back({"builtinTexts" + (e.path.empty() ? "" : "." + e.path), e.message});
+  return last_errors.empty() && last.language == need ? &last : nullptr;
+}
+
+std::string texts_failure(const std::vector<Issue>& errors) {
+  std::string msg = "invalid built-in texts: ";
+  for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + errors[i].path + ": " + errors[i].message;
+  return failure("invalid-texts", msg, errors);
+}
+
+/// The texts of `lang` merged into `out`, or, when the built-in table they
+/// need was not given, only the language and `needTexts`: the built-in
+/// language whose file the shim is to fetch and pass in as `builtinTexts`.
+void add_texts(TextResolver& r, AskReason ask, const std::vector<Gate>* gates, json& out) {
+  json texts = r.texts(ask);
+  json placeholders = json::array();
+  if (gates)
+    for (const auto& g : *gates) placeholders.push_back(r.placeholder(g));
+  if (r.missing) {
+    out.update(
+        {{"language", r.lang}, {"dir", is_rtl(r.lang) ? "rtl" : "ltr"}, {"needTexts", builtin_table_language(r.cfg, r.lang)}});
+    return;
+  }
+  out.update(texts);
+  if (gates) out["placeholders"] = std::move(placeholders);
 }
 
 /// The batched questions of api_query (also accepted by api_start, so a page
@@ -506,12 +410,13 @@ std::string api_texts(const std::string& config, const std::string& request) {
     int64_t now = req.now();
     ask = evaluate(p.config, stored_value(p.config, req.str("cookieHeader")), now, req.boolean("gpc")).ask;
   }
-  if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
   std::string lang = negotiate_language(requested, p.config.languages(), p.config.default_language);
-  json out = texts_json(p.config, lang, ask);
-  json placeholders = json::array();
-  for (const auto& g : gates) placeholders.push_back(placeholder_json(p.config, lang, g));
-  out["placeholders"] = std::move(placeholders);
+  std::vector<Issue> table_errors;
+  TextResolver r{p.config, lang, request_table(req, builtin_table_language(p.config, lang), table_errors)};
+  if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
+  if (!table_errors.empty()) return texts_failure(table_errors);
+  json out = json::object();
+  add_texts(r, ask, &gates, out);
   out["ok"] = true;
   return text(out);
 }
@@ -543,10 +448,13 @@ std::string api_start(const std::string& config, const std::string& request) {
   bool https = req.boolean("https");
   std::string previous = req.str("previous");
   Present present = read_present(req);
+  std::string lang = negotiate_language(requested, cfg.languages(), cfg.default_language);
+  std::vector<Issue> table_errors;
+  const BuiltinTable* table = request_table(req, builtin_table_language(cfg, lang), table_errors);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
+  if (!table_errors.empty()) return texts_failure(table_errors);
 
   Status st = evaluate(cfg, stored, now, gpc);
-  std::string lang = negotiate_language(requested, cfg.languages(), cfg.default_language);
   json out = {
       {"ok", true},
       {"warnings", issues_json(p.warnings)},
@@ -593,8 +501,12 @@ std::string api_start(const std::string& config, const std::string& request) {
   if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
-  if (st.ask != AskReason::none) out.update(texts_json(cfg, lang, st.ask));
-  else out.update({{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}});
+  if (st.ask != AskReason::none) {
+    TextResolver r{cfg, lang, table};
+    add_texts(r, st.ask, nullptr, out);
+  } else {
+    out.update({{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}});
+  }
   return text(out);
 }
 

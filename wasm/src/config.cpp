@@ -452,8 +452,10 @@ std::vector<std::string> Config::languages() const {
   return out;
 }
 
+json parse_json(std::string_view text) { return json::parse(text.data(), text.data() + text.size(), nullptr, false); }
+
 ParseResult parse_config(std::string_view json_text) {
-  json value = json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  json value = parse_json(json_text);
   if (value.is_discarded()) {
     ParseResult res;
     res.errors.push_back({"", "the configuration is not valid JSON"});

@@ -93,4 +93,9 @@ ParseResult parse_config(std::string_view json_text);
 /// Same, from an already parsed JSON value.
 ParseResult parse_config(const nlohmann::ordered_json& value);
 
+/// JSON text to a value, or a discarded value when it is not JSON; never
+/// aborts. Every JSON text the engine reads goes through here: each distinct
+/// input type would instantiate nlohmann's lexer and parser once more.
+nlohmann::ordered_json parse_json(std::string_view text);
+
 }  // namespace kelisim

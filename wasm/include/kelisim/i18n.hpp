@@ -1,7 +1,8 @@
-// Built-in texts and language negotiation. kelisim ships its own Kazakh,
+// Built-in languages and language negotiation. kelisim ships its own Kazakh,
 // Russian and English texts for every string the UI shows (SPEC §3), so a
-// site only overrides what it wants to; this file also decides which language
-// a visitor gets and which way it is written.
+// site only overrides what it wants to; their keys are here, the texts in one
+// file per language (kelisim/texts.hpp). This file also decides which
+// language a visitor gets and which way it is written.
 #pragma once
 
 #include <string>
@@ -14,11 +15,10 @@ namespace kelisim {
 /// (Kazakh is the state language of the first site, Russian official).
 const std::vector<std::string>& builtin_languages();
 
-/// The built-in text for `key` in `lang` ("kk", "ru", "en"; ASCII
-/// case-insensitive, no subtags), or nullptr when there is none. Texts are
-/// UTF-8 plain text; `[label](url)` links, `{policyUrl}`, `{service}` and
-/// `{contact}` are resolved later by the engine.
-const char* builtin_text(std::string_view lang, std::string_view key);
+/// The built-in language `lang` names ("kk", "ru" or "en"; ASCII
+/// case-insensitive, no subtags), as spelled there, or "" when it is not one.
+/// Their texts are not compiled in (see kelisim/texts.hpp).
+std::string builtin_language(std::string_view lang);
 
 /// All built-in keys, in a fixed order (the same set for every built-in
 /// language): the SPEC §3 translation keys, the `ui.*` labels and the

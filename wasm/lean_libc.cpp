@@ -1,0 +1,27 @@
+// Linked into kelisim.wasm and kelisim-scan.wasm only: kelisim's own strtod
+// and snprintf (kelisim/lean_libc.hpp) in the place of musl's, whose long
+// double arithmetic would otherwise come along. The natively built core and
+// its tests use the platform's.
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+
+#include "kelisim/lean_libc.hpp"
+
+extern "C" {
+
+double strtod(const char* text, char** end) { return kelisim::parse_decimal(text, end); }
+// Defined too, so that musl's strtod.o (which holds all three) is never linked.
+float strtof(const char* text, char** end) { return float(kelisim::parse_decimal(text, end)); }
+long double strtold(const char* text, char** end) { return kelisim::parse_decimal(text, end); }
+
+int vsnprintf(char* out, size_t size, const char* format, va_list args) { return kelisim::format_text(out, size, format, args); }
+
+int snprintf(char* out, size_t size, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  int n = kelisim::format_text(out, size, format, args);
+  va_end(args);
+  return n;
+}
+}
