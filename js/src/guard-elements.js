@@ -13,7 +13,6 @@ const KEEP = 'data-kelisim-'; // + the attribute's name: where a held URL waits
 const BLOCKED_TYPE = 'javascript/blocked';
 /** Marks elements kelisim itself activates or inserts: the guards let them through. */
 export const DONE = 'data-kelisim-done';
-const OWN = DONE;
 const RUNNABLE = /^(|module|(text|application)\/(x-)?(java|ecma)script|text\/javascript1\.[0-5]|text\/jscript|text\/livescript)$/i;
 const SVG = 'http://www.w3.org/2000/svg';
 const XLINK = 'http://www.w3.org/1999/xlink';
@@ -103,9 +102,9 @@ export function guardElements(win, state, onRealm) {
   const ignored = (el) => Boolean(el) && (getAttribute.call(el, 'data-cookieconsent') || '').trim().toLowerCase() === 'ignore';
   const fromIgnored = () => ignored(doc.currentScript);
   function passes(el) {
-    if (has(el, OWN) || ignored(el)) return true;
+    if (has(el, DONE) || ignored(el)) return true;
     if (!fromIgnored()) return false;
-    set(el, OWN, '');
+    set(el, DONE, '');
     return true;
   }
   const runnable = (type) => RUNNABLE.test(type == null ? '' : String(type).trim());
@@ -181,9 +180,9 @@ export function guardElements(win, state, onRealm) {
       else unset(el, 'type');
       // One that waits for consent by its markup (type="text/plain") is not
       // marked done: re-inserted, it reaches the runtime's gates.
-      if (runnable(type)) set(el, OWN, '');
+      if (runnable(type)) set(el, DONE, '');
     } else {
-      set(el, OWN, '');
+      set(el, DONE, '');
       // A frame held on its way from a srcdoc (guardNavigation) goes where it was sent.
       if (getAttribute.call(el, `${KEEP}srcdoc`) == null) unset(el, 'srcdoc');
       for (const name of URLS[kind]) {
@@ -203,7 +202,7 @@ export function guardElements(win, state, onRealm) {
    */
   function onAttr(el, name, value) {
     const kind = el.localName;
-    if (!URLS[kind] || has(el, OWN)) return false;
+    if (!URLS[kind] || has(el, DONE)) return false;
     if (kind === 'script') {
       if (name === 'type') return onScriptType(el, value);
       if (
@@ -272,7 +271,7 @@ export function guardElements(win, state, onRealm) {
     const todo = [];
     const urls = [];
     for (const el of els) {
-      if (has(el, OWN)) continue;
+      if (has(el, DONE)) continue;
       const list = sources(el, has(el, HELD));
       if (list.length) todo.push([el, urls.length, urls.push(...list)]);
     }
@@ -502,7 +501,7 @@ export function guardElements(win, state, onRealm) {
     // media) is left alone: the preload scanner has most likely asked for it
     // already, and holding it would only break the page's look.
     const todo = els.filter(
-      (el) => !has(el, OWN) && !has(el, HELD) && !ignored(el) && (decider || FRAMES.test(el.localName) || el.localName === 'script'),
+      (el) => !has(el, DONE) && !has(el, HELD) && !ignored(el) && (decider || FRAMES.test(el.localName) || el.localName === 'script'),
     );
     const urls = todo.map((el) => sources(el).map(absolute).filter(crossOrigin));
     const ask = urls.flat();

@@ -144,7 +144,7 @@ export function createBrowserInstance(engine, options) {
     https: win.location.protocol === 'https:',
     ...extra,
   });
-  const ask = (question, list) => (list.length ? engine.query(request({ [question]: list }))[question] : []);
+  const query = (question, list) => (list.length ? engine.query(request({ [question]: list }))[question] : []);
 
   // --- gated elements -------------------------------------------------------
   const pending = new Set();
@@ -172,7 +172,8 @@ export function createBrowserInstance(engine, options) {
   let readHeader = opening.cookieHeader; // the cookies the engine last read the decision from
   // With window.Cookiebot made in advance, its opt-in/opt-out elements are asked about in the same call.
   const cookiebotQuestions = () => (cookiebot ? cookiebot.questions() : {});
-  let start = engine.start({
+  // `latest`: the engine's latest page-level answer (the start, then each re-read after a decision elsewhere).
+  let latest = engine.start({
     ...opening,
     gates: initial.map(gateOf),
     tag: options.tag || null,
@@ -180,16 +181,16 @@ export function createBrowserInstance(engine, options) {
     ...(options.cookiebot ? options.cookiebot.questions() : {}),
   });
   // Every page view: what a server or a tag set again for a service not allowed goes.
-  removeAll(win, guards.setCookie, start.cleanup);
-  for (const w of start.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
-  let current = start.state;
-  let allowed = start.allowed;
-  if (options.pushDefault) pushConsentDefault(win, start.consentMode);
-  const debug = (...args) => start.debug && win.console.info('kelisim:', ...args);
-  debug('start', start.ask || 'decided', start.invalid ? `(stored value: ${start.invalid})` : '');
+  removeAll(win, guards.setCookie, latest.cleanup);
+  for (const w of latest.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
+  let current = latest.state;
+  let allowed = latest.allowed;
+  if (options.pushDefault) pushConsentDefault(win, latest.consentMode);
+  const debug = (...args) => latest.debug && win.console.info('kelisim:', ...args);
+  debug('start', latest.ask || 'decided', latest.invalid ? `(stored value: ${latest.invalid})` : '');
 
-  const cookieDomain = start.cookie.domain === 'auto' ? probeDomain(win, guards.setCookie) : start.cookie.domain;
-  const receipts = createReceipts(win, start.receipts.endpoint);
+  const cookieDomain = latest.cookie.domain === 'auto' ? probeDomain(win, guards.setCookie) : latest.cookie.domain;
+  const receipts = createReceipts(win, latest.receipts.endpoint);
 
   function emit(name, detail) {
     for (const fn of listeners[name]) {
@@ -205,7 +206,7 @@ export function createBrowserInstance(engine, options) {
   }
 
   function pushConsent(update) {
-    if (start.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
+    if (latest.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
   }
 
   function activateOne(el) {
@@ -223,7 +224,7 @@ export function createBrowserInstance(engine, options) {
   function processPending() {
     scheduled = false;
     const els = takeReady();
-    return els.length ? applyGates(els, ask('gates', els.map(gateOf))) : activation;
+    return els.length ? applyGates(els, query('gates', els.map(gateOf))) : activation;
   }
   function applyGates(els, open) {
     els.forEach((el, i) => {
@@ -300,7 +301,7 @@ export function createBrowserInstance(engine, options) {
     writeConsentCookie(answer.cookie);
     readHeader = doc.cookie;
     removeAll(win, guards.setCookie, answer.cleanup);
-    start = { ...start, ask: null };
+    latest = { ...latest, ask: null };
     applyState(answer, answer.changes.accepted, answer.changes.rejected);
     ui.hide();
     ui.showReopen();
@@ -325,7 +326,7 @@ export function createBrowserInstance(engine, options) {
     // takes the most recent decision of the two.
     sentCookie = sent || '';
     readHeader = cookieHeader();
-    start = engine.start(
+    latest = engine.start(
       request({
         ...languages(instance.language),
         previous,
@@ -333,11 +334,11 @@ export function createBrowserInstance(engine, options) {
         ...cookiebotQuestions(),
       }),
     );
-    const next = start.state;
-    const { accepted, rejected } = start.changes;
+    const next = latest.state;
+    const { accepted, rejected } = latest.changes;
     if (!accepted.length && !rejected.length && next.decided === current.decided && next.updated === current.updated) return; // nothing new here
-    removeAll(win, guards.setCookie, start.cleanup); // the other tab deleted the shared ones; a tag here may have set them again
-    applyState(start, accepted, rejected);
+    removeAll(win, guards.setCookie, latest.cleanup); // the other tab deleted the shared ones; a tag here may have set them again
+    applyState(latest, accepted, rejected);
     if (next.decided) {
       ui.hide();
       ui.showReopen();
@@ -380,9 +381,9 @@ export function createBrowserInstance(engine, options) {
   }
   /** Before the UI renders: the texts it starts with, so that its sync calls find the table loaded. */
   const prepareTexts = () =>
-    textsAnswer(request(languages(instance.language)), start.texts ? '' : start.needTexts).then(
+    textsAnswer(request(languages(instance.language)), latest.texts ? '' : latest.needTexts).then(
       (answer) => {
-        if (!start.texts) start = { ...start, ...answer };
+        if (!latest.texts) latest = { ...latest, ...answer };
       },
       (err) => {
         throw reportError(win, err);
@@ -390,7 +391,7 @@ export function createBrowserInstance(engine, options) {
     );
 
   const instance = {
-    language: start.language,
+    language: latest.language,
     isAllowed: (name) => Object.prototype.hasOwnProperty.call(allowed, String(name)) && allowed[String(name)] === true,
     state: () => JSON.parse(JSON.stringify(current)),
     acceptAll: () => decideWith('api', { preset: 'accept-all' }),
@@ -402,13 +403,13 @@ export function createBrowserInstance(engine, options) {
     showPreferences: () => ui.showPreferences(),
     hide: () => ui.hide(),
     reset() {
-      const c = start.cookie;
+      const c = latest.cookie;
       guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`);
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
       sentCookie = '';
       readHeader = doc.cookie;
-      start = engine.start(withTable(request({ ...languages(instance.language), ...cookiebotQuestions() })));
-      applyState(start, [], []);
+      latest = engine.start(withTable(request({ ...languages(instance.language), ...cookiebotQuestions() })));
+      applyState(latest, [], []);
       ui.showBanner();
     },
     on(name, fn) {
@@ -460,35 +461,35 @@ export function createBrowserInstance(engine, options) {
         }
       : lazyUI(
           () => Promise.all([options.loadUI(), prepareTexts()]).then(([createUI]) => createUI),
-          (createUI) => createUI({ win, doc, start, enabled: true, actions }),
+          (createUI) => createUI({ win, doc, start: latest, enabled: true, actions }),
         );
   const tabs = linkTabs(win, onRemoteDecision);
   // compat.cookiebot: window.Cookiebot (made in advance by kelisim.js when the tag asked for it) follows the engine.
-  const cookiebot = connectCookiebot(win, options.cookiebot, start, {
+  const cookiebot = connectCookiebot(win, options.cookiebot, latest, {
     instance,
     setCookie: guards.setCookie,
-    cookie: start.cookie,
+    cookie: latest.cookie,
     cookieDomain,
-    classes: (list) => ask('cookiebotClasses', list),
+    classes: (list) => query('cookiebotClasses', list),
     settle: () => processPending(),
     rescan,
   });
 
   // The engine was not up for the default (the fallback was pushed): the
   // configuration's settings follow now, still before any gated tag runs.
-  if (!options.pushDefault && start.consentMode.enabled) {
-    if (start.consentMode.adsDataRedaction) gtagPush(win, 'set', 'ads_data_redaction', true);
-    if (start.consentMode.urlPassthrough) gtagPush(win, 'set', 'url_passthrough', true);
+  if (!options.pushDefault && latest.consentMode.enabled) {
+    if (latest.consentMode.adsDataRedaction) gtagPush(win, 'set', 'ads_data_redaction', true);
+    if (latest.consentMode.urlPassthrough) gtagPush(win, 'set', 'url_passthrough', true);
   }
   // Consent Mode's update is in dataLayer before any tag it allows can run.
-  if (current.decided) pushConsent(start.consentMode.update);
+  if (current.decided) pushConsent(latest.consentMode.update);
   guards.ready({
-    autoBlock: start.blocking.autoBlock,
-    cookieGuard: start.blocking.cookieGuard,
-    debug: start.debug,
-    urls: (urls) => ask('urls', urls),
-    cookieWrites: (writes) => ask('cookieWrites', writes),
-    storage: (keys) => ask('storage', keys),
+    autoBlock: latest.blocking.autoBlock,
+    cookieGuard: latest.blocking.cookieGuard,
+    debug: latest.debug,
+    urls: (urls) => query('urls', urls),
+    cookieWrites: (writes) => query('cookieWrites', writes),
+    storage: (keys) => query('storage', keys),
   });
   new win.MutationObserver((records) => {
     for (const r of records) for (const n of r.addedNodes) collect(n);
@@ -496,14 +497,14 @@ export function createBrowserInstance(engine, options) {
   }).observe(doc.documentElement, { childList: true, subtree: true });
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => processPending());
 
-  const firstRun = applyGates(initial, start.gates); // not awaited: a slow tag must not delay kelisimReady
+  const firstRun = applyGates(initial, latest.gates); // not awaited: a slow tag must not delay kelisimReady
   rescan(); // anything added since the start call
   // The banner is on the critical path; a returning visitor's reopen button is not.
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
-  if (start.ask) ui.showBanner();
+  if (latest.ask) ui.showBanner();
   else idle(() => current.decided && ui.showReopen());
   // kelisimReady waits for the banner when there is one to show.
-  instance._shown = start.ask ? ui.ready() : Promise.resolve();
+  instance._shown = latest.ask ? ui.ready() : Promise.resolve();
   // Undelivered receipts from earlier visits, once the page is idle.
   (win.requestIdleCallback || win.setTimeout)(() => receipts.retry().catch(() => {}));
   firstRun.catch(() => {});

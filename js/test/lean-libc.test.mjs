@@ -14,7 +14,8 @@ const config = {
 
 test('numbers with a fraction or an exponent are read, an overflowing one is refused', async () => {
   const engine = await loadEngine(config);
-  const call = (request) => JSON.parse(engine.core._start(engine.configText, request));
+  engine.configure(); // the raw entry points take the request alone, against the kept configuration
+  const call = (request) => JSON.parse(engine.core._start(request));
   assert.equal(call('{"cookieHeader": "", "now": 1767225600000.75}').ok, true);
   assert.equal(call('{"cookieHeader": "", "now": 1.76722560000075e12}').state.decided, false);
   assert.deepEqual(call('{"cookieHeader": "", "now": 1e400}').error.errors, [{ path: '', message: 'the request is not a JSON object' }]);
@@ -30,5 +31,6 @@ test('control characters in texts come back escaped and intact', async () => {
   const engine = await loadEngine(config);
   const answer = engine.texts({ language: 'en', builtinTexts: readFileSync(new URL('kelisim-texts-en.json', dist), 'utf8') });
   assert.deepEqual(answer.texts['banner.title'], [{ text: 'a\u0001b\u001f\u007fc' }]);
-  assert.match(engine.core._texts(engine.configText, '{"language": "en"}'), /"needTexts":"en"/);
+  engine.configure();
+  assert.match(engine.core._texts('{"language": "en"}'), /"needTexts":"en"/);
 });
