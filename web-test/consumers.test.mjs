@@ -73,7 +73,7 @@ before(async () => {
   cpSync(path.join(sources, 'app'), app, { recursive: true });
   copyFileSync(fixture, path.join(app, 'consent.json'));
 
-  // esbuild: bundle as an ES module, then the one extra step: kelisim.wasm beside the bundle.
+  // esbuild: bundle as an ES module, then the one extra step: kelisim.wasm and the texts beside the bundle.
   const esOut = path.join(app, 'out-esbuild');
   const es = await esbuild({
     entryPoints: [path.join(app, 'main.js')],
@@ -85,6 +85,8 @@ before(async () => {
   });
   assert.deepEqual(es.warnings, []);
   copyFileSync(require.resolve('kelisim/kelisim.wasm'), path.join(esOut, 'kelisim.wasm'));
+  for (const lang of ['kk', 'ru', 'en'])
+    copyFileSync(require.resolve(`kelisim/kelisim-texts-${lang}.json`), path.join(esOut, `kelisim-texts-${lang}.json`));
   copyFileSync(path.join(app, 'index.html'), path.join(esOut, 'index.html'));
 
   // Vite: nothing extra; it emits the .wasm that kelisim references with new URL(…, import.meta.url).

@@ -25,7 +25,7 @@ export async function boot(win, config, options, wasmSource, guards) {
     const engine = new Engine(core, text);
     const loadUI = () => Promise.resolve(createUI);
     // The built-in texts, when something is shown: beside the .wasm.
-    const loadTexts = textsLoader(win, new URL(String(wasmSource.url), win.location.href));
+    const loadTexts = textsLoader(win, options.textsUrl || new URL(String(wasmSource.url), win.location.href));
     const instance = createBrowserInstance(engine, { ...options, window: win, guards, loadUI, loadTexts, pushDefault: false });
     await instance._shown;
     mark(win, 'kelisim:ready');

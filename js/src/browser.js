@@ -13,7 +13,16 @@ export function init(config, options = {}) {
   pushFallbackDefault(window);
   const guards = installAllGuards(window);
   const wasmUrl = options.wasmUrl || new URL('./kelisim.wasm', import.meta.url);
-  const ready = boot(window, config, options, { url: wasmUrl }, guards);
+  // The built-in texts beside the .wasm; written out one by one so that a
+  // bundler (Vite) sees each file and emits it, as it does the .wasm.
+  const texts = options.wasmUrl
+    ? null
+    : {
+        kk: new URL('./kelisim-texts-kk.json', import.meta.url),
+        ru: new URL('./kelisim-texts-ru.json', import.meta.url),
+        en: new URL('./kelisim-texts-en.json', import.meta.url),
+      };
+  const ready = boot(window, config, { ...options, textsUrl: texts && ((lang) => texts[lang]) }, { url: wasmUrl }, guards);
   window.kelisimReady = ready;
   ready.then(
     (instance) => {

@@ -4,7 +4,8 @@
 import { KelisimError } from './errors.js';
 
 /**
- * The loader the runtime calls with the language the engine named:
+ * The loader the runtime calls with the language the engine named. `base`:
+ * the URL the file is found beside, or `(lang) => URL` (a bundler's asset).
  * `(lang, fresh) => Promise<{ text, cached }>`. `cache` (optional) is
  * `{ get(lang), put(lang, text) }`; `fresh` skips it.
  */
@@ -13,7 +14,7 @@ export function textsLoader(win, base, cache) {
     const cached = !fresh && cache ? cache.get(lang) : undefined;
     if (cached !== undefined) return { text: cached, cached: true };
     const file = `kelisim-texts-${lang}.json`;
-    const url = new URL(file, base).href;
+    const url = typeof base === 'function' ? new URL(String(base(lang)), win.location.href).href : new URL(file, base).href;
     let response;
     try {
       response = await win.fetch(url, { credentials: 'same-origin', priority: 'high' }); // the banner waits for it
