@@ -10,77 +10,7 @@ import { presentKeys, probeDomain, removeAll } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
 import { connectCookiebot } from './cookiebot.js';
-
-const GATED = [
-  'script[type="text/plain"][data-category]',
-  'script[type="text/plain"][data-service]',
-  'script[type="text/plain"][data-cookieconsent]',
-  '[data-src][data-category]',
-  '[data-src][data-service]',
-  '[data-src][data-cookieconsent]',
-  '[data-cookieblock-src][data-cookieconsent]', // Cookiebot's iframe markup, unchanged
-].join(',');
-const MEDIA = new Set(['iframe', 'img', 'video', 'audio', 'embed', 'object', 'source', 'picture']);
-
-function gateOf(el) {
-  return {
-    category: el.getAttribute('data-category') || '',
-    service: el.getAttribute('data-service') || '',
-    cookieconsent: el.getAttribute('data-cookieconsent') || '',
-  };
-}
-
-/** Replaces a gated script with a live copy; resolves once it ran (or failed) when later scripts must wait for it. */
-function activateScript(doc, old) {
-  const s = doc.createElement('script');
-  for (const a of Array.from(old.attributes)) {
-    if (a.name !== 'type' && a.name !== 'data-type' && a.name !== 'data-src' && a.name !== 'src') s.setAttribute(a.name, a.value);
-  }
-  s.setAttribute(DONE, ''); // before src: the auto-block guard lets kelisim's own activations through
-  const type = old.getAttribute('data-type');
-  if (type) s.setAttribute('type', type);
-  if (old.nonce) s.nonce = old.nonce; // the attribute reads empty after parsing; the property keeps it
-  const src = old.getAttribute('data-src') || old.getAttribute('src');
-  let done = Promise.resolve();
-  if (src) {
-    if (!old.hasAttribute('async') && type !== 'module') {
-      s.async = false;
-      // Written as a plain <script src>, the browser would have fetched it
-      // first (parser-blocking, high priority); inserted by script it would
-      // queue behind the page's images. It keeps the priority its markup meant.
-      if (!old.hasAttribute('defer') && !old.hasAttribute('fetchpriority')) s.fetchPriority = 'high';
-      done = new Promise((resolve) => {
-        s.addEventListener('load', resolve, { once: true });
-        s.addEventListener('error', resolve, { once: true });
-      });
-    }
-    s.src = src;
-  } else {
-    s.textContent = old.textContent;
-  }
-  old.replaceWith(s);
-  return done;
-}
-
-function activateMedia(el) {
-  const src = el.getAttribute('data-src') || el.getAttribute('data-cookieblock-src');
-  el.setAttribute(DONE, '');
-  el.removeAttribute('data-src');
-  el.removeAttribute('data-cookieblock-src');
-  const srcset = el.getAttribute('data-srcset');
-  if (srcset) el.setAttribute('srcset', srcset);
-  el.setAttribute(el.localName === 'object' ? 'data' : 'src', src);
-  if (el.localName === 'video' || el.localName === 'audio') el.load();
-}
-
-/** Whether the parser has finished this element (something follows it, or parsing is over). */
-function complete(doc, el) {
-  if (doc.readyState !== 'loading') return true;
-  for (let n = el; n && n !== doc.documentElement; n = n.parentNode) if (n.nextSibling) return true;
-  return false;
-}
-
-const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); // 4: b follows a
+import { createGates, gateOf } from './gates.js';
 
 /** UI calls made before the UI has arrived wait in order; `load` gives createUI. */
 function lazyUI(load, create) {
@@ -146,28 +76,18 @@ export function createBrowserInstance(engine, options) {
   });
   const query = (question, list) => (list.length ? engine.query(request({ [question]: list }))[question] : []);
 
-  // --- gated elements -------------------------------------------------------
-  const pending = new Set();
-  const placed = new WeakSet();
-  let activation = Promise.resolve();
-  let scheduled = false;
-
-  function collect(node) {
-    if (node.nodeType !== 1) return;
-    if (node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
-    for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
-  }
-
-  /** The waiting elements the parser has finished, in document order, taken off the waiting list. */
-  function takeReady() {
-    const els = [...pending].filter((el) => el.isConnected && !el.hasAttribute(DONE) && complete(doc, el)).sort(byDocumentOrder);
-    for (const el of els) pending.delete(el);
-    return els;
-  }
+  // --- gated elements (gates.js) -------------------------------------------
+  const gates = createGates({
+    win,
+    doc,
+    ask: (list) => query('gates', list),
+    placeholders: { place: (el, info) => ui.placeholder(el, info), remove: (el) => ui.removePlaceholder(el) },
+    allow: (gate) => decideWith('custom', { allow: gate }),
+  });
 
   // Page start is one engine call: the stored decision and the gates already in the page.
-  collect(doc.documentElement);
-  const initial = takeReady();
+  gates.collect(doc.documentElement);
+  const initial = gates.takeReady();
   const opening = request(languages(options.language)); // document.cookie read once: each read may be a round trip to the browser
   let readHeader = opening.cookieHeader; // the cookies the engine last read the decision from
   // With window.Cookiebot made in advance, its opt-in/opt-out elements are asked about in the same call.
@@ -209,49 +129,6 @@ export function createBrowserInstance(engine, options) {
     if (latest.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
   }
 
-  function activateOne(el) {
-    ui.removePlaceholder(el);
-    if (el.localName === 'script') {
-      const done = activateScript(doc, el);
-      activation = activation.then(() => done);
-      return done;
-    }
-    activateMedia(el);
-    return Promise.resolve();
-  }
-
-  /** One engine call for every element waiting; scripts run strictly in document order. */
-  function processPending() {
-    scheduled = false;
-    const els = takeReady();
-    return els.length ? applyGates(els, query('gates', els.map(gateOf))) : activation;
-  }
-  function applyGates(els, open) {
-    els.forEach((el, i) => {
-      if (open[i]) {
-        activation = activation.then(() => (el.isConnected && !el.hasAttribute(DONE) ? activateOne(el) : undefined));
-      } else if (MEDIA.has(el.localName) && !placed.has(el)) {
-        placed.add(el);
-        ui.placeholder(el, {
-          gate: gateOf(el),
-          onLoadOnce: () => activateOne(el),
-          // The engine keeps the current decision and adds what this element needs.
-          onAllow: () => decideWith('custom', { allow: gateOf(el) }),
-        });
-      }
-    });
-    return activation;
-  }
-  function schedule() {
-    if (scheduled) return;
-    scheduled = true;
-    win.queueMicrotask(processPending);
-  }
-  function rescan() {
-    collect(doc.documentElement);
-    return processPending();
-  }
-
   // --- decisions ------------------------------------------------------------
   function applyState(answer, accepted, rejected) {
     const next = answer.state;
@@ -274,8 +151,8 @@ export function createBrowserInstance(engine, options) {
    * `choice`: { preset, categories, services } or { allow: gate }.
    */
   function decideWith(method, choice) {
-    collect(doc.documentElement);
-    const waiting = takeReady();
+    gates.collect(doc.documentElement);
+    const waiting = gates.takeReady();
     const held = guards.held();
     const answer = engine.decide(
       request({
@@ -313,7 +190,7 @@ export function createBrowserInstance(engine, options) {
       win.location.reload();
     } else {
       held.release(answer.urls);
-      const ran = applyGates(waiting, answer.gates);
+      const ran = gates.apply(waiting, answer.gates);
       if (cookiebot) cookiebot.decided(ran);
     }
     return instance.state();
@@ -345,7 +222,7 @@ export function createBrowserInstance(engine, options) {
     }
     emit('change', { state: instance.state(), accepted, rejected });
     guards.release();
-    const ran = rescan();
+    const ran = gates.rescan();
     if (cookiebot) cookiebot.decided(ran);
   }
 
@@ -471,8 +348,8 @@ export function createBrowserInstance(engine, options) {
     cookie: latest.cookie,
     cookieDomain,
     classes: (list) => query('cookiebotClasses', list),
-    settle: () => processPending(),
-    rescan,
+    settle: () => gates.settle(),
+    rescan: () => gates.rescan(),
   });
 
   // The engine was not up for the default (the fallback was pushed): the
@@ -492,13 +369,13 @@ export function createBrowserInstance(engine, options) {
     storage: (keys) => query('storage', keys),
   });
   new win.MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) collect(n);
-    if (pending.size) schedule();
+    for (const r of records) for (const n of r.addedNodes) gates.collect(n);
+    gates.schedule();
   }).observe(doc.documentElement, { childList: true, subtree: true });
-  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => processPending());
+  if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => gates.settle());
 
-  const firstRun = applyGates(initial, latest.gates); // not awaited: a slow tag must not delay kelisimReady
-  rescan(); // anything added since the start call
+  const firstRun = gates.apply(initial, latest.gates); // not awaited: a slow tag must not delay kelisimReady
+  gates.rescan(); // anything added since the start call
   // The banner is on the critical path; a returning visitor's reopen button is not.
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
   if (latest.ask) ui.showBanner();

@@ -1,0 +1,159 @@
+// Gated elements (SPEC §2 markup): collected as the parser or other scripts
+// add them, asked about in one engine call per batch, and activated when the
+// engine allows them — scripts strictly in document order — or given a
+// placeholder (media) until then. The engine decides; this only moves
+// elements.
+import { DONE } from './guards.js';
+
+export const GATED = [
+  'script[type="text/plain"][data-category]',
+  'script[type="text/plain"][data-service]',
+  'script[type="text/plain"][data-cookieconsent]',
+  '[data-src][data-category]',
+  '[data-src][data-service]',
+  '[data-src][data-cookieconsent]',
+  '[data-cookieblock-src][data-cookieconsent]', // Cookiebot's iframe markup, unchanged
+].join(',');
+const MEDIA = new Set(['iframe', 'img', 'video', 'audio', 'embed', 'object', 'source', 'picture']);
+
+export function gateOf(el) {
+  return {
+    category: el.getAttribute('data-category') || '',
+    service: el.getAttribute('data-service') || '',
+    cookieconsent: el.getAttribute('data-cookieconsent') || '',
+  };
+}
+
+/** Replaces a gated script with a live copy; resolves once it ran (or failed) when later scripts must wait for it. */
+function activateScript(doc, old) {
+  const s = doc.createElement('script');
+  for (const a of Array.from(old.attributes)) {
+    if (a.name !== 'type' && a.name !== 'data-type' && a.name !== 'data-src' && a.name !== 'src') s.setAttribute(a.name, a.value);
+  }
+  s.setAttribute(DONE, ''); // before src: the auto-block guard lets kelisim's own activations through
+  const type = old.getAttribute('data-type');
+  if (type) s.setAttribute('type', type);
+  if (old.nonce) s.nonce = old.nonce; // the attribute reads empty after parsing; the property keeps it
+  const src = old.getAttribute('data-src') || old.getAttribute('src');
+  let done = Promise.resolve();
+  if (src) {
+    if (!old.hasAttribute('async') && type !== 'module') {
+      s.async = false;
+      // Written as a plain <script src>, the browser would have fetched it
+      // first (parser-blocking, high priority); inserted by script it would
+      // queue behind the page's images. It keeps the priority its markup meant.
+      if (!old.hasAttribute('defer') && !old.hasAttribute('fetchpriority')) s.fetchPriority = 'high';
+      done = new Promise((resolve) => {
+        s.addEventListener('load', resolve, { once: true });
+        s.addEventListener('error', resolve, { once: true });
+      });
+    }
+    s.src = src;
+  } else {
+    s.textContent = old.textContent;
+  }
+  old.replaceWith(s);
+  return done;
+}
+
+function activateMedia(el) {
+  const src = el.getAttribute('data-src') || el.getAttribute('data-cookieblock-src');
+  el.setAttribute(DONE, '');
+  el.removeAttribute('data-src');
+  el.removeAttribute('data-cookieblock-src');
+  const srcset = el.getAttribute('data-srcset');
+  if (srcset) el.setAttribute('srcset', srcset);
+  el.setAttribute(el.localName === 'object' ? 'data' : 'src', src);
+  if (el.localName === 'video' || el.localName === 'audio') el.load();
+}
+
+/** Whether the parser has finished this element (something follows it, or parsing is over). */
+function complete(doc, el) {
+  if (doc.readyState !== 'loading') return true;
+  for (let n = el; n && n !== doc.documentElement; n = n.parentNode) if (n.nextSibling) return true;
+  return false;
+}
+
+const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); // 4: b follows a
+
+/**
+ * `ask(gates)`: the engine's answers (bool[]) for these gates, in one call.
+ * `placeholders`: { place(el, info), remove(el) } (the UI). `allow(gate)`:
+ * "always allow" on a placeholder.
+ */
+export function createGates({ win, doc, ask, placeholders, allow }) {
+  const pending = new Set();
+  const placed = new WeakSet();
+  let activation = Promise.resolve();
+  let scheduled = false;
+
+  function collect(node) {
+    if (node.nodeType !== 1) return;
+    if (node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
+    for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
+  }
+
+  /** The waiting elements the parser has finished, in document order, taken off the waiting list. */
+  function takeReady() {
+    const els = [...pending].filter((el) => el.isConnected && !el.hasAttribute(DONE) && complete(doc, el)).sort(byDocumentOrder);
+    for (const el of els) pending.delete(el);
+    return els;
+  }
+
+  function activateOne(el) {
+    placeholders.remove(el);
+    if (el.localName === 'script') {
+      const done = activateScript(doc, el);
+      activation = activation.then(() => done);
+      return done;
+    }
+    activateMedia(el);
+    return Promise.resolve();
+  }
+
+  /** One engine call for every element waiting; scripts run strictly in document order. */
+  function processPending() {
+    scheduled = false;
+    const els = takeReady();
+    return els.length ? applyGates(els, ask(els.map(gateOf))) : activation;
+  }
+  function applyGates(els, open) {
+    els.forEach((el, i) => {
+      if (open[i]) {
+        activation = activation.then(() => (el.isConnected && !el.hasAttribute(DONE) ? activateOne(el) : undefined));
+      } else if (MEDIA.has(el.localName) && !placed.has(el)) {
+        placed.add(el);
+        placeholders.place(el, {
+          gate: gateOf(el),
+          onLoadOnce: () => activateOne(el),
+          // The engine keeps the current decision and adds what this element needs.
+          onAllow: () => allow(gateOf(el)),
+        });
+      }
+    });
+    return activation;
+  }
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    win.queueMicrotask(processPending);
+  }
+  function rescan() {
+    collect(doc.documentElement);
+    return processPending();
+  }
+
+  return {
+    collect,
+    takeReady,
+    /** Applies answers already at hand (the start's, a decision's) to these elements. */
+    apply: applyGates,
+    /** Asks about what waits, after the current task. */
+    schedule() {
+      if (pending.size) schedule();
+    },
+    /** Asks about what waits now; resolves once the scripts it activates have run. */
+    settle: processPending,
+    rescan,
+  };
+}
