@@ -7,6 +7,7 @@ import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './harness.mjs';
+import { readFileSync } from 'node:fs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const AXE = path.join(here, '..', 'node_modules', 'axe-core', 'axe.min.js');
@@ -130,36 +131,27 @@ export async function axe(page) {
   });
 }
 
-/** The built-in texts the tests look for (wasm/src/i18n.cpp). */
+/** The built-in texts the tests look for, from their one source (wasm/texts/builtin-texts.json). */
+const BUILTIN = JSON.parse(readFileSync(new URL('../wasm/texts/builtin-texts.json', import.meta.url), 'utf8'));
+const builtin = (lang) => ({
+  title: BUILTIN['banner.title'][lang],
+  accept: BUILTIN['banner.acceptAll'][lang],
+  reject: BUILTIN['banner.rejectAll'][lang],
+  prefs: BUILTIN['preferences.title'][lang],
+  loadOnce: BUILTIN['placeholder.loadOnce'][lang],
+  close: BUILTIN['preferences.close'][lang],
+});
 export const TEXTS = {
   kk: {
-    title: 'Біз cookie файлдарын қолданамыз',
-    accept: 'Барлығын қабылдау',
-    reject: 'Барлығынан бас тарту',
-    prefs: 'Cookie баптаулары',
+    ...builtin('kk'),
+    // Parts of longer notices, as a visitor would look for them.
     revision: 'Соңғы кіруіңізден бері cookie саясатымыз өзгерді',
     newItems: 'Сізден әлі сұралмаған жаңа қызметтер қосылды',
     expired: 'Алдыңғы таңдауыңыздың мерзімі аяқталды',
-    loadOnce: 'Бір рет жүктеу',
     gpc: 'Global Privacy Control',
-    close: 'Жабу',
   },
-  ru: {
-    title: 'Мы используем файлы cookie',
-    accept: 'Принять все',
-    reject: 'Отклонить все',
-    prefs: 'Настройки cookie',
-    loadOnce: 'Загрузить один раз',
-    close: 'Закрыть',
-  },
-  en: {
-    title: 'We use cookies',
-    accept: 'Accept all',
-    reject: 'Reject all',
-    prefs: 'Cookie settings',
-    loadOnce: 'Load once',
-    close: 'Close',
-  },
+  ru: builtin('ru'),
+  en: builtin('en'),
 };
 
 export const sel = {
