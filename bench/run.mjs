@@ -383,6 +383,11 @@ async function openVisit(browser, c, port, storageState) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
+  if (PROFILING) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   const requests = [];
   const errors = [];
   page.on('request', (r) => requests.push(r.url()));
@@ -418,6 +423,7 @@ async function firstVisit(browser, c, port) {
     }));
     out.scriptMs = m.ScriptDuration * 1000;
     out.taskMs = m.TaskDuration * 1000;
+    if (PROFILING) out.profile = (await v.cdp.send('Profiler.stop')).profile;
     out.cls = cls(snap.shifts);
     out.longTasks = snap.longtasks.length;
     out.longestTaskMs = snap.longtasks.reduce((a, [, d]) => Math.max(a, d), 0);
@@ -460,6 +466,7 @@ async function returningVisit(browser, c, port, state) {
     out.timeline = await v.page.evaluate(timeline);
     out.bannerShown = c.banner ? await v.page.evaluate(() => window.__bench.bannerAt !== null) : false;
     out.scriptMs = (await metricsOf(v.cdp)).ScriptDuration * 1000;
+    if (PROFILING) out.profile = (await v.cdp.send('Profiler.stop')).profile;
   } catch (err) {
     out.failed = String(err.message || err).split('\n')[0];
   } finally {
@@ -988,6 +995,46 @@ function writeSection(section) {
   }
 }
 
+// ------------------------------------------------------------- profiling
+const PROFILING = process.env.BENCH_ONLY === 'profile';
+
+/** Self time (ms) per function of a CPU profile, keyed "name file:line". */
+function selfTimes(profile, into) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const file = f.url ? f.url.replace(/^.*\//, '') : '';
+    const key = `${f.functionName || '(anonymous)'} ${file}${file ? `:${f.lineNumber + 1}` : ''}`;
+    into.set(key, (into.get(key) || 0) + (profile.timeDeltas[i] || 0) / 1000 / ROUNDS);
+  });
+}
+
+async function profileVisits(browser, port) {
+  const c = byId[process.env.BENCH_CONTESTANT || 'kelisim'];
+  const first = new Map();
+  const back = new Map();
+  const script = { first: [], back: [] };
+  for (let round = 0; round <= ROUNDS; round++) {
+    const f = await firstVisit(browser, c, port);
+    const b = f.state ? await returningVisit(browser, c, port, f.state) : { failed: 'no first visit' };
+    if (f.failed || b.failed) throw new Error(f.failed || b.failed);
+    if (round === 0) continue; // warm-up
+    selfTimes(f.profile, first);
+    selfTimes(b.profile, back);
+    script.first.push(f.scriptMs);
+    script.back.push(b.scriptMs);
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  for (const [name, times, ms] of [
+    ['first visit (to the banner, settled)', first, script.first],
+    ['returning visit (to analytics, settled)', back, script.back],
+  ]) {
+    console.log(`\n${c.id}, ${name}: ScriptDuration median ${median(ms).toFixed(1)} ms; self time per function, mean of ${ROUNDS} rounds`);
+    const rows = [...times].filter(([k]) => k !== '(idle) ').sort((a, b) => b[1] - a[1]);
+    for (const [k, t] of rows.slice(0, Number(process.env.BENCH_TOP || 30))) console.log(`${t.toFixed(2).padStart(8)} ms  ${k}`);
+  }
+}
+
 async function main() {
   const started = new Date();
   const t0 = Date.now();
@@ -998,6 +1045,16 @@ async function main() {
   const chromiumVersion = browser.version();
   const raw = Object.fromEntries(CONTESTANTS.map((c) => [c.id, []]));
   const bytes = {};
+  // BENCH_ONLY=profile: where kelisim's main-thread time goes (sampled), first and returning visits; printed only.
+  if (PROFILING) {
+    try {
+      await profileVisits(browser, port);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+    return;
+  }
   // BENCH_ONLY=visits: only the bytes per visit type and the slow-4G run (a section of RESULTS.md).
   if (process.env.BENCH_ONLY === 'visits') {
     try {

@@ -147,7 +147,8 @@ TEST_CASE("api_start: first visit, every field", "[api][start]") {
       "youtube-video": false})"));
   CHECK(out["cookie"] ==
         json::parse(R"({"name": "kelisim", "domain": "auto", "path": "/", "sameSite": "Lax", "secure": "true"})"));
-  CHECK(out["blocking"] == json::parse(R"({"autoBlock": true, "cookieGuard": true, "reloadOnWithdrawal": false})"));
+  CHECK(out["blocking"] == json::parse(R"({"autoBlock": true, "cookieGuard": true, "reloadOnWithdrawal": false,
+                                          "cookies": "ask", "urls": "cross-origin"})"));
   CHECK(out["receipts"] == json::parse(R"({"endpoint": "/consent-receipts"})"));
   CHECK(out["compat"] == json::parse(R"({"cookiebot": true})"));
   CHECK(out["ui"] == json::parse(R"({"layout": "bar", "position": "bottom", "theme": "auto", "reopenButton": true})"));
@@ -788,4 +789,42 @@ TEST_CASE("api_query: storage writes are answered per key, and kelisim's own key
   json cleanup =
       start({{"cookieHeader", ""}, {"now", kNowMs}, {"present", {{"localStorage", {"kelisim:wasm", "cart"}}}}}, c.dump());
   CHECK(cleanup["cleanup"]["localStorage"] == json::parse(R"(["cart"])"));
+}
+
+TEST_CASE("api_start: which URLs the page's guards must ask about, the site's own host included when a service names it",
+          "[api][start][blocking]") {
+  json req = {{"cookieHeader", ""}, {"now", kNowMs}, {"origin", "https://kz.meest.com"}};
+  // No service names the page's host: its own URLs are allowed whatever the decision, so only other origins are asked about.
+  CHECK(start(req)["blocking"]["urls"] == "cross-origin");
+  CHECK(start(req)["blocking"]["cookies"] == "ask");
+  // A self-hosted analytics service on the site's own host (or a glob covering it): every URL is asked about,
+  // and the engine holds the site's own URLs of that service until it is allowed.
+  json c = kelisim_test::fixture_json("config-demo.json");
+  c["services"]["google-analytics"]["hosts"].push_back("*.meest.com");
+  json own = start(req, c.dump());
+  CHECK(own["blocking"]["urls"] == "all");
+  CHECK(own["warnings"] ==
+        json::parse(R"([{"path": "services.google-analytics.hosts[2]", "message": "names this page's own host kz.meest.com: )"
+                    R"(everything the page loads from it waits for consent to google-analytics"}])"));
+  json q = {{"cookieHeader", ""}, {"now", kNowMs}, {"urls", {"https://kz.meest.com/matomo.js", "https://cdn.example/lib.js"}}};
+  CHECK(query(q, c.dump())["urls"] == json::parse("[false, true]"));
+  q["cookieHeader"] = cookie_of(decide(decide_req({{"method", "accept-all"}}), c.dump()));
+  CHECK(query(q, c.dump())["urls"] == json::parse("[true, true]"));
+  // Another site's page with the same configuration, or a page with no origin (file:, sandboxed): only other origins.
+  CHECK(start({{"cookieHeader", ""}, {"now", kNowMs}, {"origin", "https://meest.kz"}}, c.dump())["blocking"]["urls"] ==
+        "cross-origin");
+  CHECK(start({{"cookieHeader", ""}, {"now", kNowMs}, {"origin", "null"}}, c.dump())["blocking"]["urls"] == "cross-origin");
+  // Without auto-blocking nothing is asked about; without the cookie guard no cookie write is.
+  c["blocking"]["autoBlock"] = false;
+  c["blocking"]["cookieGuard"] = false;
+  json off = start(req, c.dump());
+  CHECK(off["blocking"]["urls"] == "none");
+  CHECK(off["blocking"]["cookies"] == "none");
+  // Cookiebot's data-blockingmode="auto" turns auto-blocking on, scope included.
+  json tagged = req;
+  tagged["tag"] = {{"blockingMode", "auto"}};
+  CHECK(start(tagged, c.dump())["blocking"]["urls"] == "all");
+  json wrong = req;
+  wrong["origin"] = 7;
+  CHECK(error_lines(start(wrong)) == Names{"origin: expected a string"});
 }

@@ -1,4 +1,5 @@
 // Where the configuration comes from: an object, JSON text, inline text or a URL.
+import { ownFetch } from './own-fetch.js';
 import { KelisimError } from './errors.js';
 
 const INLINE = Symbol.for('kelisim.inline-configuration'); // shared by kelisim.js and kelisim-app.js
@@ -15,7 +16,7 @@ export async function configText(config, baseUrl, integrity) {
     const url = new URL(String(config), baseUrl);
     let response;
     try {
-      response = await fetch(url, integrity ? { credentials: 'same-origin', integrity } : { credentials: 'same-origin' });
+      response = await ownFetch(url, integrity ? { credentials: 'same-origin', integrity } : { credentials: 'same-origin' });
     } catch (err) {
       if (integrity) {
         throw new KelisimError(

@@ -41,8 +41,17 @@ const FRAMES = /^(iframe|frame|object|embed)$/;
 const INLINE = /^(data|blob|javascript):/i;
 
 /**
+ * Whether a URL (a URL object) is one only the engine can answer for. Until
+ * it is up (`scope` unset), those of every other origin: nothing is known
+ * yet. Then those of the scope its answer names: "none" (no auto-blocking),
+ * "cross-origin", or "all" (a service names the site's own host).
+ */
+export const asked = (scope, u, origin) =>
+  scope !== 'none' && /^(https?|wss?):$/.test(u.protocol) && (scope === 'all' || u.origin !== origin);
+
+/**
  * `state()` gives { decider, failed }: the engine's answers once it is up
- * ({ autoBlock, urls(list) -> bool[] }), and whether it never will be.
+ * ({ urlScope, urls(list) -> bool[] }), and whether it never will be.
  */
 export function guardElements(win, state, onRealm) {
   const doc = win.document;
@@ -64,18 +73,17 @@ export function guardElements(win, state, onRealm) {
       return '';
     }
   };
-  const crossOrigin = (href) => {
-    if (!href) return false;
-    const u = new URL(href);
-    return (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') && u.origin !== origin;
-  };
+  /** Which URLs only the engine can answer for, now (see `asked`). */
+  function askable() {
+    const { decider, failed } = state();
+    return (href) => Boolean(href) && asked(decider && !failed && decider.urlScope, new URL(href), origin);
+  }
   /** Which of these URLs to keep from loading now: one engine call for the lot. */
   function mustHoldAll(list) {
     const { decider, failed } = state();
     const hrefs = list.map(absolute);
-    const out = hrefs.map((href) => crossOrigin(href));
+    const out = hrefs.map(askable());
     if (failed || !decider) return out; // not ready (or never will be): every third party is held
-    if (!decider.autoBlock) return out.map(() => false);
     const ask = [...new Set(hrefs.filter((href, i) => out[i] && !answered.has(href)))];
     if (ask.length) {
       decider.urls(ask).forEach((ok, i) => answered.set(ask[i], ok));
@@ -503,7 +511,8 @@ export function guardElements(win, state, onRealm) {
     const todo = els.filter(
       (el) => !has(el, DONE) && !has(el, HELD) && !ignored(el) && (decider || FRAMES.test(el.localName) || el.localName === 'script'),
     );
-    const urls = todo.map((el) => sources(el).map(absolute).filter(crossOrigin));
+    const inScope = askable();
+    const urls = todo.map((el) => sources(el).map(absolute).filter(inScope));
     const ask = urls.flat();
     const answers = failed || decider ? mustHoldAll(ask) : ask.map(() => holdUnknown);
     let i = 0;
@@ -542,14 +551,15 @@ export function guardElements(win, state, onRealm) {
       }
     });
     const els = [...new Set([...held, ...found])].filter((el) => has(el, HELD));
-    const lists = els.map((el) => sources(el, true).map(absolute).filter(crossOrigin));
+    const inScope = askable();
+    const lists = els.map((el) => sources(el, true).map(absolute).filter(inScope));
     const urls = lists.flat();
     return {
       urls,
       release(answers) {
         const { decider } = state();
         if (!decider || !els.length) return;
-        const ok = !decider.autoBlock ? urls.map(() => true) : answers || (urls.length ? decider.urls(urls) : []);
+        const ok = answers || (urls.length ? decider.urls(urls) : []);
         let i = 0;
         els.forEach((el, k) => {
           if (!ok.slice(i, (i += lists[k].length)).includes(false)) free(el);

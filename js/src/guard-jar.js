@@ -14,7 +14,7 @@ export function setOwnItem(store, key, value) {
 }
 
 export function installJarGuard(top) {
-  /** null until the engine answers: then { cookieGuard, debug, cookieWrites(list) -> bool[], storage(list) -> bool[] } */
+  /** null until the engine answers: then { cookieScope, debug, cookieWrites(list) -> bool[], storage(list) -> bool[] } */
   let decider = null;
   let failed = false;
   let settle;
@@ -31,7 +31,7 @@ export function installJarGuard(top) {
   };
   /** Whether a cookie write (document.cookie syntax) may go through now that the engine has answered. */
   function cookieOk(write) {
-    if (failed || !decider.cookieGuard || decider.cookieWrites([write])[0]) return true;
+    if (failed || decider.cookieScope === 'none' || decider.cookieWrites([write])[0]) return true;
     report(`the cookie "${String(write).split(';', 1)[0].split('=', 1)[0].trim()}"`);
     return false;
   }
@@ -63,7 +63,7 @@ export function installJarGuard(top) {
     if (win === top) ownSet = setItem;
     storage.setItem = function kelisimSetItem(key, value) {
       const k = String(key); // read once, handed on as read
-      if (!decider || failed || !decider.cookieGuard || decider.storage([k])[0]) return setItem.call(this, k, value);
+      if (!decider || failed || decider.cookieScope === 'none' || decider.storage([k])[0]) return setItem.call(this, k, value);
       report(`the storage key "${k}"`);
       return undefined;
     };

@@ -1,20 +1,22 @@
 // Requests that page scripts make themselves: fetch, fetchLater,
 // XMLHttpRequest, sendBeacon, WebSocket, EventSource, <a ping>, form submissions and
 // window.open. A request to a host of a service that is not allowed (the
-// engine's `urls` answer) fails as a network failure would; one to the site's
-// own host, or to a host no service names, goes through untouched. Until the
-// engine has answered, cross-origin requests wait for it (what cannot wait is
-// said where it happens); when it never will (fail()), they fail: nothing that
-// needs consent runs.
+// engine's `urls` answer) fails as a network failure would; one outside the
+// scope the engine names (the site's own origin, unless a service names its
+// host) goes through untouched, as does one to a host no service names. Until
+// the engine has answered, cross-origin requests wait for it (what cannot
+// wait is said where it happens); when it never will (fail()), they fail:
+// nothing that needs consent runs.
+import { keepNativeFetch } from './own-fetch.js';
+import { asked } from './guard-elements.js';
+
 const PASS = 0;
 const BLOCK = 1;
 const WAIT = 2;
 
 export function installNetworkGuard(top) {
-  // The site's host, and the one kelisim's own files come from (its engine and configuration load before any answer).
-  const script = top.document.currentScript;
-  const own = new Set([top.location.host, script && script.src ? new URL(script.src).host : '']);
-  /** null until the engine answers: then { autoBlock, urls(list) -> bool[] } */
+  const origin = top.location.origin;
+  /** null until the engine answers: then { urlScope, urls(list) -> bool[] } (see `asked` in guard-elements.js) */
   let decider = null;
   let failed = false;
   let settle;
@@ -36,10 +38,9 @@ export function installNetworkGuard(top) {
     } catch {
       return PASS; // the browser reports its own error for a URL it cannot parse
     }
-    if (own.has(u.host) || !/^(https?|wss?):$/.test(u.protocol)) return PASS;
+    if (!asked(decider && !failed && decider.urlScope, u, origin)) return PASS;
     if (failed) return BLOCK;
     if (!decider) return WAIT;
-    if (!decider.autoBlock) return PASS;
     let ok = hosts.get(u.host);
     if (ok === undefined) {
       ok = decider.urls([u.href])[0];
@@ -82,6 +83,7 @@ export function installNetworkGuard(top) {
     };
 
     const fetch = win.fetch;
+    if (win === top) keepNativeFetch(fetch);
     win.fetch = function kelisimFetch(input, init) {
       const [url, what] = requestOf(input);
       return whenKnown(url, base(), (v) => (v === PASS ? fetch.call(this, what, init) : Promise.reject(networkError())));

@@ -11,7 +11,7 @@ export { DONE } from './guard-elements.js';
 
 /** `onRealm(win)`: called with each same-origin frame's window the element guard reaches, as it guards it. */
 export function installGuards(win, onRealm) {
-  /** null until the engine answers: then { autoBlock, urls(list) -> bool[], debug } */
+  /** null until the engine answers: then { urlScope, urls(list) -> bool[], debug } */
   let decider = null;
   let failed = false;
   const elements = guardElements(win, () => ({ decider, failed }), onRealm);

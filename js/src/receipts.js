@@ -1,6 +1,7 @@
 // Proof of consent: each decision's receipt is POSTed to the configured
 // endpoint; what cannot be delivered waits in localStorage and is sent again
 // on a later page load. The endpoint drops duplicates by (id, sequence).
+import { ownFetch } from './own-fetch.js';
 import { setOwnItem } from './guard-jar.js';
 const QUEUE_KEY = 'kelisim:receipts';
 const MAX_QUEUED = 50;
@@ -24,7 +25,7 @@ function writeQueue(win, q) {
 }
 
 async function post(win, endpoint, receipt) {
-  const response = await win.fetch(endpoint, {
+  const response = await ownFetch(endpoint, {
     method: 'POST',
     keepalive: true,
     credentials: 'same-origin',

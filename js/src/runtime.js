@@ -97,6 +97,7 @@ export function createBrowserInstance(engine, options) {
     ...opening,
     gates: initial.map(gateOf),
     tag: options.tag || null,
+    origin: win.location.origin, // a service may name the site's own host
     present: presentKeys(win),
     ...(options.cookiebot ? options.cookiebot.questions() : {}),
   });
@@ -285,7 +286,7 @@ export function createBrowserInstance(engine, options) {
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
       sentCookie = '';
       readHeader = doc.cookie;
-      latest = engine.start(withTable(request({ ...languages(instance.language), ...cookiebotQuestions() })));
+      latest = engine.start(withTable(request({ ...languages(instance.language), origin: win.location.origin, ...cookiebotQuestions() })));
       applyState(latest, [], []);
       ui.showBanner();
     },
@@ -361,8 +362,9 @@ export function createBrowserInstance(engine, options) {
   // Consent Mode's update is in dataLayer before any tag it allows can run.
   if (current.decided) pushConsent(latest.consentMode.update);
   guards.ready({
-    autoBlock: latest.blocking.autoBlock,
-    cookieGuard: latest.blocking.cookieGuard,
+    // Which URLs and cookie writes the engine must be asked about (the rest it allows whatever the decision).
+    urlScope: latest.blocking.urls,
+    cookieScope: latest.blocking.cookies,
     debug: latest.debug,
     urls: (urls) => query('urls', urls),
     cookieWrites: (writes) => query('cookieWrites', writes),

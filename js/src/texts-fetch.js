@@ -1,6 +1,7 @@
 // Fetching the built-in texts the engine asks for: kelisim-texts-<lang>.json,
 // same-origin, beside kelisim.js (or the npm package's kelisim.wasm). The
 // engine checks what arrives; this file only moves bytes.
+import { ownFetch } from './own-fetch.js';
 import { KelisimError } from './errors.js';
 
 /**
@@ -17,7 +18,7 @@ export function textsLoader(win, base, cache) {
     const url = typeof base === 'function' ? new URL(String(base(lang)), win.location.href).href : new URL(file, base).href;
     let response;
     try {
-      response = await win.fetch(url, { credentials: 'same-origin', priority: 'high' }); // the banner waits for it
+      response = await ownFetch(url, { credentials: 'same-origin', priority: 'high' }); // the banner waits for it
     } catch (err) {
       response = { ok: false, status: err && err.message ? err.message : 'network error' };
     }

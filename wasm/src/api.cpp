@@ -305,6 +305,7 @@ std::string api_start(const std::string& config, const std::string& request) {
   bool has_previous = prev != req.body.end() && !prev->is_null();
   bool https = req.boolean("https");
   std::string previous = req.str("previous");
+  std::string origin = req.str("origin");  // the page's: a service may name the site's own host
   Present present = read_present(req);
   std::string lang = negotiate_language(requested, cfg.languages(), cfg.default_language);
   std::vector<Issue> table_errors;
@@ -334,7 +335,10 @@ std::string api_start(const std::string& config, const std::string& request) {
                  cfg, stored, std::max<int64_t>(0, st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400 - now), https)
            : cookie_json(cfg)},
       {"blocking",
-       {{"autoBlock", cfg.auto_block}, {"cookieGuard", cfg.cookie_guard}, {"reloadOnWithdrawal", cfg.reload_on_withdrawal}}},
+       {{"autoBlock", cfg.auto_block},
+        {"cookieGuard", cfg.cookie_guard},
+        {"reloadOnWithdrawal", cfg.reload_on_withdrawal},
+        {"cookies", cfg.cookie_guard ? "ask" : "none"}}},
       {"receipts", {{"endpoint", cfg.receipts_endpoint}}},
       {"compat", {{"cookiebot", cfg.compat_cookiebot}}},
       {"ui",
@@ -357,6 +361,11 @@ std::string api_start(const std::string& config, const std::string& request) {
   }
   std::vector<Issue> cookiebot = add_cookiebot(cfg, st, req.body, CookiebotCall::start, now, out);
   if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
+  // What the page's guards ask about (Cookiebot's tag may have turned auto-blocking on).
+  bool auto_block = out["blocking"]["autoBlock"].get<bool>();
+  out["blocking"]["urls"] = url_scope(cfg, auto_block, origin);
+  if (auto_block)
+    for (const json& claim : issues_json(own_host_claims(cfg, origin))) out["warnings"].push_back(claim);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
   if (st.ask != AskReason::none) {

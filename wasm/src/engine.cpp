@@ -423,6 +423,24 @@ bool url_allowed(const Config& cfg, const Status& st, std::string_view url) {
       cfg, st, host, [](const Service& s) -> const std::vector<std::string>& { return s.hosts; }, host_match);
 }
 
+std::vector<Issue> own_host_claims(const Config& cfg, std::string_view page_url) {
+  std::vector<Issue> out;
+  std::string host = url_host(page_url);
+  if (host.empty()) return out;
+  for (const auto& s : cfg.services)
+    for (size_t i = 0; i < s.hosts.size(); ++i)
+      if (host_match(s.hosts[i], host))
+        out.push_back(
+            {"services." + s.name + ".hosts[" + std::to_string(i) + "]",
+             "names this page's own host " + host + ": everything the page loads from it waits for consent to " + s.name});
+  return out;
+}
+
+const char* url_scope(const Config& cfg, bool auto_block, std::string_view page_url) {
+  if (!auto_block) return "none";
+  return own_host_claims(cfg, page_url).empty() ? "cross-origin" : "all";
+}
+
 std::vector<std::string> cleanup_cookies(const Config& cfg, const Status& st, const std::vector<std::string>& present) {
   std::vector<std::string> out;
   for (const auto& n : present)

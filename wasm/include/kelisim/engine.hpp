@@ -102,6 +102,14 @@ bool cookie_allowed(const Config& cfg, const Status& st, std::string_view cookie
 bool storage_allowed(const Config& cfg, const Status& st, std::string_view key);
 /// False when a script/iframe URL's host belongs only to services that are not allowed.
 bool url_allowed(const Config& cfg, const Status& st, std::string_view url);
+/// Which URLs a page's guards must ask `url_allowed` about, the others being
+/// allowed whatever the decision: "none" without auto-blocking, "all" when a
+/// service names the page's own host (`page_url`: its origin or address), else
+/// "cross-origin".
+const char* url_scope(const Config& cfg, bool auto_block, std::string_view page_url);
+/// The service hosts that name the page's own host (each a warning: the site
+/// then waits for consent to load from itself).
+std::vector<Issue> own_host_claims(const Config& cfg, std::string_view page_url);
 
 /// Which of the present names to delete for the decision in `st`.
 std::vector<std::string> cleanup_cookies(const Config& cfg, const Status& st, const std::vector<std::string>& present);
