@@ -998,14 +998,25 @@ function writeSection(section) {
 // ------------------------------------------------------------- profiling
 const PROFILING = process.env.BENCH_ONLY === 'profile';
 
-/** Self time (ms) per function of a CPU profile, keyed "name file:line". */
+const frameKey = (f) => {
+  const file = f.url ? f.url.replace(/^.*\//, '') : '';
+  return `${f.functionName || '(anonymous)'} ${file}${file ? `:${f.lineNumber + 1}` : ''}`;
+};
+/** Self time (ms, mean per round) per function of a CPU profile, keyed "name file:line", with the callers it was sampled under. */
 function selfTimes(profile, into) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n);
   profile.samples.forEach((id, i) => {
-    const f = byId.get(id).callFrame;
-    const file = f.url ? f.url.replace(/^.*\//, '') : '';
-    const key = `${f.functionName || '(anonymous)'} ${file}${file ? `:${f.lineNumber + 1}` : ''}`;
-    into.set(key, (into.get(key) || 0) + (profile.timeDeltas[i] || 0) / 1000 / ROUNDS);
+    const node = byId.get(id);
+    const key = frameKey(node.callFrame);
+    const ms = (profile.timeDeltas[i] || 0) / 1000 / ROUNDS;
+    const row = into.get(key) || { ms: 0, callers: new Map() };
+    row.ms += ms;
+    const up = parent.get(id);
+    const caller = up ? frameKey(up.callFrame) : '(root)';
+    row.callers.set(caller, (row.callers.get(caller) || 0) + ms);
+    into.set(key, row);
   });
 }
 
@@ -1030,8 +1041,11 @@ async function profileVisits(browser, port) {
     ['returning visit (to analytics, settled)', back, script.back],
   ]) {
     console.log(`\n${c.id}, ${name}: ScriptDuration median ${median(ms).toFixed(1)} ms; self time per function, mean of ${ROUNDS} rounds`);
-    const rows = [...times].filter(([k]) => k !== '(idle) ').sort((a, b) => b[1] - a[1]);
-    for (const [k, t] of rows.slice(0, Number(process.env.BENCH_TOP || 30))) console.log(`${t.toFixed(2).padStart(8)} ms  ${k}`);
+    const rows = [...times].filter(([k]) => k !== '(idle) ').sort((a, b) => b[1].ms - a[1].ms);
+    for (const [k, { ms: t, callers }] of rows.slice(0, Number(process.env.BENCH_TOP || 30))) {
+      const top = [...callers].sort((a, b) => b[1] - a[1]).slice(0, 2);
+      console.log(`${t.toFixed(2).padStart(8)} ms  ${k}   <- ${top.map(([c, m]) => `${c} (${m.toFixed(1)})`).join(', ')}`);
+    }
   }
 }
 

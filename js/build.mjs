@@ -34,7 +34,7 @@ const scanCore = {
 };
 const common = {
   bundle: true,
-  minify: true,
+  minify: process.env.KELISIM_MINIFY !== '0', // KELISIM_MINIFY=0: readable names (profiling)
   legalComments: 'none',
   loader: { '.css': 'text' },
   plugins: [core],

@@ -524,16 +524,27 @@ export function guardElements(win, state, onRealm) {
       if (el.localName === 'iframe' || el.localName === 'frame') set(el, 'src', 'about:blank');
     });
   }
+  /** From now on, tags the parser inserts are held as the engine answers (`holdWhileUnknown`: also before it can). */
   function watchParser(holdWhileUnknown) {
     holdUnknown = holdWhileUnknown;
-    new win.MutationObserver((records) => {
-      const found = new Set(); // an element may come both as an added node and inside an added parent
-      for (const r of records) for (const el of collect(r.addedNodes)) found.add(el);
-      if (!found.size) return;
-      holdParsed([...found]);
-      guardFrames(found);
-    }).observe(doc.documentElement, { childList: true, subtree: true });
+    parsing = true;
   }
+  // One observer for everything kelisim looks at as nodes arrive (the
+  // parser's tags, frames, the runtime's gated elements): the browser builds
+  // records for every insertion once per subtree observer.
+  let parsing = false;
+  const watchers = [];
+  new win.MutationObserver((records) => {
+    const found = new Set(); // an element may come both as an added node and inside an added parent
+    for (const r of records) for (const el of collect(r.addedNodes)) found.add(el);
+    if (found.size) {
+      if (parsing) holdParsed([...found]);
+      guardFrames(found);
+    }
+    for (const fn of watchers) fn(records);
+  }).observe(doc.documentElement, { childList: true, subtree: true });
+  // A same-origin document that replaced a frame's first one has a window of its own.
+  doc.addEventListener('load', (e) => e.target.localName === 'iframe' && guardFrames([e.target]), true);
 
   /**
    * What is held now: its URLs, and `release(answers)` that lets through
@@ -570,6 +581,8 @@ export function guardElements(win, state, onRealm) {
 
   return {
     watchParser,
+    /** `fn(records)` with each batch of insertions the page's observer sees. */
+    onAdded: (fn) => watchers.push(fn),
     held: heldNow,
     /** Releases what is now allowed; called when the engine answers. */
     release() {

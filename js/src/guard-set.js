@@ -24,7 +24,6 @@ export function installAllGuards(win) {
     jar.realm(w);
     network.realm(w);
   }
-  watchFrames(win, installInRealm);
   return {
     ...elements,
     installInRealm,
@@ -48,31 +47,4 @@ export function installAllGuards(win) {
       network.fail();
     },
   };
-}
-
-/**
- * Same-origin frames (about:blank, srcdoc, the site's own pages) have their
- * own fetch, Storage and Document: each is guarded as soon as a script can
- * reach it (contentWindow, contentDocument) and once inserted, before a srcdoc
- * or same-origin document replaces the initial one in the same window.
- */
-function watchFrames(win, install) {
-  const proto = win.HTMLIFrameElement.prototype;
-  for (const key of ['contentWindow', 'contentDocument']) {
-    const d = Object.getOwnPropertyDescriptor(proto, key);
-    Object.defineProperty(proto, key, {
-      configurable: true,
-      enumerable: d.enumerable,
-      get() {
-        const v = d.get.call(this);
-        if (v) install(key === 'contentWindow' ? v : v.defaultView);
-        return v;
-      },
-    });
-  }
-  const framesIn = (n) => (n.localName === 'iframe' ? [n] : n.firstElementChild ? n.querySelectorAll('iframe') : []);
-  new win.MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) for (const f of framesIn(n)) void f.contentWindow;
-  }).observe(win.document, { childList: true, subtree: true });
-  win.document.addEventListener('load', (e) => e.target.localName === 'iframe' && void e.target.contentWindow, true);
 }

@@ -18,6 +18,7 @@ export function installGuards(win, onRealm) {
 
   return {
     watchParser: elements.watchParser,
+    onAdded: elements.onAdded,
     held: elements.held,
     /** The engine answers from now on. */
     ready(d) {

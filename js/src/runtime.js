@@ -370,10 +370,10 @@ export function createBrowserInstance(engine, options) {
     cookieWrites: (writes) => query('cookieWrites', writes),
     storage: (keys) => query('storage', keys),
   });
-  new win.MutationObserver((records) => {
+  guards.onAdded((records) => {
     for (const r of records) for (const n of r.addedNodes) gates.collect(n);
     gates.schedule();
-  }).observe(doc.documentElement, { childList: true, subtree: true });
+  });
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => gates.settle());
 
   const firstRun = gates.apply(initial, latest.gates); // not awaited: a slow tag must not delay kelisimReady
