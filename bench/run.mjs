@@ -458,8 +458,10 @@ async function returningVisit(browser, c, port, state) {
   const v = await openVisit(browser, c, port, state);
   const out = { errors: v.errors };
   try {
+    if (TRACING) await browser.startTracing(v.page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading'] });
     await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
     out.analyticsMs = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
+    if (TRACING) out.trace = JSON.parse(String(await browser.stopTracing()));
     await waitFor(() => STANDIN_HOSTS.every((h) => v.requests.some((u) => hostOf(u) === h)), 3000);
     await sleep(150);
     out.loaded = STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h));
@@ -997,6 +999,56 @@ function writeSection(section) {
 
 // ------------------------------------------------------------- profiling
 const PROFILING = process.env.BENCH_ONLY === 'profile';
+const TRACING = PROFILING && process.env.BENCH_TRACE === '1';
+
+/** The main thread's tasks of a returning visit, from navigation start to analytics: what held the page up. */
+function mainThreadTasks(trace) {
+  const events = trace.traceEvents || trace;
+  const main = events.find(
+    (e) =>
+      e.name === 'thread_name' &&
+      e.args &&
+      e.args.name === 'CrRendererMain' &&
+      events.some((x) => x.pid === e.pid && x.name === 'ParseHTML'),
+  );
+  if (!main) return [];
+  const nav = events.find((e) => e.pid === main.pid && e.name === 'navigationStart');
+  const t0 = nav ? nav.ts : 0;
+  const rows = [];
+  for (const e of events) {
+    if (e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || !(e.dur > 1000)) continue;
+    if (
+      ![
+        'ParseHTML',
+        'EvaluateScript',
+        'FunctionCall',
+        'v8.compile',
+        'TimerFire',
+        'EventDispatch',
+        'FireAnimationFrame',
+        'Layout',
+        'UpdateLayoutTree',
+        'Paint',
+        'v8.compileModule',
+        'v8.wasm.compiledModule',
+        'RunMicrotasks',
+        'XHRReadyStateChange',
+        'ResourceReceivedData',
+        'v8.run',
+        'MajorGC',
+        'MinorGC',
+        'ParseAuthorStyleSheet',
+        'Decode Image',
+        'Commit',
+      ].includes(e.name)
+    )
+      continue;
+    const d = e.args && e.args.data ? e.args.data : e.args || {};
+    const what = d.url ? d.url.replace(/^.*\//, '') + (d.startLine !== undefined ? `:${d.startLine}` : '') : d.functionName || d.type || '';
+    rows.push([((e.ts - t0) / 1000).toFixed(1), (e.dur / 1000).toFixed(1), e.name, what]);
+  }
+  return rows.sort((a, b) => a[0] - b[0]);
+}
 
 const frameKey = (f) => {
   const file = f.url ? f.url.replace(/^.*\//, '') : '';
@@ -1030,6 +1082,10 @@ async function profileVisits(browser, port) {
     const b = f.state ? await returningVisit(browser, c, port, f.state) : { failed: 'no first visit' };
     if (f.failed || b.failed) throw new Error(f.failed || b.failed);
     if (round === 0) continue; // warm-up
+    if (TRACING && round === 1) {
+      console.log('\nreturning visit, main-thread events over 1 ms (start ms, duration ms, event, what):');
+      for (const r of mainThreadTasks(b.trace)) console.log(r.join('  '));
+    }
     selfTimes(f.profile, first);
     selfTimes(b.profile, back);
     script.first.push(f.scriptMs);

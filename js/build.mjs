@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { writeCatalogue } from './scan/build-catalogue.mjs';
 import { writeBuiltinTexts } from './texts.mjs';
@@ -32,6 +32,19 @@ const scanCore = {
     b.onResolve({ filter: /^kelisim-scan-core$/ }, () => ({ path: path.join(scanWasmOut, 'kelisim-scan-core.mjs') }));
   },
 };
+// The Consent Mode default pushed before the engine is up (a first page view):
+// the engine's own for a configuration that grants nothing, so that the list
+// of consent types and their fallback state live in the engine alone.
+const fallbackDefault = await (async () => {
+  const factory = (await import(pathToFileURL(glue).href)).default;
+  const engine = await factory({ wasmBinary: readFileSync(path.join(wasmOut, 'kelisim.wasm')), print() {}, printErr() {} });
+  const nothing = { categories: { necessary: { required: true } }, consentMode: { enabled: true, waitForUpdate: 500 } };
+  engine._configure(JSON.stringify(nothing));
+  const answer = JSON.parse(engine._start(JSON.stringify({ cookieHeader: '', now: Date.now() })));
+  if (!answer.ok) throw new Error(`js/build.mjs: the engine refused the fallback configuration: ${JSON.stringify(answer.error)}`);
+  return answer.consentMode.default;
+})();
+
 const common = {
   bundle: true,
   minify: process.env.KELISIM_MINIFY !== '0', // KELISIM_MINIFY=0: readable names (profiling)
@@ -41,6 +54,7 @@ const common = {
   logLevel: 'warning',
   // The glue's own import.meta/node paths are unused: we instantiate the wasm ourselves.
   logOverride: { 'empty-import-meta': 'silent' },
+  define: { __KELISIM_FALLBACK_DEFAULT__: JSON.stringify(fallbackDefault) },
 };
 const browser = { ...common, platform: 'browser', target: ['chrome90', 'firefox90', 'safari15'] };
 
@@ -76,6 +90,7 @@ await Promise.all([
     format: 'iife',
     outfile: path.join(dist, 'kelisim.js'),
     define: {
+      ...common.define,
       __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity),
       __KELISIM_WASM_ID__: JSON.stringify(wasmId),
       __KELISIM_TEXTS_ID__: JSON.stringify(textsId),

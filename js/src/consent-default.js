@@ -29,21 +29,15 @@ export function pushConsentDefault(win, consentMode) {
   if (consentMode.urlPassthrough) gtagPush(win, 'set', 'url_passthrough', true);
 }
 
+/* global __KELISIM_FALLBACK_DEFAULT__ */
 /**
  * The default when the engine is not up yet (the very first page view): no
- * configuration has been read, so every type but security is denied, and tags
- * wait up to 500 ms for the update. The engine adds its settings once it is up.
+ * configuration has been read, so it is the engine's default for one that
+ * grants nothing (every type but security denied, tags waiting up to 500 ms
+ * for the update), taken from the engine when kelisim is built. The engine
+ * adds its settings once it is up.
  */
 export function pushFallbackDefault(win) {
   ensureGtag(win);
-  gtagPush(win, 'consent', 'default', {
-    ad_storage: 'denied',
-    ad_user_data: 'denied',
-    ad_personalization: 'denied',
-    analytics_storage: 'denied',
-    functionality_storage: 'denied',
-    personalization_storage: 'denied',
-    security_storage: 'granted',
-    wait_for_update: 500,
-  });
+  gtagPush(win, 'consent', 'default', __KELISIM_FALLBACK_DEFAULT__);
 }

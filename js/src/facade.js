@@ -3,6 +3,7 @@
 // view it answers "nothing decided, nothing allowed" until the engine is up,
 // keeps the listeners it is given, and then forwards everything to it.
 import { KelisimError } from './errors.js';
+import { checkEvent } from './events.js';
 
 const METHODS = ['acceptAll', 'rejectAll', 'accept', 'allowService', 'showBanner', 'showPreferences', 'hide', 'reset', 'setLanguage'];
 
@@ -18,9 +19,7 @@ export function createFacade() {
     state: () => (impl ? impl.state() : undecided()),
     on(name, fn) {
       if (impl) return impl.on(name, fn);
-      if (!['ready', 'consent', 'change', 'error'].includes(name)) {
-        throw new KelisimError('invalid-argument', `kelisim: unknown event "${name}" (ready, consent, change, error)`);
-      }
+      checkEvent(name);
       const entry = [name, fn, { off: null }];
       early.push(entry);
       return () => {

@@ -296,8 +296,22 @@ export function guardElements(win, state, onRealm) {
   }
   /** Guards the window of each same-origin frame among these elements, before its own scripts run. */
   function guardFrames(els) {
-    for (const el of els) if (el.localName === 'iframe' || el.localName === 'frame') guardRealm(el.contentWindow);
+    for (const el of els) if (el.localName === 'iframe' || el.localName === 'frame') guardRealm(sameOriginWindow(el));
   }
+  // A frame's document is null, without an exception, when it is another
+  // origin's; its window would throw on every touch (and Chromium logs each
+  // such attempt to the console, which costs more than the whole check).
+  const frameDocument = (ctor) => Object.getOwnPropertyDescriptor(win[ctor].prototype, 'contentDocument').get;
+  const iframeDoc = frameDocument('HTMLIFrameElement');
+  const frameDoc = frameDocument('HTMLFrameElement');
+  const sameOriginWindow = (el) => {
+    try {
+      const d = (el.localName === 'frame' ? frameDoc : iframeDoc).call(el);
+      return d && d.defaultView;
+    } catch {
+      return null; // not a frame after all
+    }
+  };
 
   // --- the patches, the same functions in every same-origin window -----------
   const patches = [];
@@ -460,7 +474,7 @@ export function guardElements(win, state, onRealm) {
         {
           get() {
             const out = d.get.call(this);
-            guardRealm(key === 'contentWindow' ? out : out && out.defaultView);
+            guardRealm(key === 'contentWindow' ? sameOriginWindow(this) : out && out.defaultView);
             return out;
           },
           enumerable: true,

@@ -2,7 +2,7 @@
 // elements, renders the UI, fires events and signals. Every consent question
 // goes to the engine (one batched call per event); nothing here decides what
 // is allowed.
-import { KelisimError, randomHex } from './engine.js';
+import { randomHex } from './engine.js';
 import { reportError } from './errors.js';
 import { gtagPush, pushConsentDefault } from './consent-default.js';
 import { DONE } from './guards.js';
@@ -11,37 +11,9 @@ import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
 import { connectCookiebot } from './cookiebot.js';
 import { createGates, gateOf } from './gates.js';
-
-/** UI calls made before the UI has arrived wait in order; `load` gives createUI. */
-function lazyUI(load, create) {
-  let ui = null;
-  let loading = null;
-  const queue = [];
-  const ensure = () => {
-    if (!loading) {
-      loading = load().then((createUI) => {
-        ui = create(createUI);
-        for (const call of queue.splice(0)) call(ui);
-        return ui;
-      });
-    }
-    return loading;
-  };
-  const later =
-    (name) =>
-    (...args) => {
-      if (ui) return ui[name](...args);
-      queue.push((u) => u[name](...args));
-      ensure().catch(() => {}); // the loader reports its own failure
-      return undefined;
-    };
-  const proxy = {};
-  for (const name of ['showBanner', 'showPreferences', 'showReopen', 'hide', 'setTexts', 'placeholder']) proxy[name] = later(name);
-  // Nothing was placed before the UI arrived, unless a call for it is still waiting.
-  proxy.removePlaceholder = (el) => (ui ? ui.removePlaceholder(el) : queue.length ? later('removePlaceholder')(el) : undefined);
-  proxy.ready = ensure;
-  return proxy;
-}
+import { createEvents } from './events.js';
+import { createTextsTable } from './texts-table.js';
+import { NO_UI, lazyUI } from './ui-lazy.js';
 
 /**
  * Starts kelisim on a page with the engine up: synchronous, so that a script
@@ -52,8 +24,8 @@ export function createBrowserInstance(engine, options) {
   const win = options.window;
   const doc = win.document;
   const guards = options.guards;
-  const listeners = { ready: new Set(), consent: new Set(), change: new Set(), error: new Set() };
-  let isReady = false;
+  const events = createEvents(win, () => instance.state());
+  const emit = events.emit;
 
   const languages = (explicit) => ({
     language: explicit || '',
@@ -112,19 +84,6 @@ export function createBrowserInstance(engine, options) {
 
   const cookieDomain = latest.cookie.domain === 'auto' ? probeDomain(win, guards.setCookie) : latest.cookie.domain;
   const receipts = createReceipts(win, latest.receipts.endpoint);
-
-  function emit(name, detail) {
-    for (const fn of listeners[name]) {
-      try {
-        fn(detail);
-      } catch (err) {
-        win.setTimeout(() => {
-          throw err;
-        });
-      }
-    }
-    win.dispatchEvent(new win.CustomEvent(`kelisim:${name}`, { detail }));
-  }
 
   function pushConsent(update) {
     if (latest.consentMode.enabled) gtagPush(win, 'consent', 'update', update);
@@ -227,39 +186,12 @@ export function createBrowserInstance(engine, options) {
     if (cookiebot) cookiebot.decided(ran);
   }
 
-  // --- built-in texts -----------------------------------------------------
-  // The engine resolves every text; the built-in table it resolves them with
-  // (kelisim-texts-<lang>.json, one language) is fetched only when something
-  // is shown, and passed in with each texts request from then on.
-  let table = '';
-  const withTable = (req) => (table ? { ...req, builtinTexts: table } : req);
-  /** The engine's texts for `req`, fetching the built-in table it asks for first. */
-  async function textsAnswer(req, needed) {
-    let answer = needed ? { needTexts: needed } : engine.texts(withTable(req));
-    const lang = answer.needTexts;
-    if (!lang) return answer;
-    const file = `kelisim-texts-${lang}.json`;
-    for (const fresh of [false, true]) {
-      const got = await options.loadTexts(lang, fresh); // {text, cached}; rejects naming the file
-      let problem = null;
-      try {
-        answer = engine.texts({ ...req, builtinTexts: got.text });
-        if (answer.needTexts) problem = `it holds the texts of another language`;
-      } catch (err) {
-        problem = err.message;
-      }
-      if (!problem) {
-        table = got.text;
-        if (!got.cached && options.keepTexts) options.keepTexts(lang, got.text);
-        return answer;
-      }
-      if (!got.cached) throw new KelisimError('texts-load', `kelisim: ${file} is not kelisim's built-in texts: ${problem}`);
-    }
-    return answer; // not reached: the fresh copy returned or threw
-  }
+  // --- built-in texts (texts-table.js) -------------------------------------
+  const texts = createTextsTable(engine, options);
+  const withTable = texts.withTable;
   /** Before the UI renders: the texts it starts with, so that its sync calls find the table loaded. */
   const prepareTexts = () =>
-    textsAnswer(request(languages(instance.language)), latest.texts ? '' : latest.needTexts).then(
+    texts.answer(request(languages(instance.language)), latest.texts ? '' : latest.needTexts).then(
       (answer) => {
         if (!latest.texts) latest = { ...latest, ...answer };
       },
@@ -290,12 +222,7 @@ export function createBrowserInstance(engine, options) {
       applyState(latest, [], []);
       ui.showBanner();
     },
-    on(name, fn) {
-      if (!listeners[name]) throw new KelisimError('invalid-argument', `kelisim: unknown event "${name}" (ready, consent, change, error)`);
-      listeners[name].add(fn);
-      if (name === 'ready' && isReady) win.queueMicrotask(() => fn(instance.state()));
-      return () => listeners[name].delete(fn);
-    },
+    on: events.on,
     setLanguage(lang) {
       // At once when the table is at hand; otherwise once its file has arrived.
       const apply = (t) => {
@@ -304,18 +231,16 @@ export function createBrowserInstance(engine, options) {
       };
       const now = engine.texts(withTable(languages(String(lang))));
       if (!now.needTexts) return Promise.resolve(apply(now));
-      return textsAnswer(languages(String(lang))).then(apply, (err) => {
+      return texts.answer(languages(String(lang))).then(apply, (err) => {
         throw reportError(win, err);
       });
     },
     _emit(name, detail) {
-      if (name === 'ready') isReady = true;
       emit(name, detail);
       if (name === 'ready' && cookiebot) cookiebot.ready(); // Cookiebot's page-view events, once the document is parsed
     },
   };
 
-  const noop = () => {};
   const actions = {
     acceptAll: () => decideWith('accept-all', { preset: 'accept-all' }),
     rejectAll: () => decideWith('reject-all', { preset: 'reject-all' }),
@@ -327,16 +252,7 @@ export function createBrowserInstance(engine, options) {
   };
   const ui =
     options.ui === false
-      ? {
-          showBanner: noop,
-          showPreferences: noop,
-          showReopen: noop,
-          hide: noop,
-          setTexts: noop,
-          placeholder: noop,
-          removePlaceholder: noop,
-          ready: () => Promise.resolve(),
-        }
+      ? NO_UI
       : lazyUI(
           () => Promise.all([options.loadUI(), prepareTexts()]).then(([createUI]) => createUI),
           (createUI) => createUI({ win, doc, start: latest, enabled: true, actions }),
