@@ -37,7 +37,8 @@ const scanCore = {
 // of consent types and their fallback state live in the engine alone.
 const fallbackDefault = await (async () => {
   const factory = (await import(pathToFileURL(glue).href)).default;
-  const engine = await factory({ wasmBinary: readFileSync(path.join(wasmOut, 'kelisim.wasm')), print() {}, printErr() {} });
+  const { entryPoints } = await import('./src/entry-points.js');
+  const engine = entryPoints(await factory({ wasmBinary: readFileSync(path.join(wasmOut, 'kelisim.wasm')), print() {}, printErr() {} }));
   const nothing = { categories: { necessary: { required: true } }, consentMode: { enabled: true, waitForUpdate: 500 } };
   engine._configure(JSON.stringify(nothing));
   const answer = JSON.parse(engine._start(JSON.stringify({ cookieHeader: '', now: Date.now() })));

@@ -4,6 +4,7 @@
 // this file only moves text in and out.
 import { readFileSync } from 'node:fs';
 import createKelisimScanCore from 'kelisim-scan-core';
+import { entryPoints } from '../src/entry-points.js';
 
 export class ScanEngineError extends Error {
   constructor(code, message, errors = []) {
@@ -21,7 +22,7 @@ export async function loadScanEngine(wasmPath) {
   } catch (err) {
     throw new ScanEngineError('wasm-load', `cannot read kelisim-scan.wasm (${wasmPath}): ${err.message}`);
   }
-  const core = await new Promise((resolve, reject) => {
+  const module = await new Promise((resolve, reject) => {
     createKelisimScanCore({
       instantiateWasm(imports, receive) {
         WebAssembly.instantiate(bytes, imports).then((r) => receive(r.instance, r.module), reject);
@@ -33,9 +34,8 @@ export async function loadScanEngine(wasmPath) {
       printErr() {},
     }).then(resolve, reject);
   });
-  if (typeof core._scan !== 'function') {
-    throw new ScanEngineError('wasm-load', 'this kelisim-scan.wasm has no scanner entry point (_scan): rebuild kelisim');
-  }
+  const core = entryPoints(module);
+  if (!core) throw new ScanEngineError('wasm-load', 'this kelisim-scan.wasm has no entry points: rebuild kelisim');
   return {
     /** The engine's validation of a configuration's text: { ok, errors, warnings }. */
     validate(configText) {

@@ -4,6 +4,7 @@
 import createKelisimCore from 'kelisim-core';
 import { KelisimError } from './errors.js';
 import { compileWasm } from './wasm-fetch.js';
+import { entryPoints } from './entry-points.js';
 
 let cached = null;
 let cachedKey = null;
@@ -45,7 +46,11 @@ function instantiateCore(source) {
       onAbort: fail,
       print() {},
       printErr() {},
-    }).then(resolve, fail);
+    }).then((module) => {
+      const core = entryPoints(module);
+      if (core) resolve(core);
+      else fail(new Error('no entry points (not this build of kelisim.wasm)'));
+    }, fail);
   });
 }
 
@@ -73,13 +78,14 @@ export function instantiateCoreSync(module) {
     printErr() {},
   };
   createKelisimCore(core).catch(() => {}); // settles only after this call; the result is read from `core`
-  if (failure || typeof core._start !== 'function') {
+  const entries = failure ? null : entryPoints(core);
+  if (!entries) {
     throw new KelisimError(
       'wasm-load',
       `kelisim: cannot start its engine: ${failure && failure.message ? failure.message : 'no entry points'}`,
     );
   }
-  return core;
+  return entries;
 }
 
 async function compile(source, imports) {
