@@ -95,6 +95,7 @@ await Promise.all([
       __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity),
       __KELISIM_WASM_ID__: JSON.stringify(wasmId),
       __KELISIM_TEXTS_ID__: JSON.stringify(textsId),
+      __KELISIM_TEXTS_LANGS__: JSON.stringify(textFiles.map((f) => f.replace(/^kelisim-texts-|\.json$/g, ''))),
     },
   }),
   build({ ...browser, entryPoints: [path.join(here, 'src/browser.js')], format: 'esm', outfile: path.join(dist, 'kelisim.mjs') }),

@@ -4,6 +4,7 @@
 // visitor who is not asked loads none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 
 let server;
@@ -81,4 +82,41 @@ test('headless (data-ui="false"): no text file, no UI', async () => {
   await page.waitForTimeout(300);
   assert.deepEqual(textFiles(requests), []);
   await close();
+});
+
+test("a first visit fetches the page's language file beside the engine, not after it; a wrong guess still shows the engine's language", async () => {
+  const { page, requests, errors, close } = await openPage(browser);
+  await page.goto(`${server.origin}/ru.html`);
+  assert.equal((await kelisimSettled(page)).ok, true);
+  assert.equal(await page.locator(`${banner} h2`).textContent(), 'Мы используем файлы cookie');
+  assert.deepEqual(textFiles(requests), ['/kelisim/kelisim-texts-ru.json'], 'fetched once');
+  // Asked for before the engine was up (kelisim:loaded), not after its answer named the file.
+  const [asked, loaded] = await page.evaluate(() => [
+    performance.getEntriesByType('resource').find((r) => r.name.endsWith('/kelisim-texts-ru.json')).startTime,
+    performance.getEntriesByName('kelisim:loaded')[0].startTime,
+  ]);
+  assert.ok(asked < loaded, `texts asked at ${asked} ms, engine up at ${loaded} ms`);
+  await close();
+
+  // The page says Russian, the configuration offers English only: the engine's choice wins.
+  const config = JSON.parse(await readFile(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+  config.language = { default: 'en', translations: { en: {} } };
+  server.routes['/en-only.json'] = (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(config));
+  };
+  server.routes['/ru-page-en-config.html'] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<script src="/kelisim/kelisim.js" data-config="/en-only.json"></script></head><body><p>страница</p></body></html>`,
+    );
+  const second = await openPage(browser);
+  await second.page.goto(`${server.origin}/ru-page-en-config.html`);
+  assert.equal((await kelisimSettled(second.page)).ok, true);
+  assert.equal(await second.page.locator(`${banner} h2`).textContent(), 'We use cookies');
+  assert.ok(textFiles(second.requests).includes('/kelisim/kelisim-texts-en.json'));
+  assert.deepEqual(second.errors, []);
+  assert.deepEqual(errors, []);
+  await second.close();
 });

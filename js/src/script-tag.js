@@ -27,7 +27,7 @@ import { createBrowserInstance } from './runtime.js';
 import { createFacade } from './facade.js';
 import { cookiebotHint, createCookiebot } from './cookiebot.js';
 
-/* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__ */
+/* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__, __KELISIM_TEXTS_LANGS__ */
 (function main(win) {
   const doc = win.document;
   const script = doc.currentScript;
@@ -173,8 +173,17 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     );
   const wasm = compileWasm(wasmUrl, (bytes) => later(() => storeModule(win, __KELISIM_WASM_ID__, bytes)));
   const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
-  // A first page view most likely shows the banner: the UI downloads beside the engine.
-  if (options.ui) loadUI().catch(() => {});
+  // A first page view most likely shows the banner: the UI downloads beside
+  // the engine, and so do the built-in texts in the language the page names
+  // (a head start only: the engine picks the language and names its file).
+  if (options.ui) {
+    loadUI().catch(() => {});
+    const named = String(options.language || doc.documentElement.lang || '')
+      .toLowerCase()
+      .replace(/[-_].*$/, '');
+    // Not when this browser kept that file (a returning visitor whose engine is not stored yet).
+    if (__KELISIM_TEXTS_LANGS__.includes(named) && cachedTexts(win, __KELISIM_TEXTS_ID__, named) === undefined) loadTexts.ahead(named);
+  }
   Promise.all([loadCore({ url: wasmUrl, module: wasm }), text])
     .then(([core, t]) => {
       mark('kelisim:loaded');

@@ -11,17 +11,22 @@ import { KelisimError } from './errors.js';
  * `{ get(lang), put(lang, text) }`; `fresh` skips it.
  */
 export function textsLoader(win, base, cache) {
-  return async (lang, fresh) => {
+  const early = new Map(); // language -> the response of a fetch started before the engine named it
+  const urlOf = (lang) =>
+    typeof base === 'function' ? new URL(String(base(lang)), win.location.href).href : new URL(`kelisim-texts-${lang}.json`, base).href;
+  const request = (url) =>
+    ownFetch(url, { credentials: 'same-origin', priority: 'high' }).catch((err) => ({
+      ok: false,
+      status: err && err.message ? err.message : 'network error',
+    })); // the banner waits for it
+  const load = async (lang, fresh) => {
     const cached = !fresh && cache ? cache.get(lang) : undefined;
     if (cached !== undefined) return { text: cached, cached: true };
     const file = `kelisim-texts-${lang}.json`;
-    const url = typeof base === 'function' ? new URL(String(base(lang)), win.location.href).href : new URL(file, base).href;
-    let response;
-    try {
-      response = await ownFetch(url, { credentials: 'same-origin', priority: 'high' }); // the banner waits for it
-    } catch (err) {
-      response = { ok: false, status: err && err.message ? err.message : 'network error' };
-    }
+    const url = urlOf(lang);
+    const ahead = !fresh && early.get(lang);
+    early.delete(lang);
+    const response = await (ahead || request(url));
     if (!response.ok) {
       throw new KelisimError(
         'texts-load',
@@ -30,4 +35,14 @@ export function textsLoader(win, base, cache) {
     }
     return { text: await response.text(), cached: false };
   };
+  /**
+   * Starts fetching a language's file while the engine is still loading, so
+   * that a first banner does not wait for one more round trip. Only a head
+   * start: the engine names the file it needs, and a file it does not name
+   * is never read.
+   */
+  load.ahead = (lang) => {
+    if (!early.has(lang)) early.set(lang, request(urlOf(lang)));
+  };
+  return load;
 }
