@@ -410,8 +410,10 @@ async function firstVisit(browser, c, port) {
   const v = await openVisit(browser, c, port);
   const out = { errors: v.errors };
   try {
+    if (TRACING) await browser.startTracing(v.page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading'] });
     await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
     out.bannerMs = await v.page.evaluate(() => window.__bench.bannerSeen);
+    if (TRACING) out.trace = JSON.parse(String(await browser.stopTracing()));
     await sleep(SETTLE_MS);
     const m = await metricsOf(v.cdp);
     out.timeline = await v.page.evaluate(timeline);
@@ -1050,8 +1052,24 @@ function mainThreadTasks(trace) {
   return rows.sort((a, b) => a[0] - b[0]);
 }
 
+// kelisim.wasm's function names (the symbol map the wasm build writes beside its glue), for "wasm-function[N]".
+const WASM_SYMBOLS = (() => {
+  const file = path.join(root, 'build-wasm', 'out', 'kelisim-core.mjs.symbols');
+  if (!PROFILING || !existsSync(file)) return new Map();
+  return new Map(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [
+        l.slice(0, l.indexOf(':')),
+        l.slice(l.indexOf(':') + 1).replace(/\\([0-9a-f]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))),
+      ]),
+  );
+})();
 const frameKey = (f) => {
   const file = f.url ? f.url.replace(/^.*\//, '') : '';
+  const wasm = /^wasm-function\[(\d+)\]$/.exec(f.functionName || '');
+  if (wasm && WASM_SYMBOLS.has(wasm[1])) return `wasm ${WASM_SYMBOLS.get(wasm[1]).slice(0, 110)}`;
   return `${f.functionName || '(anonymous)'} ${file}${file ? `:${f.lineNumber + 1}` : ''}`;
 };
 /** Self time (ms, mean per round) per function of a CPU profile, keyed "name file:line", with the callers it was sampled under. */
@@ -1083,6 +1101,8 @@ async function profileVisits(browser, port) {
     if (f.failed || b.failed) throw new Error(f.failed || b.failed);
     if (round === 0) continue; // warm-up
     if (TRACING && round === 1) {
+      console.log('\nfirst visit, main-thread events over 1 ms (start ms, duration ms, event, what):');
+      for (const r of mainThreadTasks(f.trace)) console.log(r.join('  '));
       console.log('\nreturning visit, main-thread events over 1 ms (start ms, duration ms, event, what):');
       for (const r of mainThreadTasks(b.trace)) console.log(r.join('  '));
     }
