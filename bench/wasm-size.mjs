@@ -43,8 +43,10 @@ while (pos < wasm.length) {
     // imports: count the imported functions, which take the first indices
     const n = leb();
     for (let i = 0; i < n; i++) {
-      pos += leb(); // module name
-      pos += leb(); // field name
+      const module = leb(); // a name's length comes first: read it before moving past the name
+      pos += module;
+      const field = leb();
+      pos += field;
       const kind = wasm[pos++];
       if (kind === 0) {
         leb();
