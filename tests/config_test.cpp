@@ -13,6 +13,7 @@ using kelisim::ParseResult;
 using kelisim_test::fixture_json;
 using kelisim_test::fixture_text;
 using kelisim_test::json;
+using kelisim_test::parse_config;
 
 namespace {
 

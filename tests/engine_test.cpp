@@ -8,6 +8,7 @@
 
 using namespace kelisim;
 using kelisim_test::json;
+using kelisim_test::parse_config;
 using Names = std::vector<std::string>;
 
 namespace {

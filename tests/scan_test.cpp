@@ -321,7 +321,7 @@ TEST_CASE("api_scan drafts a configuration from what the demo showed", "[scan][a
   CHECK_FALSE(out.contains("audit"));
 
   // The draft is a configuration the engine accepts.
-  kelisim::ParseResult p = kelisim::parse_config(draft);
+  kelisim::ParseResult p = kelisim_test::parse_config(draft);
   CHECK(p.ok);
 }
 

@@ -1,5 +1,6 @@
 // Helpers shared by the engine test suites: fixture loading and small builders.
 #pragma once
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -22,6 +23,32 @@ inline std::string fixture_text(const std::string& name) {
 }
 
 inline json fixture_json(const std::string& name) { return json::parse(fixture_text(name), nullptr, false); }
+
+/// A test's nlohmann value as the engine's own (kelisim::Json), member order kept.
+inline kelisim::Json core_json(const json& v) {
+  switch (v.type()) {
+    case json::value_t::boolean: return v.get<bool>();
+    case json::value_t::number_integer: return v.get<int64_t>();
+    case json::value_t::number_unsigned:
+      return v.get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v.get<int64_t>();  // as kelisim::parse_json reads it
+    case json::value_t::number_float: return kelisim::Json::number(v.get<double>());
+    case json::value_t::string: return v.get<std::string>();
+    case json::value_t::array: {
+      kelisim::Json out = kelisim::Json::array();
+      for (const auto& e : v) out.push_back(core_json(e));
+      return out;
+    }
+    case json::value_t::object: {
+      kelisim::Json out = kelisim::Json::object();
+      for (auto it = v.begin(); it != v.end(); ++it) out[it.key()] = core_json(it.value());
+      return out;
+    }
+    default: return nullptr;
+  }
+}
+
+/// parse_config on a test's nlohmann value (through the engine's own value overload).
+inline kelisim::ParseResult parse_config(const json& v) { return kelisim::parse_config(core_json(v)); }
 
 /// A configuration that must be valid; the test stops when it is not.
 inline kelisim::Config config_from(const std::string& text) {

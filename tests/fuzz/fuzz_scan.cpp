@@ -43,7 +43,7 @@ json answer(const std::string& text, const json& request) {
   json out = json::parse(text, nullptr, false);
   if (!out.is_object() || !out.contains("ok") || !out["ok"].is_boolean()) __builtin_trap();
   if (out["ok"] != true) return out;
-  if (!kelisim::parse_config(out["draft"]).ok || !out["draftErrors"].empty()) __builtin_trap();
+  if (!kelisim::parse_config(std::string_view(out["draft"].dump())).ok || !out["draftErrors"].empty()) __builtin_trap();
   for (const char* list : {"cookies", "storage", "requests"}) {
     size_t asked = request.is_object() && request.contains(list) && request[list].is_array() ? request[list].size() : 0;
     if (!out[list].is_array() || out[list].size() != asked) __builtin_trap();

@@ -13,8 +13,6 @@
 namespace kelisim {
 namespace {
 
-using json = nlohmann::ordered_json;
-
 /// The configuration the engine keeps between calls: given once per page by
 /// api_configure (the binding then passes only requests), or the last text a
 /// native caller passed along with its request.
@@ -38,19 +36,27 @@ const ParseResult& cached_config(const std::string& text) {
   return k.parsed;
 }
 
-/// Serialises without ever aborting: invalid UTF-8 (e.g. a truncated quote)
-/// is replaced rather than treated as an error.
-std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+/// One issue as an answer lists it: {"path", "message"}.
+void add_issue(Json& list, const Issue& i) {
+  Json& out = list.push_back(Json::object());
+  out["path"] = i.path;
+  out["message"] = i.message;
+}
 
-json issues_json(const std::vector<Issue>& issues) {
-  json out = json::array();
-  for (const auto& i : issues) out.push_back({{"path", i.path}, {"message", i.message}});
+Json issues_json(const std::vector<Issue>& issues) {
+  Json out = Json::array();
+  for (const auto& i : issues) add_issue(out, i);
   return out;
 }
 
 std::string failure(const char* code, const std::string& message, const std::vector<Issue>& errors = {}) {
-  json out = {{"ok", false}, {"error", {{"code", code}, {"message", message}, {"errors", issues_json(errors)}}}};
-  return text(out);
+  Json out = Json::object();
+  out["ok"] = false;
+  Json& error = out["error"];
+  error["code"] = code;
+  error["message"] = message;
+  error["errors"] = issues_json(errors);
+  return write_json(out);
 }
 
 std::string config_failure(const ParseResult& p) {
@@ -62,22 +68,24 @@ std::string config_failure(const ParseResult& p) {
   return failure("invalid-config", msg, p.errors);
 }
 
-json state_json(const Config& cfg, const Status& st) {
+Json state_json(const Config& cfg, const Status& st) {
   const char* method = st.decided ? method_name(st.record.method) : nullptr;
-  return {{"decided", st.decided},
-          {"categories", allowed_categories(cfg, st)},
-          {"services", allowed_services(cfg, st)},
-          {"revision", st.decided ? st.record.revision : cfg.revision},
-          {"id", st.readable ? st.record.id_string() : ""},
-          {"created", st.readable ? iso_time(st.record.created) : ""},
-          {"updated", st.readable ? iso_time(st.record.updated) : ""},
-          {"method", method ? json(method) : json(nullptr)}};
+  Json out = Json::object();
+  out["decided"] = st.decided;
+  out["categories"] = allowed_categories(cfg, st);
+  out["services"] = allowed_services(cfg, st);
+  out["revision"] = st.decided ? st.record.revision : cfg.revision;
+  out["id"] = st.readable ? st.record.id_string() : "";
+  out["created"] = st.readable ? iso_time(st.record.created) : "";
+  out["updated"] = st.readable ? iso_time(st.record.updated) : "";
+  out["method"] = method ? Json(method) : Json(nullptr);
+  return out;
 }
 
 /// Every name a page may ask about (categories, services, aliases) and the
 /// engine's answer for it, so the shim's isAllowed() only reads a table.
-json allowed_json(const Config& cfg, const Status& st) {
-  json out = json::object();
+Json allowed_json(const Config& cfg, const Status& st) {
+  Json out = Json::object();
   for (const auto& c : cfg.categories) out[c.name] = is_allowed(cfg, st, c.name);
   for (const auto& s : cfg.services) out[s.name] = is_allowed(cfg, st, s.name);
   for (const auto& a : cfg.aliases) out[a.first] = is_allowed(cfg, st, a.first);
@@ -85,33 +93,35 @@ json allowed_json(const Config& cfg, const Status& st) {
 }
 
 /// Consent Mode's default: nothing granted but security_storage, whatever was decided.
-json consent_default_json(const Config& cfg) {
-  json out = json::object();
+Json consent_default_json(const Config& cfg) {
+  Json out = Json::object();
   for (const auto& type : consent_mode_types()) out[type] = type == "security_storage" ? "granted" : "denied";
   out["wait_for_update"] = cfg.wait_for_update;
   return out;
 }
 
-json consent_mode_json(const Config& cfg, const Status& st) {
-  json update = json::object();
+Json consent_mode_json(const Config& cfg, const Status& st) {
+  Json update = Json::object();
   for (const auto& kv : consent_mode_state(cfg, st)) update[kv.first] = kv.second ? "granted" : "denied";
   return update;
 }
 
-json cookie_json(const Config& cfg) {
-  return {{"name", cfg.cookie.name},
-          {"domain", cfg.cookie.domain},
-          {"path", cfg.cookie.path},
-          {"sameSite", cfg.cookie.same_site},
-          {"secure", cfg.cookie.secure}};
+Json cookie_json(const Config& cfg) {
+  Json out = Json::object();
+  out["name"] = cfg.cookie.name;
+  out["domain"] = cfg.cookie.domain;
+  out["path"] = cfg.cookie.path;
+  out["sameSite"] = cfg.cookie.same_site;
+  out["secure"] = cfg.cookie.secure;
+  return out;
 }
 
 /// The consent cookie to write for `value`, living `max_age` seconds: every
 /// attribute but Domain (which the browser finds by probing for "auto").
 /// `https`: whether the page is served over HTTPS (for `secure: "auto"`).
-json cookie_write_json(const Config& cfg, const std::string& value, int64_t max_age, bool https) {
+Json cookie_write_json(const Config& cfg, const std::string& value, int64_t max_age, bool https) {
   bool secure = cfg.cookie.secure == "true" || (cfg.cookie.secure == "auto" && https) || cfg.cookie.same_site == "None";
-  json out = cookie_json(cfg);
+  Json out = cookie_json(cfg);
   out["value"] = value;
   out["maxAge"] = max_age;
   out["useSecure"] = secure;
@@ -161,17 +171,18 @@ std::string texts_failure(const std::vector<Issue>& errors) {
 /// The texts of `lang` merged into `out`, or, when the built-in table they
 /// need was not given, only the language and `needTexts`: the built-in
 /// language whose file the shim is to fetch and pass in as `builtinTexts`.
-void add_texts(TextResolver& r, AskReason ask, const std::vector<Gate>* gates, json& out) {
-  json texts = r.texts(ask);
-  json placeholders = json::array();
+void add_texts(TextResolver& r, AskReason ask, const std::vector<Gate>* gates, Json& out) {
+  Json texts = r.texts(ask);
+  Json placeholders = Json::array();
   if (gates)
     for (const auto& g : *gates) placeholders.push_back(r.placeholder(g));
   if (r.missing) {
-    out.update(
-        {{"language", r.lang}, {"dir", is_rtl(r.lang) ? "rtl" : "ltr"}, {"needTexts", builtin_table_language(r.cfg, r.lang)}});
+    out["language"] = r.lang;
+    out["dir"] = is_rtl(r.lang) ? "rtl" : "ltr";
+    out["needTexts"] = builtin_table_language(r.cfg, r.lang);
     return;
   }
-  out.update(texts);
+  out.update(std::move(texts));
   if (gates) out["placeholders"] = std::move(placeholders);
 }
 
@@ -182,14 +193,14 @@ struct Questions {
   std::vector<Gate> gates;
 };
 
-Gate read_gate(const json& e) {
+Gate read_gate(const Json& e) {
   Gate gate;
   if (e.is_object()) {
     for (auto [key, dst] : {std::pair<const char*, std::string*>{"category", &gate.category},
                             {"service", &gate.service},
                             {"cookieconsent", &gate.cookieconsent}}) {
-      auto it = e.find(key);
-      if (it != e.end() && it->is_string()) *dst = it->get<std::string>();
+      const Json* v = e.find(key);
+      if (v && v->is_string()) *dst = v->string();
     }
   }
   return gate;  // a malformed gate stays closed
@@ -202,16 +213,16 @@ Questions read_questions(Request& req) {
   q.cookies = req.strings(req.body, "cookies", "cookies");
   q.storage = req.strings(req.body, "storage", "storage");
   q.cookie_writes = req.strings(req.body, "cookieWrites", "cookieWrites");
-  auto gl = req.body.find("gates");
-  if (gl != req.body.end() && !gl->is_null() && !gl->is_array()) req.errors.push_back({"gates", "expected an array of gates"});
-  if (gl != req.body.end() && gl->is_array())
-    for (const auto& e : *gl) q.gates.push_back(read_gate(e));
+  const Json* gl = req.body.find("gates");
+  if (gl && !gl->is_null() && !gl->is_array()) req.errors.push_back({"gates", "expected an array of gates"});
+  if (gl && gl->is_array())
+    for (const Json::Member& e : gl->items()) q.gates.push_back(read_gate(e.value));
   return q;
 }
 
-void answer_questions(const Config& cfg, const Status& st, const Questions& q, int64_t now, json& out) {
-  json names = json::array(), gates = json::array(), urls = json::array(), cookies = json::array(), storage = json::array(),
-       writes = json::array();
+void answer_questions(const Config& cfg, const Status& st, const Questions& q, int64_t now, Json& out) {
+  Json names = Json::array(), gates = Json::array(), urls = Json::array(), cookies = Json::array(), storage = Json::array(),
+       writes = Json::array();
   for (const auto& w : q.cookie_writes) writes.push_back(cookie_write_allowed(cfg, st, w, now));
   for (const auto& n : q.names) names.push_back(is_allowed(cfg, st, n));
   for (const auto& g : q.gates) gates.push_back(gate_open(cfg, st, g));
@@ -233,8 +244,8 @@ struct Present {
 
 Present read_present(Request& req) {
   Present out;
-  auto pr = req.body.find("present");
-  if (pr == req.body.end() || !pr->is_object()) return out;
+  const Json* pr = req.body.find("present");
+  if (!pr || !pr->is_object()) return out;
   out.local = req.strings(*pr, "localStorage", "present.localStorage");
   out.session = req.strings(*pr, "sessionStorage", "present.sessionStorage");
   return out;
@@ -242,13 +253,23 @@ Present read_present(Request& req) {
 
 /// What to delete for the decision in `st`: the cookies in `header` and the
 /// present storage keys of services that are not allowed.
-json cleanup_json(const Config& cfg, const Status& st, const std::string& header, const Present& present) {
+Json cleanup_json(const Config& cfg, const Status& st, const std::string& header, const Present& present) {
   std::vector<std::string> cookies;
   for (const auto& kv : parse_cookie_header(header))
     if (!kv.first.empty()) cookies.push_back(kv.first);
-  return {{"cookies", cleanup_cookies(cfg, st, cookies)},
-          {"localStorage", cleanup_storage(cfg, st, present.local)},
-          {"sessionStorage", cleanup_storage(cfg, st, present.session)}};
+  Json out = Json::object();
+  out["cookies"] = cleanup_cookies(cfg, st, cookies);
+  out["localStorage"] = cleanup_storage(cfg, st, present.local);
+  out["sessionStorage"] = cleanup_storage(cfg, st, present.session);
+  return out;
+}
+
+/// What changed: {"accepted", "rejected"}.
+Json changes_json(const Changes& changes) {
+  Json out = Json::object();
+  out["accepted"] = changes.accepted;
+  out["rejected"] = changes.rejected;
+  return out;
 }
 
 }  // namespace
@@ -260,8 +281,8 @@ std::string api_texts(const std::string& config, const std::string& request) {
   if (!req.parse(request)) return failure("invalid-request", "invalid request", req.errors);
   std::vector<std::string> requested = requested_languages(p.config, req);
   std::vector<Gate> gates;
-  if (auto pl = req.body.find("placeholders"); pl != req.body.end() && pl->is_array())
-    for (const auto& e : *pl) gates.push_back(read_gate(e));
+  if (const Json* pl = req.body.find("placeholders"); pl && pl->is_array())
+    for (const Json::Member& e : pl->items()) gates.push_back(read_gate(e.value));
   // With the visitor's cookie, the notice says why the banner asks (if it does).
   AskReason ask = AskReason::none;
   if (req.body.contains("now")) {
@@ -273,16 +294,19 @@ std::string api_texts(const std::string& config, const std::string& request) {
   TextResolver r{p.config, lang, request_table(req, builtin_table_language(p.config, lang), table_errors)};
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
   if (!table_errors.empty()) return texts_failure(table_errors);
-  json out = json::object();
+  Json out = Json::object();
   add_texts(r, ask, &gates, out);
   out["ok"] = true;
-  return text(out);
+  return write_json(out);
 }
 
 std::string api_validate(const std::string& config) {
   const ParseResult& p = cached_config(config);
-  json out = {{"ok", p.ok}, {"errors", issues_json(p.errors)}, {"warnings", issues_json(p.warnings)}};
-  return text(out);
+  Json out = Json::object();
+  out["ok"] = p.ok;
+  out["errors"] = issues_json(p.errors);
+  out["warnings"] = issues_json(p.warnings);
+  return write_json(out);
 }
 
 std::string api_configure(const std::string& config) { return api_validate(config); }
@@ -301,8 +325,8 @@ std::string api_start(const std::string& config, const std::string& request) {
   std::vector<std::string> requested = requested_languages(cfg, req);
   Questions q = read_questions(req);
   // Re-reading after another tab decided: what changed since `previous`.
-  auto prev = req.body.find("previous");
-  bool has_previous = prev != req.body.end() && !prev->is_null();
+  const Json* prev = req.body.find("previous");
+  bool has_previous = prev && !prev->is_null();
   bool https = req.boolean("https");
   std::string previous = req.str("previous");
   std::string origin = req.str("origin");  // the page's: a service may name the site's own host
@@ -314,67 +338,67 @@ std::string api_start(const std::string& config, const std::string& request) {
   if (!table_errors.empty()) return texts_failure(table_errors);
 
   Status st = evaluate(cfg, stored, now, gpc);
-  json out = {
-      {"ok", true},
-      {"warnings", issues_json(p.warnings)},
-      {"ask", st.ask == AskReason::none ? json(nullptr) : json(ask_reason_name(st.ask))},
-      {"invalid", st.invalid_reason.empty() ? json(nullptr) : json(st.invalid_reason)},
-      {"newItems", st.new_items},
-      {"state", state_json(cfg, st)},
-      {"allowed", allowed_json(cfg, st)},
-      {"consentMode",
-       {{"enabled", cfg.consent_mode_enabled},
-        {"default", consent_default_json(cfg)},
-        {"update", consent_mode_json(cfg, st)},
-        {"waitForUpdate", cfg.wait_for_update},
-        {"adsDataRedaction", cfg.ads_data_redaction},
-        {"urlPassthrough", cfg.url_passthrough}}},
-      {"cookie",
-       st.decided
-           ? cookie_write_json(
-                 cfg, stored, std::max<int64_t>(0, st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400 - now), https)
-           : cookie_json(cfg)},
-      {"blocking",
-       {{"autoBlock", cfg.auto_block},
-        {"cookieGuard", cfg.cookie_guard},
-        {"reloadOnWithdrawal", cfg.reload_on_withdrawal},
-        {"cookies", cfg.cookie_guard ? "ask" : "none"}}},
-      {"receipts", {{"endpoint", cfg.receipts_endpoint}}},
-      {"compat", {{"cookiebot", cfg.compat_cookiebot}}},
-      {"ui",
-       {{"layout", cfg.ui_layout},
-        {"position", cfg.ui_position},
-        {"theme", cfg.ui_theme},
-        {"reopenButton", cfg.ui_reopen_button}}},
-      {"languages", cfg.languages()},
-      {"contact", cfg.contact},
-      {"gpc", gpc},
-      {"debug", cfg.debug},
-  };
+  Json out = Json::object();
+  out["ok"] = true;
+  out["warnings"] = issues_json(p.warnings);
+  out["ask"] = st.ask == AskReason::none ? Json(nullptr) : Json(ask_reason_name(st.ask));
+  out["invalid"] = st.invalid_reason.empty() ? Json(nullptr) : Json(st.invalid_reason);
+  out["newItems"] = st.new_items;
+  out["state"] = state_json(cfg, st);
+  out["allowed"] = allowed_json(cfg, st);
+  Json& consent_mode = out["consentMode"];
+  consent_mode["enabled"] = cfg.consent_mode_enabled;
+  consent_mode["default"] = consent_default_json(cfg);
+  consent_mode["update"] = consent_mode_json(cfg, st);
+  consent_mode["waitForUpdate"] = cfg.wait_for_update;
+  consent_mode["adsDataRedaction"] = cfg.ads_data_redaction;
+  consent_mode["urlPassthrough"] = cfg.url_passthrough;
+  out["cookie"] =
+      st.decided
+          ? cookie_write_json(cfg, stored,
+                              std::max<int64_t>(0, st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400 - now), https)
+          : cookie_json(cfg);
+  Json& blocking = out["blocking"];
+  blocking["autoBlock"] = cfg.auto_block;
+  blocking["cookieGuard"] = cfg.cookie_guard;
+  blocking["reloadOnWithdrawal"] = cfg.reload_on_withdrawal;
+  blocking["cookies"] = cfg.cookie_guard ? "ask" : "none";
+  out["receipts"]["endpoint"] = cfg.receipts_endpoint;
+  out["compat"]["cookiebot"] = cfg.compat_cookiebot;
+  Json& ui = out["ui"];
+  ui["layout"] = cfg.ui_layout;
+  ui["position"] = cfg.ui_position;
+  ui["theme"] = cfg.ui_theme;
+  ui["reopenButton"] = cfg.ui_reopen_button;
+  out["languages"] = cfg.languages();
+  out["contact"] = cfg.contact;
+  out["gpc"] = gpc;
+  out["debug"] = cfg.debug;
   answer_questions(cfg, st, q, now, out);
   // Every page view enforces the decision (or, before one, that only required
   // services are allowed): what a server or a tag set again is deleted.
   out["cleanup"] = cleanup_json(cfg, st, req.str("cookieHeader"), present);
   if (has_previous) {
     Changes changes = diff(cfg, evaluate(cfg, stored_value(cfg, previous), now, gpc), st);
-    out["changes"] = {{"accepted", changes.accepted}, {"rejected", changes.rejected}};
+    out["changes"] = changes_json(changes);
   }
   std::vector<Issue> cookiebot = add_cookiebot(cfg, st, req.body, CookiebotCall::start, now, out);
   if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
   // What the page's guards ask about (Cookiebot's tag may have turned auto-blocking on).
-  bool auto_block = out["blocking"]["autoBlock"].get<bool>();
+  bool auto_block = out["blocking"]["autoBlock"].boolean();
   out["blocking"]["urls"] = url_scope(cfg, auto_block, origin);
   if (auto_block)
-    for (const json& claim : issues_json(own_host_claims(cfg, origin))) out["warnings"].push_back(claim);
+    for (const Issue& claim : own_host_claims(cfg, origin)) add_issue(out["warnings"], claim);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
   if (st.ask != AskReason::none) {
     TextResolver r{cfg, lang, table};
     add_texts(r, st.ask, nullptr, out);
   } else {
-    out.update({{"language", lang}, {"dir", is_rtl(lang) ? "rtl" : "ltr"}});
+    out["language"] = lang;
+    out["dir"] = is_rtl(lang) ? "rtl" : "ltr";
   }
-  return text(out);
+  return write_json(out);
 }
 
 std::string api_decide(const std::string& config, const std::string& request) {
@@ -390,25 +414,25 @@ std::string api_decide(const std::string& config, const std::string& request) {
   std::array<uint8_t, 16> fresh{};
   if (!parse_hex_id(req.str("random"), fresh)) req.errors.push_back({"random", "expected 32 hex digits of randomness"});
   Choice choice;
-  auto ch = req.body.find("choice");
-  if (ch == req.body.end() || !ch->is_object()) {
+  const Json* ch = req.body.find("choice");
+  if (!ch || !ch->is_object()) {
     req.errors.push_back({"choice", "expected an object"});
   } else {
-    auto m = ch->find("method");
-    choice.method = (m != ch->end() && m->is_string()) ? method_from_name(m->get<std::string>()) : Method::none;
+    const Json* m = ch->find("method");
+    choice.method = (m && m->is_string()) ? method_from_name(m->string()) : Method::none;
     if (choice.method == Method::none) req.errors.push_back({"choice.method", "expected accept-all, reject-all, custom or api"});
-    auto pre = ch->find("preset");
-    choice.preset = (pre != ch->end() && pre->is_string()) ? method_from_name(pre->get<std::string>()) : choice.method;
+    const Json* pre = ch->find("preset");
+    choice.preset = (pre && pre->is_string()) ? method_from_name(pre->string()) : choice.method;
     if (choice.preset != Method::accept_all && choice.preset != Method::reject_all) choice.preset = Method::custom;
     choice.categories = req.strings(*ch, "categories", "choice.categories");
     choice.services = req.strings(*ch, "services", "choice.services");
   }
   // "allow": keep the current decision and add what this gate needs.
-  const json* allow = nullptr;
-  if (ch != req.body.end() && ch->is_object()) {
-    auto a = ch->find("allow");
-    if (a != ch->end() && !a->is_null()) {
-      if (a->is_object()) allow = &*a;
+  const Json* allow = nullptr;
+  if (ch && ch->is_object()) {
+    const Json* a = ch->find("allow");
+    if (a && !a->is_null()) {
+      if (a->is_object()) allow = a;
       else req.errors.push_back({"choice.allow", "expected a gate object"});
     }
   }
@@ -424,40 +448,40 @@ std::string api_decide(const std::string& config, const std::string& request) {
   Status after = evaluate(cfg, d.cookie_value, now, gpc);
   Changes changes = diff(cfg, before, after);
 
-  json accepted = allowed_categories(cfg, after), rejected = json::array();
+  Json accepted = allowed_categories(cfg, after), rejected = Json::array();
   for (const auto& s : allowed_services(cfg, after)) accepted.push_back(s);
   for (const auto& c : cfg.categories)
     if (!is_allowed(cfg, after, c.name)) rejected.push_back(c.name);
   for (const auto& s : cfg.services)
     if (!is_allowed(cfg, after, s.name)) rejected.push_back(s.name);
 
-  json cookie = cookie_write_json(cfg, d.cookie_value, int64_t(expiry_days(cfg, d.record)) * 86400, https);
-  json out = {
-      {"ok", true},
-      {"cookie", cookie},
-      {"state", state_json(cfg, after)},
-      {"allowed", allowed_json(cfg, after)},
-      {"changes", {{"accepted", changes.accepted}, {"rejected", changes.rejected}}},
-      {"cleanup", cleanup_json(cfg, after, header, present)},
-      {"reload", cfg.reload_on_withdrawal && !changes.rejected.empty()},
-      {"consentMode", {{"enabled", cfg.consent_mode_enabled}, {"update", consent_mode_json(cfg, after)}}},
-      {"receipt",
-       {{"id", d.record.id_string()},
-        {"sequence", d.record.sequence},
-        {"revision", d.record.revision},
-        {"timestamp", iso_time(now)},
-        {"method", method_name(d.record.method)},
-        {"accepted", accepted},
-        {"rejected", rejected},
-        {"language", language},
-        {"url", receipt_url(url)}}},
-      {"unknown", d.unknown},
-  };
+  Json out = Json::object();
+  out["ok"] = true;
+  out["cookie"] = cookie_write_json(cfg, d.cookie_value, int64_t(expiry_days(cfg, d.record)) * 86400, https);
+  out["state"] = state_json(cfg, after);
+  out["allowed"] = allowed_json(cfg, after);
+  out["changes"] = changes_json(changes);
+  out["cleanup"] = cleanup_json(cfg, after, header, present);
+  out["reload"] = cfg.reload_on_withdrawal && !changes.rejected.empty();
+  Json& consent_mode = out["consentMode"];
+  consent_mode["enabled"] = cfg.consent_mode_enabled;
+  consent_mode["update"] = consent_mode_json(cfg, after);
+  Json& receipt = out["receipt"];
+  receipt["id"] = d.record.id_string();
+  receipt["sequence"] = d.record.sequence;
+  receipt["revision"] = d.record.revision;
+  receipt["timestamp"] = iso_time(now);
+  receipt["method"] = method_name(d.record.method);
+  receipt["accepted"] = std::move(accepted);
+  receipt["rejected"] = std::move(rejected);
+  receipt["language"] = language;
+  receipt["url"] = receipt_url(url);
+  out["unknown"] = d.unknown;
   // The follow-up questions of a decision (the page's waiting gates, held URLs) in the same call.
   answer_questions(cfg, after, q, now, out);
   std::vector<Issue> cookiebot = add_cookiebot(cfg, after, req.body, CookiebotCall::decide, now, out);
   if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
-  return text(out);
+  return write_json(out);
 }
 
 std::string api_query(const std::string& config, const std::string& request) {
@@ -471,12 +495,13 @@ std::string api_query(const std::string& config, const std::string& request) {
   bool gpc = req.boolean("gpc");
   Questions q = read_questions(req);
   if (!req.errors.empty()) return failure("invalid-request", "invalid request", req.errors);
-  json out = {{"ok", true}};
+  Json out = Json::object();
+  out["ok"] = true;
   Status st = evaluate(cfg, stored, now, gpc);
   answer_questions(cfg, st, q, now, out);
   std::vector<Issue> cookiebot = add_cookiebot(cfg, st, req.body, CookiebotCall::query, now, out);
   if (!cookiebot.empty()) return failure("invalid-request", "invalid request", cookiebot);
-  return text(out);
+  return write_json(out);
 }
 
 }  // namespace kelisim

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "kelisim/config.hpp"
 #include "kelisim/engine.hpp"
 #include "kelisim/patterns.hpp"
@@ -13,6 +15,8 @@
 namespace kelisim {
 namespace {
 
+// The scanner runs in Node, not in the pages' kelisim.wasm: it keeps
+// nlohmann's DOM for its larger JSON and hands the engine text.
 using json = nlohmann::ordered_json;
 
 std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -1040,7 +1044,7 @@ std::string api_scan(const std::string& catalogue_text, const std::string& reque
 
   Drafter drafter(cat, req);
   json out = drafter.run();
-  ParseResult checked = parse_config(out["draft"]);
+  ParseResult checked = parse_config(std::string_view(text(out["draft"])));
   out["draftErrors"] = issues_json(checked.errors);
   if (req.audit) out["audit"] = audit(site.config, req);
 

@@ -20,16 +20,13 @@ std::string decimal(int64_t v) {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-const char* type_name(const json& v) {
+const char* type_name(const Json& v) {
   switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::discarded: return "invalid JSON";
+    case Json::Type::null: return "null";
+    case Json::Type::boolean: return "a boolean";
+    case Json::Type::string: return "a string";
+    case Json::Type::array: return "an array";
+    case Json::Type::object: return "an object";
     default: return "a number";
   }
 }
@@ -55,47 +52,46 @@ std::string join(const std::vector<std::string>& items) {
 /// unknown keys as warnings when done.
 class Reader {
  public:
-  Reader(const json& obj, std::string path, ParseResult& out) : obj_(obj), path_(std::move(path)), out_(out) {}
+  Reader(const Json& obj, std::string path, ParseResult& out) : obj_(obj), path_(std::move(path)), out_(out) {}
 
   std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   void error(const std::string& path, const std::string& msg) { out_.errors.push_back({path, msg}); }
   void warn(const std::string& path, const std::string& msg) { out_.warnings.push_back({path, msg}); }
 
-  const json* get(const char* key) {
+  const Json* get(const char* key) {
     seen_.push_back(key);
-    auto it = obj_.find(key);
-    return it == obj_.end() ? nullptr : &*it;
+    return obj_.find(key);
   }
-  void expected(const char* key, const char* what, const json& v) {
+  void expected(const char* key, const char* what, const Json& v) {
     error(at(key), std::string("expected ") + what + ", got " + type_name(v));
   }
   void boolean(const char* key, bool& dst) {
-    if (const json* v = get(key)) {
-      if (v->is_boolean()) dst = v->get<bool>();
+    if (const Json* v = get(key)) {
+      if (v->is_boolean()) dst = v->boolean();
       else expected(key, "true or false", *v);
     }
   }
   void integer(const char* key, int64_t& dst, int64_t lo, int64_t hi) {
-    if (const json* v = get(key)) {
-      if (!v->is_number_integer()) return expected(key, "an integer", *v);
-      int64_t n = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : v->get<int64_t>();
+    if (const Json* v = get(key)) {
+      if (!v->is_integer()) return expected(key, "an integer", *v);
+      int64_t n = v->integer();  // above INT64_MAX: INT64_MAX (parse_json)
       if (n < lo || n > hi)
         return error(at(key), "expected an integer from " + decimal(lo) + " to " + decimal(hi) + ", got " + decimal(n));
       dst = n;
     }
   }
   void string(const char* key, std::string& dst, size_t max_len = 2048) {
-    if (const json* v = get(key)) {
+    if (const Json* v = get(key)) {
       if (!v->is_string()) return expected(key, "a string", *v);
-      const auto& s = v->get_ref<const std::string&>();
+      const std::string& s = v->string();
       if (s.size() > max_len) return error(at(key), "is longer than " + decimal(max_len) + " characters");
       dst = s;
     }
   }
   void choice(const char* key, std::string& dst, const std::vector<std::string>& allowed) {
-    if (const json* v = get(key)) {
+    if (const Json* v = get(key)) {
       if (!v->is_string()) return expected(key, ("one of " + join(allowed)).c_str(), *v);
-      const auto& s = v->get_ref<const std::string&>();
+      const std::string& s = v->string();
       if (std::find(allowed.begin(), allowed.end(), s) == allowed.end())
         return error(at(key), "expected one of " + join(allowed) + ", got " + quote_text(s));
       dst = s;
@@ -105,17 +101,17 @@ class Reader {
   /// given, receives each kept string's index in the JSON array (for paths).
   void strings(const char* key, std::vector<std::string>& dst, bool (*valid)(std::string_view), const char* what,
                std::vector<size_t>* indices = nullptr) {
-    const json* v = get(key);
+    const Json* v = get(key);
     if (!v) return;
     if (!v->is_array()) return expected(key, "an array of strings", *v);
     for (size_t i = 0; i < v->size(); ++i) {
-      const json& e = (*v)[i];
+      const Json& e = v->items()[i].value;
       auto p = [&] { return at(key) + "[" + decimal(int64_t(i)) + "]"; };  // built only for an error
       if (!e.is_string()) {
         error(p(), std::string("expected a string, got ") + type_name(e));
         continue;
       }
-      const auto& s = e.get_ref<const std::string&>();
+      const std::string& s = e.string();
       if (valid && !valid(s)) {
         error(p(), std::string("invalid ") + what + " " + quote_text(s));
         continue;
@@ -125,8 +121,8 @@ class Reader {
     }
   }
   /// A nested object; returns nullptr (after an error) when present but not an object.
-  const json* object(const char* key) {
-    const json* v = get(key);
+  const Json* object(const char* key) {
+    const Json* v = get(key);
     if (v && !v->is_object()) {
       expected(key, "an object", *v);
       return nullptr;
@@ -134,15 +130,15 @@ class Reader {
     return v;
   }
   void finish() {
-    for (auto it = obj_.begin(); it != obj_.end(); ++it) {
+    for (const Json::Member& m : obj_.items()) {
       bool known = false;
-      for (const char* k : seen_) known = known || it.key() == k;
-      if (!known) warn(at(it.key()), "unknown key, ignored");
+      for (const char* k : seen_) known = known || m.key == k;
+      if (!known) warn(at(m.key), "unknown key, ignored");
     }
   }
 
  private:
-  const json& obj_;
+  const Json& obj_;
   std::string path_;
   ParseResult& out_;
   std::vector<const char*> seen_;  // the keys read (string literals): a handful per object
@@ -189,38 +185,37 @@ bool known_text_key(const std::string& key, const Config& cfg) {
 
 /// Flattens `{"banner": {"title": "x"}}` and `{"banner.title": "x"}` alike to dotted keys.
 /// Depth is bounded: real keys nest three levels, and the wasm stack is small.
-void flatten_texts(const json& v, const std::string& prefix, const std::string& path, std::map<std::string, std::string>& out,
+void flatten_texts(const Json& v, const std::string& prefix, const std::string& path, std::map<std::string, std::string>& out,
                    ParseResult& res, int depth = 0) {
   if (depth > 8) {
     res.errors.push_back({path, "nested too deeply"});
     return;
   }
-  for (auto it = v.begin(); it != v.end(); ++it) {
-    std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-    std::string p = path + "." + it.key();
-    if (it->is_object()) flatten_texts(*it, key, p, out, res, depth + 1);
-    else if (it->is_string()) {
-      if (it->get_ref<const std::string&>().size() > 4096) res.errors.push_back({p, "is longer than 4096 characters"});
-      else out[key] = it->get<std::string>();
-    } else res.errors.push_back({p, std::string("expected a string, got ") + type_name(*it)});
+  for (const Json::Member& m : v.items()) {
+    std::string key = prefix.empty() ? m.key : prefix + "." + m.key;
+    std::string p = path + "." + m.key;
+    if (m.value.is_object()) flatten_texts(m.value, key, p, out, res, depth + 1);
+    else if (m.value.is_string()) {
+      if (m.value.string().size() > 4096) res.errors.push_back({p, "is longer than 4096 characters"});
+      else out[key] = m.value.string();
+    } else res.errors.push_back({p, std::string("expected a string, got ") + type_name(m.value)});
   }
 }
 
-void read_categories(const json& cats, ParseResult& res) {
-  for (auto it = cats.begin(); it != cats.end(); ++it) {
-    std::string path = "categories." + it.key();
-    if (!valid_name(it.key())) {
-      res.errors.push_back(
-          {path, "invalid category name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
+void read_categories(const Json& cats, ParseResult& res) {
+  for (const Json::Member& m : cats.items()) {
+    std::string path = "categories." + m.key;
+    if (!valid_name(m.key)) {
+      res.errors.push_back({path, "invalid category name " + quote_text(m.key) + " (letters, digits, '-' and '_', at most 64)"});
       continue;
     }
-    if (!it->is_object()) {
-      res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)});
+    if (!m.value.is_object()) {
+      res.errors.push_back({path, std::string("expected an object, got ") + type_name(m.value)});
       continue;
     }
     Category c;
-    c.name = it.key();
-    Reader r(*it, path, res);
+    c.name = m.key;
+    Reader r(m.value, path, res);
     r.boolean("required", c.required);
     std::vector<size_t> at;  // JSON indices: a non-string entry shifts the kept ones
     r.strings("consentMode", c.consent_mode, nullptr, "", &at);
@@ -239,26 +234,25 @@ void read_categories(const json& cats, ParseResult& res) {
   }
 }
 
-void read_services(const json& svcs, ParseResult& res) {
-  for (auto it = svcs.begin(); it != svcs.end(); ++it) {
-    std::string path = "services." + it.key();
-    if (!valid_name(it.key())) {
-      res.errors.push_back(
-          {path, "invalid service name " + quote_text(it.key()) + " (letters, digits, '-' and '_', at most 64)"});
+void read_services(const Json& svcs, ParseResult& res) {
+  for (const Json::Member& m : svcs.items()) {
+    std::string path = "services." + m.key;
+    if (!valid_name(m.key)) {
+      res.errors.push_back({path, "invalid service name " + quote_text(m.key) + " (letters, digits, '-' and '_', at most 64)"});
       continue;
     }
-    if (!it->is_object()) {
-      res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)});
+    if (!m.value.is_object()) {
+      res.errors.push_back({path, std::string("expected an object, got ") + type_name(m.value)});
       continue;
     }
     Service s;
-    s.name = it.key();
-    Reader r(*it, path, res);
-    const json* cat = r.get("category");
+    s.name = m.key;
+    Reader r(m.value, path, res);
+    const Json* cat = r.get("category");
     if (!cat) r.error(path + ".category", "missing: every service needs a category");
     else if (!cat->is_string()) r.expected("category", "a category name", *cat);
     else {
-      s.category = cat->get<std::string>();
+      s.category = cat->string();
       if (!res.config.find_category(s.category)) r.error(path + ".category", "unknown category " + quote_text(s.category));
     }
     r.strings("cookies", s.cookies, valid_name_pattern, "cookie name pattern");
@@ -269,32 +263,33 @@ void read_services(const json& svcs, ParseResult& res) {
   }
 }
 
-void read_language(const json& lang, ParseResult& res) {
+void read_language(const Json& lang, ParseResult& res) {
   Config& cfg = res.config;
   Reader r(lang, "language", res);
   r.string("default", cfg.default_language, 35);
   if (!valid_language_tag(cfg.default_language))
     r.error("language.default", "invalid language tag " + quote_text(cfg.default_language));
-  if (const json* ad = r.get("autoDetect")) {
-    if (ad->is_boolean()) cfg.auto_detect = ad->get<bool>() ? "document" : "off";
-    else if (ad->is_string() && (*ad == "document" || *ad == "browser" || *ad == "off")) cfg.auto_detect = ad->get<std::string>();
+  if (const Json* ad = r.get("autoDetect")) {
+    const std::string& s = ad->string();
+    if (ad->is_boolean()) cfg.auto_detect = ad->boolean() ? "document" : "off";
+    else if (ad->is_string() && (s == "document" || s == "browser" || s == "off")) cfg.auto_detect = s;
     else
       r.error("language.autoDetect", std::string("expected \"document\", \"browser\", \"off\" or a boolean, got ") +
-                                         (ad->is_string() ? quote_text(ad->get<std::string>()) : type_name(*ad)));
+                                         (ad->is_string() ? quote_text(s) : type_name(*ad)));
   }
-  if (const json* tr = r.object("translations")) {
-    for (auto it = tr->begin(); it != tr->end(); ++it) {
-      std::string path = "language.translations." + it.key();
-      if (!valid_language_tag(it.key())) {
-        res.errors.push_back({path, "invalid language tag " + quote_text(it.key())});
+  if (const Json* tr = r.object("translations")) {
+    for (const Json::Member& m : tr->items()) {
+      std::string path = "language.translations." + m.key;
+      if (!valid_language_tag(m.key)) {
+        res.errors.push_back({path, "invalid language tag " + quote_text(m.key)});
         continue;
       }
-      if (!it->is_object()) {
-        res.errors.push_back({path, std::string("expected an object, got ") + type_name(*it)});
+      if (!m.value.is_object()) {
+        res.errors.push_back({path, std::string("expected an object, got ") + type_name(m.value)});
         continue;
       }
-      auto& texts = cfg.translations[it.key()];
-      flatten_texts(*it, "", path, texts, res);
+      auto& texts = cfg.translations[m.key];
+      flatten_texts(m.value, "", path, texts, res);
       for (const auto& kv : texts)
         if (!known_text_key(kv.first, cfg)) res.warnings.push_back({path + "." + kv.first, "unknown text key, ignored"});
     }
@@ -312,33 +307,33 @@ void read_language(const json& lang, ParseResult& res) {
 }
 
 /// `aliases`: other names for categories and services.
-void read_aliases(const json& al, ParseResult& res) {
+void read_aliases(const Json& al, ParseResult& res) {
   Config& cfg = res.config;
-  for (auto it = al.begin(); it != al.end(); ++it) {
-    std::string path = "aliases." + it.key();
-    if (!valid_name(it.key())) {
-      res.errors.push_back({path, "invalid alias name " + quote_text(it.key())});
+  for (const Json::Member& m : al.items()) {
+    std::string path = "aliases." + m.key;
+    if (!valid_name(m.key)) {
+      res.errors.push_back({path, "invalid alias name " + quote_text(m.key)});
       continue;
     }
-    if (!it->is_string()) {
-      res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(*it)});
+    if (!m.value.is_string()) {
+      res.errors.push_back({path, std::string("expected a category or service name, got ") + type_name(m.value)});
       continue;
     }
-    std::string target = it->get<std::string>();
+    const std::string& target = m.value.string();
     if (!cfg.find_category(target) && !cfg.find_service(target)) {
       res.errors.push_back({path, "unknown category or service " + quote_text(target)});
       continue;
     }
-    if (cfg.find_category(it.key()) || cfg.find_service(it.key())) {
+    if (cfg.find_category(m.key) || cfg.find_service(m.key)) {
       res.errors.push_back({path, "an alias cannot reuse the name of a category or service"});
       continue;
     }
-    cfg.aliases[it.key()] = target;
+    cfg.aliases[m.key] = target;
   }
 }
 
 /// `cookie`: how the decision is stored.
-void read_cookie(const json& ck, ParseResult& res) {
+void read_cookie(const Json& ck, ParseResult& res) {
   Config& cfg = res.config;
   Reader c(ck, "cookie", res);
   c.string("name", cfg.cookie.name, 64);
@@ -361,9 +356,9 @@ void read_cookie(const json& ck, ParseResult& res) {
   cfg.cookie.rejected_expires_after_days =
       has_rejected ? int(rdays) : std::min(int(days), cfg.cookie.rejected_expires_after_days);
   c.choice("sameSite", cfg.cookie.same_site, {"Lax", "Strict", "None"});
-  if (const json* sec = c.get("secure")) {
-    if (sec->is_boolean()) cfg.cookie.secure = sec->get<bool>() ? "true" : "false";
-    else if (sec->is_string() && *sec == "auto") cfg.cookie.secure = "auto";
+  if (const Json* sec = c.get("secure")) {
+    if (sec->is_boolean()) cfg.cookie.secure = sec->boolean() ? "true" : "false";
+    else if (sec->is_string() && sec->string() == "auto") cfg.cookie.secure = "auto";
     else c.expected("secure", "true, false or \"auto\"", *sec);
   }
   if (cfg.cookie.same_site == "None" && cfg.cookie.secure == "false")
@@ -372,7 +367,7 @@ void read_cookie(const json& ck, ParseResult& res) {
 }
 
 /// `blocking`: what the guards hold.
-void read_blocking(const json& b, ParseResult& res) {
+void read_blocking(const Json& b, ParseResult& res) {
   Config& cfg = res.config;
   Reader c(b, "blocking", res);
   c.boolean("autoBlock", cfg.auto_block);
@@ -382,7 +377,7 @@ void read_blocking(const json& b, ParseResult& res) {
 }
 
 /// `consentMode`: Google Consent Mode settings.
-void read_consent_mode(const json& cm, ParseResult& res) {
+void read_consent_mode(const Json& cm, ParseResult& res) {
   Config& cfg = res.config;
   Reader c(cm, "consentMode", res);
   c.boolean("enabled", cfg.consent_mode_enabled);
@@ -393,7 +388,7 @@ void read_consent_mode(const json& cm, ParseResult& res) {
 }
 
 /// `receipts`: where proofs of consent go.
-void read_receipts(const json& rc, ParseResult& res) {
+void read_receipts(const Json& rc, ParseResult& res) {
   Config& cfg = res.config;
   Reader c(rc, "receipts", res);
   c.string("endpoint", cfg.receipts_endpoint);
@@ -406,7 +401,7 @@ void read_receipts(const json& rc, ParseResult& res) {
 }
 
 /// `compat`: drop-in surfaces of other consent managers.
-void read_compat(const json& cp, ParseResult& res) {
+void read_compat(const Json& cp, ParseResult& res) {
   Config& cfg = res.config;
   Reader c(cp, "compat", res);
   c.boolean("cookiebot", cfg.compat_cookiebot);
@@ -414,7 +409,7 @@ void read_compat(const json& cp, ParseResult& res) {
 }
 
 /// `ui`: the banner's layout and theme.
-void read_ui(const json& ui, ParseResult& res) {
+void read_ui(const Json& ui, ParseResult& res) {
   Config& cfg = res.config;
   Reader c(ui, "ui", res);
   c.choice("layout", cfg.ui_layout, {"bar", "box"});
@@ -452,11 +447,9 @@ std::vector<std::string> Config::languages() const {
   return out;
 }
 
-json parse_json(std::string_view text) { return json::parse(text.data(), text.data() + text.size(), nullptr, false); }
-
 ParseResult parse_config(std::string_view json_text) {
-  json value = parse_json(json_text);
-  if (value.is_discarded()) {
+  Json value;
+  if (!parse_json(json_text, value)) {
     ParseResult res;
     res.errors.push_back({"", "the configuration is not valid JSON"});
     return res;
@@ -464,7 +457,7 @@ ParseResult parse_config(std::string_view json_text) {
   return parse_config(value);
 }
 
-ParseResult parse_config(const nlohmann::ordered_json& value) {
+ParseResult parse_config(const Json& value) {
   ParseResult res;
   if (!value.is_object()) {
     res.errors.push_back({"", std::string("expected the configuration to be an object, got ") + type_name(value)});
@@ -477,24 +470,24 @@ ParseResult parse_config(const nlohmann::ordered_json& value) {
   r.string("contact", cfg.contact, 256);
   r.boolean("debug", cfg.debug);
 
-  if (const json* cats = r.object("categories")) {
+  if (const Json* cats = r.object("categories")) {
     read_categories(*cats, res);
     if (cats->empty()) r.error("categories", "needs at least one category");
   } else if (!value.contains("categories")) {
     r.error("categories", "missing: at least one category is needed");
   }
-  if (const json* svcs = r.object("services")) read_services(*svcs, res);
+  if (const Json* svcs = r.object("services")) read_services(*svcs, res);
 
-  if (const json* al = r.object("aliases")) read_aliases(*al, res);
+  if (const Json* al = r.object("aliases")) read_aliases(*al, res);
   for (const auto& s : cfg.services)
     if (cfg.find_category(s.name)) res.errors.push_back({"services." + s.name, "a service cannot have the name of a category"});
-  if (const json* ck = r.object("cookie")) read_cookie(*ck, res);
-  if (const json* b = r.object("blocking")) read_blocking(*b, res);
-  if (const json* cm = r.object("consentMode")) read_consent_mode(*cm, res);
-  if (const json* rc = r.object("receipts")) read_receipts(*rc, res);
-  if (const json* cp = r.object("compat")) read_compat(*cp, res);
-  if (const json* lang = r.object("language")) read_language(*lang, res);
-  if (const json* ui = r.object("ui")) read_ui(*ui, res);
+  if (const Json* ck = r.object("cookie")) read_cookie(*ck, res);
+  if (const Json* b = r.object("blocking")) read_blocking(*b, res);
+  if (const Json* cm = r.object("consentMode")) read_consent_mode(*cm, res);
+  if (const Json* rc = r.object("receipts")) read_receipts(*rc, res);
+  if (const Json* cp = r.object("compat")) read_compat(*cp, res);
+  if (const Json* lang = r.object("language")) read_language(*lang, res);
+  if (const Json* ui = r.object("ui")) read_ui(*ui, res);
   r.finish();
   res.ok = res.errors.empty();
   return res;

@@ -3,8 +3,6 @@
 namespace kelisim {
 namespace {
 
-using json = nlohmann::ordered_json;
-
 constexpr int64_t kDay = 86400;
 constexpr const char* kCookieName = "CookieConsent";
 constexpr std::string_view kOptIn = "cookieconsent-optin-";
@@ -39,29 +37,29 @@ std::vector<std::string> cookie_values(const std::string& header, std::string_vi
 }
 
 /// Boolean fields set one by one: far less code in the wasm than an initializer list per object.
-void set_flags(json& obj, std::initializer_list<std::pair<const char*, bool>> flags) {
+void set_flags(Json& obj, std::initializer_list<std::pair<const char*, bool>> flags) {
   for (const auto& f : flags) obj[f.first] = f.second;
 }
 
-json state_json(const Config& cfg, const CookiebotState& s, bool gpc) {
-  json consent = json::object();
+Json state_json(const Config& cfg, const CookiebotState& s, bool gpc) {
+  Json consent = Json::object();
   set_flags(
       consent,
       {{"necessary", s.necessary}, {"preferences", s.preferences}, {"statistics", s.statistics}, {"marketing", s.marketing}});
   // kelisim records only the visitor's own choices: never "implied".
-  consent["method"] = s.has_response ? json("explicit") : json(nullptr);
+  consent["method"] = s.has_response ? Json("explicit") : Json(nullptr);
   consent["stamp"] = s.stamp;
-  json out = json::object();
+  Json out = Json::object();
   out["consent"] = std::move(consent);
   set_flags(out, {{"consented", s.consented}, {"declined", s.declined}, {"hasResponse", s.has_response}, {"doNotTrack", gpc}});
   out["consentID"] = s.stamp;
   // Every visitor is asked before anything optional runs: the opt-in rules apply to all.
-  json regulations = json::object();
+  Json regulations = Json::object();
   set_flags(regulations, {{"gdprApplies", true}, {"ccpaApplies", false}, {"lgpdApplies", false}});
   out["regulations"] = std::move(regulations);
-  json& submit = out["submit"] = json::array();
+  Json& submit = out["submit"] = Json::array();
   for (const char* name : {"preferences", "statistics", "marketing"})
-    submit.push_back(known(cfg, name) ? json(resolve(cfg, name)) : json(nullptr));
+    submit.push_back(known(cfg, name) ? Json(resolve(cfg, name)) : Json(nullptr));
   return out;
 }
 
@@ -69,7 +67,7 @@ json state_json(const Config& cfg, const CookiebotState& s, bool gpc) {
 /// made, rewritten at page start when the copy in the browser differs from
 /// the decision, removed when there is no current decision (a stale or
 /// foreign copy must not tell server-side readers more than kelisim allows).
-json cookie_json(const Config& cfg, const Status& st, const CookiebotState& s, const std::string& header, CookiebotCall call,
+Json cookie_json(const Config& cfg, const Status& st, const CookiebotState& s, const std::string& header, CookiebotCall call,
                  int64_t now, bool https) {
   std::vector<std::string> present = cookie_values(header, kCookieName);
   std::string value, attributes;
@@ -86,7 +84,7 @@ json cookie_json(const Config& cfg, const Status& st, const CookiebotState& s, c
                  (secure ? "; Secure" : "");
     write = left > 0 && (call == CookiebotCall::decide || !(present.size() == 1 && present[0] == value));
   }
-  json c = json::object();
+  Json c = Json::object();
   c["name"] = kCookieName;
   c["value"] = value;
   c["maxAge"] = max_age;
@@ -148,38 +146,36 @@ bool cookiebot_classes_visible(const Config& cfg, const Status& st, std::string_
   return !has_out || out_missing;
 }
 
-std::vector<Issue> add_cookiebot(const Config& cfg, const Status& st, const json& request, CookiebotCall call, int64_t now,
-                                 json& out) {
+std::vector<Issue> add_cookiebot(const Config& cfg, const Status& st, const Json& request, CookiebotCall call, int64_t now,
+                                 Json& out) {
   std::vector<Issue> errors;
   if (!request.is_object()) return errors;
 
-  auto classes = request.find("cookiebotClasses");
-  if (classes != request.end() && !classes->is_null()) {
-    json answers = json::array();
+  const Json* classes = request.find("cookiebotClasses");
+  if (classes && !classes->is_null()) {
+    Json answers = Json::array();
     if (!classes->is_array()) errors.push_back({"cookiebotClasses", "expected an array of strings"});
     else {
-      for (const auto& c : *classes) {
-        if (!c.is_string()) {
+      for (const Json::Member& c : classes->items()) {
+        if (!c.value.is_string()) {
           errors.push_back({"cookiebotClasses", "expected an array of strings"});
           break;
         }
-        answers.push_back(cookiebot_classes_visible(cfg, st, c.get_ref<const std::string&>()));
+        answers.push_back(cookiebot_classes_visible(cfg, st, c.value.string()));
       }
     }
     out["cookiebotClasses"] = std::move(answers);
   }
 
   if (call == CookiebotCall::start) {
-    auto tag = request.find("tag");
-    if (tag != request.end() && !tag->is_null()) {
+    const Json* tag = request.find("tag");
+    if (tag && !tag->is_null()) {
       if (!tag->is_object()) errors.push_back({"tag", "expected an object"});
       else {
-        auto mode = tag->find("blockingMode");
-        if (mode != tag->end() && !mode->is_null() && !mode->is_string())
-          errors.push_back({"tag.blockingMode", "expected a string"});
+        const Json* mode = tag->find("blockingMode");
+        if (mode && !mode->is_null() && !mode->is_string()) errors.push_back({"tag.blockingMode", "expected a string"});
         // Cookiebot's data-blockingmode="auto" asks for auto-blocking: it can only block more, never less.
-        else if (mode != tag->end() && mode->is_string() && mode->get_ref<const std::string&>() == "auto" &&
-                 out.contains("blocking") && out["blocking"].is_object())
+        else if (mode && mode->is_string() && mode->string() == "auto" && out.contains("blocking") && out["blocking"].is_object())
           out["blocking"]["autoBlock"] = true;
       }
     }
@@ -187,15 +183,15 @@ std::vector<Issue> add_cookiebot(const Config& cfg, const Status& st, const json
 
   if (cfg.compat_cookiebot && call != CookiebotCall::query) {
     std::string header;
-    auto h = request.find("cookieHeader");
-    if (h != request.end() && h->is_string()) header = h->get<std::string>();
+    const Json* h = request.find("cookieHeader");
+    if (h && h->is_string()) header = h->string();
     auto flag_of = [&](const char* key) {
-      auto it = request.find(key);
-      return it != request.end() && it->is_boolean() && it->get<bool>();
+      const Json* v = request.find(key);
+      return v && v->is_boolean() && v->boolean();
     };
     bool gpc = flag_of("gpc");
     CookiebotState s = cookiebot_state(cfg, st);
-    json cb = state_json(cfg, s, gpc);
+    Json cb = state_json(cfg, s, gpc);
     cb["cookie"] = cookie_json(cfg, st, s, header, call, now, flag_of("https"));
     out["cookiebot"] = std::move(cb);
   }

@@ -6,8 +6,6 @@
 namespace kelisim {
 namespace {
 
-using json = nlohmann::ordered_json;
-
 /// The index of `key` among builtin_keys(), or -1.
 int builtin_index(const std::string& key) {
   const auto& keys = builtin_keys();
@@ -30,7 +28,7 @@ std::string contact_link(const std::string& c) {
 }
 
 /// Text runs for display: placeholders filled in, `[label](url)` links parsed.
-json runs_json(const Config& cfg, std::string text) {
+Json runs_json(const Config& cfg, std::string text) {
   if (cfg.policy_url.empty()) {
     // No policy to link to: keep the label, drop the link markup.
     for (size_t end = text.find("]({policyUrl})"); end != std::string::npos; end = text.find("]({policyUrl})")) {
@@ -44,21 +42,27 @@ json runs_json(const Config& cfg, std::string text) {
   }
   replace_all(text, "{policyUrl}", cfg.policy_url);
   replace_all(text, "{contact}", cfg.contact);
-  json out = json::array();
+  Json out = Json::array();
+  // One run: {"text"} or, for a link, {"text", "href"}.
+  auto run = [&out](std::string run_text, const std::string& href) {
+    Json& r = out.push_back(Json::object());
+    r["text"] = std::move(run_text);
+    if (!href.empty()) r["href"] = href;
+  };
   std::string contact_href = contact_link(cfg.contact);
   for (const auto& r : parse_links(text)) {
     if (!r.href.empty()) {
-      out.push_back({{"text", r.text}, {"href", r.href}});
+      run(r.text, r.href);
       continue;
     }
     // The contact address becomes a link of its own (mailto: or its URL).
     std::string rest = r.text;
     for (size_t at; !contact_href.empty() && (at = rest.find(cfg.contact)) != std::string::npos;) {
-      if (at) out.push_back({{"text", rest.substr(0, at)}});
-      out.push_back({{"text", cfg.contact}, {"href", contact_href}});
+      if (at) run(rest.substr(0, at), "");
+      run(cfg.contact, contact_href);
       rest = rest.substr(at + cfg.contact.size());
     }
-    if (!rest.empty()) out.push_back({{"text", rest}});
+    if (!rest.empty()) run(rest, "");
   }
   return out;
 }
@@ -67,25 +71,25 @@ json runs_json(const Config& cfg, std::string text) {
 
 bool read_builtin_table(const std::string& text, BuiltinTable& out, std::vector<Issue>& errors) {
   const size_t before = errors.size();
-  json j = parse_json(text);
-  if (j.is_discarded() || !j.is_object()) {
+  Json j;
+  if (!parse_json(text, j) || !j.is_object()) {
     errors.push_back({"", "not a JSON object"});
     return false;
   }
-  auto lang = j.find("language");
-  out.language = lang != j.end() && lang->is_string() ? builtin_language(lang->get<std::string>()) : "";
+  const Json* lang = j.find("language");
+  out.language = lang && lang->is_string() ? builtin_language(lang->string()) : "";
   if (out.language.empty()) errors.push_back({"language", "expected one of the built-in languages (kk, ru, en)"});
-  auto texts = j.find("texts");
-  if (texts == j.end() || !texts->is_object()) {
+  const Json* texts = j.find("texts");
+  if (!texts || !texts->is_object()) {
     errors.push_back({"texts", "expected an object"});
     return false;
   }
   out.texts.clear();
   for (const auto& key : builtin_keys()) {
-    auto t = texts->find(key);
-    if (t == texts->end()) errors.push_back({"texts." + key, "missing"});
+    const Json* t = texts->find(key);
+    if (!t) errors.push_back({"texts." + key, "missing"});
     else if (!t->is_string()) errors.push_back({"texts." + key, "expected a string"});
-    out.texts.push_back(t != texts->end() && t->is_string() ? t->get<std::string>() : "");
+    out.texts.push_back(t && t->is_string() ? t->string() : "");
   }
   return errors.size() == before;
 }
@@ -120,7 +124,7 @@ std::string TextResolver::resolve(const std::string& key, const std::string& fal
   return fallback;
 }
 
-json TextResolver::placeholder(const Gate& g) {
+Json TextResolver::placeholder(const Gate& g) {
   auto title_of = [&](const std::string& raw) {
     auto a = cfg.aliases.find(raw);
     std::string name = a == cfg.aliases.end() ? raw : a->second;
@@ -148,14 +152,16 @@ json TextResolver::placeholder(const Gate& g) {
   for (const auto& n : names) title += (title.empty() ? "" : ", ") + title_of(n);
   std::string textv = resolve("placeholder.text");
   replace_all(textv, "{service}", title);
-  json out = {{"title", title}, {"text", runs_json(cfg, textv)}};
+  Json out = Json::object();
+  out["title"] = title;
+  out["text"] = runs_json(cfg, textv);
   if (!g.service.empty() && cfg.find_service(g.service))
     out["description"] = runs_json(cfg, resolve("services." + g.service + ".description"));
   return out;
 }
 
-json TextResolver::texts(AskReason ask) {
-  json texts = json::object();
+Json TextResolver::texts(AskReason ask) {
+  Json texts = Json::object();
   // Why the banner asks again, when it does.
   const char* notice_key = ask == AskReason::revision    ? "banner.revisionNotice"
                            : ask == AskReason::new_items ? "banner.newServicesNotice"
@@ -163,28 +169,32 @@ json TextResolver::texts(AskReason ask) {
                                                          : nullptr;
   for (const auto& key : builtin_keys())
     if (key.rfind("categories.", 0) != 0) texts[key] = runs_json(cfg, resolve(key));
-  json cats = json::array();
+  Json cats = Json::array();
   for (const auto& c : cfg.categories) {
-    json services = json::array();
+    Json services = Json::array();
     for (const auto& s : cfg.services) {
       if (s.category != c.name) continue;
-      services.push_back({{"name", s.name},
-                          {"title", resolve("services." + s.name + ".title", s.name)},
-                          {"description", runs_json(cfg, resolve("services." + s.name + ".description"))},
-                          {"cookies", s.cookies}});
+      Json& row = services.push_back(Json::object());
+      row["name"] = s.name;
+      row["title"] = resolve("services." + s.name + ".title", s.name);
+      row["description"] = runs_json(cfg, resolve("services." + s.name + ".description"));
+      row["cookies"] = s.cookies;
     }
-    cats.push_back({{"name", c.name},
-                    {"required", c.required},
-                    {"gpcDeny", c.gpc_deny},
-                    {"title", resolve("categories." + c.name + ".title", c.name)},
-                    {"description", runs_json(cfg, resolve("categories." + c.name + ".description"))},
-                    {"services", services}});
+    Json& row = cats.push_back(Json::object());
+    row["name"] = c.name;
+    row["required"] = c.required;
+    row["gpcDeny"] = c.gpc_deny;
+    row["title"] = resolve("categories." + c.name + ".title", c.name);
+    row["description"] = runs_json(cfg, resolve("categories." + c.name + ".description"));
+    row["services"] = std::move(services);
   }
-  return {{"language", lang},
-          {"dir", is_rtl(lang) ? "rtl" : "ltr"},
-          {"texts", texts},
-          {"categories", cats},
-          {"notice", notice_key ? runs_json(cfg, resolve(notice_key)) : json(nullptr)}};
+  Json out = Json::object();
+  out["language"] = lang;
+  out["dir"] = is_rtl(lang) ? "rtl" : "ltr";
+  out["texts"] = std::move(texts);
+  out["categories"] = std::move(cats);
+  out["notice"] = notice_key ? runs_json(cfg, resolve(notice_key)) : Json(nullptr);
+  return out;
 }
 
 }  // namespace kelisim

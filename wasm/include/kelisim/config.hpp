@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "kelisim/json.hpp"
 
 namespace kelisim {
 
@@ -91,11 +91,6 @@ struct ParseResult {
 /// or aborts: every problem is reported as an Issue with its JSON path, all at once.
 ParseResult parse_config(std::string_view json_text);
 /// Same, from an already parsed JSON value.
-ParseResult parse_config(const nlohmann::ordered_json& value);
-
-/// JSON text to a value, or a discarded value when it is not JSON; never
-/// aborts. Every JSON text the engine reads goes through here: each distinct
-/// input type would instantiate nlohmann's lexer and parser once more.
-nlohmann::ordered_json parse_json(std::string_view text);
+ParseResult parse_config(const Json& value);
 
 }  // namespace kelisim

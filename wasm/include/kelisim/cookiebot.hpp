@@ -9,10 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kelisim/config.hpp"
 #include "kelisim/engine.hpp"
+#include "kelisim/json.hpp"
 
 namespace kelisim {
 
@@ -60,7 +59,7 @@ enum class CookiebotCall { start, decide, query };
 ///    with the CookieConsent cookie, judged against the cookies in `cookieHeader`);
 ///  - any call: `cookiebotClasses` (class attributes) answered in `out["cookiebotClasses"]`.
 /// `now` is in seconds. Returns the request's problems (the answer is then not used).
-std::vector<Issue> add_cookiebot(const Config& cfg, const Status& st, const nlohmann::ordered_json& request, CookiebotCall call,
-                                 int64_t now, nlohmann::ordered_json& out);
+std::vector<Issue> add_cookiebot(const Config& cfg, const Status& st, const Json& request, CookiebotCall call, int64_t now,
+                                 Json& out);
 
 }  // namespace kelisim

@@ -14,57 +14,55 @@ namespace kelisim {
 
 /// Reads the fields of a request with type checks; wrong types become errors.
 struct Request {
-  nlohmann::ordered_json body;
+  Json body;
   std::vector<Issue> errors;
 
   bool parse(const std::string& text) {
-    body = parse_json(text);
-    if (body.is_discarded() || !body.is_object()) {
+    if (!parse_json(text, body) || !body.is_object()) {
       errors.push_back({"", "the request is not a JSON object"});
       return false;
     }
     return true;
   }
   std::string str(const char* key) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) return "";
-    if (!it->is_string()) {
+    const Json* v = body.find(key);
+    if (!v || v->is_null()) return "";
+    if (!v->is_string()) {
       errors.push_back({key, "expected a string"});
       return "";
     }
-    return it->get<std::string>();
+    return v->string();
   }
   bool boolean(const char* key) {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) return false;
-    if (!it->is_boolean()) {
+    const Json* v = body.find(key);
+    if (!v || v->is_null()) return false;
+    if (!v->is_boolean()) {
       errors.push_back({key, "expected a boolean"});
       return false;
     }
-    return it->get<bool>();
+    return v->boolean();
   }
   /// Milliseconds since the epoch -> seconds. Bounded to year 9999: a larger
   /// double would overflow the conversion, and the codec stores times < 2^40 s.
   int64_t now() {
-    auto it = body.find("now");
+    const Json* v = body.find("now");
     constexpr double kMaxMs = 253402300799999.0;  // 9999-12-31T23:59:59.999Z
-    if (it == body.end() || !it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0 ||
-        it->get<double>() > kMaxMs) {
+    if (!v || !v->is_number() || !std::isfinite(v->number()) || v->number() < 0 || v->number() > kMaxMs) {
       errors.push_back({"now", "expected the current time in milliseconds"});
       return 0;
     }
-    return int64_t(it->get<double>() / 1000.0);
+    return int64_t(v->number() / 1000.0);
   }
-  std::vector<std::string> strings(const nlohmann::ordered_json& obj, const char* key, const std::string& path) {
+  std::vector<std::string> strings(const Json& obj, const char* key, const std::string& path) {
     std::vector<std::string> out;
-    auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return out;
-    if (!it->is_array()) {
+    const Json* v = obj.find(key);
+    if (!v || v->is_null()) return out;
+    if (!v->is_array()) {
       errors.push_back({path, "expected an array of strings"});
       return out;
     }
-    for (const auto& e : *it) {
-      if (e.is_string()) out.push_back(e.get<std::string>());
+    for (const Json::Member& e : v->items()) {
+      if (e.value.is_string()) out.push_back(e.value.string());
       else errors.push_back({path, "expected an array of strings"});
     }
     return out;

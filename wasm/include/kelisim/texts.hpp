@@ -9,10 +9,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "kelisim/config.hpp"
 #include "kelisim/engine.hpp"
+#include "kelisim/json.hpp"
 
 namespace kelisim {
 
@@ -50,11 +49,11 @@ struct TextResolver {
 
   /// Everything the UI shows, resolved: {"language", "dir", "texts",
   /// "categories", "notice"}; `ask` says why the banner asks (the notice).
-  nlohmann::ordered_json texts(AskReason ask);
+  Json texts(AskReason ask);
 
   /// What a placeholder shows for a gate: its title, the text with
   /// {service} filled in, and the service's description.
-  nlohmann::ordered_json placeholder(const Gate& g);
+  Json placeholder(const Gate& g);
 };
 
 }  // namespace kelisim
