@@ -30,17 +30,17 @@ Json Json::object() {
 
 Json::~Json() {
   // The vector's own destructor would recurse once per level of nesting, and
-  // a request may nest arrays a hundred thousand deep: containers below the
-  // first level are unrolled here instead, so no destructor recurses further.
-  std::vector<Member> pending;
-  for (Member& m : items_)
-    if (!m.value.items_.empty()) pending.push_back(std::move(m));
-  while (!pending.empty()) {
-    Json node = std::move(pending.back().value);
-    pending.pop_back();
-    for (Member& m : node.items_)
-      if (!m.value.items_.empty()) pending.push_back(std::move(m));
-  }
+  // a request may nest arrays a hundred thousand deep: the containers below
+  // are listed, each after its parent, then emptied from the last, so that
+  // each one's elements are leaves by then and no destructor recurses further.
+  std::vector<Json*> below;
+  auto list = [&below](std::vector<Member>& items) {
+    for (Member& m : items)
+      if (!m.value.items_.empty()) below.push_back(&m.value);
+  };
+  list(items_);
+  for (size_t k = 0; k < below.size(); ++k) list(below[k]->items_);
+  for (size_t k = below.size(); k-- > 0;) below[k]->items_.clear();
 }
 
 const Json* Json::find(std::string_view key) const {
