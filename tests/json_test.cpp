@@ -18,6 +18,12 @@ using ordered = nlohmann::ordered_json;
 /// What nlohmann's dump wrote for a string before (invalid UTF-8 replaced).
 std::string nlohmann_text(const std::string& s) { return ordered(s).dump(-1, ' ', false, ordered::error_handler_t::replace); }
 
+/// A string literal with the NUL bytes it holds.
+template <size_t N>
+std::string bytes(const char (&s)[N]) {
+  return std::string(s, N - 1);
+}
+
 std::string written(const std::string& s) { return kelisim::write_json(Json(s)); }
 
 /// The text parsed and written again, or "rejected".
@@ -176,6 +182,14 @@ TEST_CASE("json: what nlohmann's parser rejects is rejected, the rest reads back
     INFO(t);
     CHECK(round_trip(t) == nlohmann_round_trip(t));
   }
+  // nlohmann's lexer reads a NUL byte as the end of the text (a string may not hold one raw).
+  for (const std::string& t : {bytes("1\0x"), bytes("{\"a\":[1]}\0{"), bytes("\0"), bytes("[1\0]"), bytes("\"a\0\""),
+                               bytes("tr\0ue"), bytes(" \0 "), bytes("-\0"), bytes("\"\\u0000\"")}) {
+    INFO(t);
+    CHECK(round_trip(t) == nlohmann_round_trip(t));
+  }
+  CHECK(round_trip(bytes("[true]\0garbage")) == "[true]");
+  CHECK(round_trip(bytes("\"\\u0000\"")) == R"("\u0000")");
   // Random token soups: the same verdict, and the same text when accepted.
   std::mt19937 random(42);
   const char* tokens[] = {"{", "}", "[", "]", ",", ":", "\"k\"", "\"\\u00e9\"", "1", "-2", "true", "null", " ", "\"a\"", "0"};
