@@ -1,6 +1,7 @@
 #include "kelisim/json.hpp"
 
-#include <nlohmann/json.hpp>
+#include <cmath>
+#include <cstdlib>
 
 namespace kelisim {
 
@@ -70,55 +71,6 @@ void Json::update(Json other) {
 
 namespace {
 
-/// nlohmann_json's SAX events straight into a Json: no DOM of its own, no copies.
-class Builder {
- public:
-  explicit Builder(Json& root) : root_(root) {}
-
-  bool null() { return add(Json()); }
-  bool boolean(bool b) { return add(Json(b)); }
-  bool number_integer(int64_t n) { return add(Json(n)); }
-  bool number_unsigned(uint64_t n) { return add(Json(n > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(n))); }
-  bool number_float(double d, const std::string&) { return add(Json::number(d)); }
-  bool string(std::string& s) { return add(Json(std::move(s))); }
-  bool binary(nlohmann::json::binary_t&) { return false; }  // only binary formats have these
-  bool start_object(size_t) { return open(Json::object()); }
-  bool key(std::string& k) {
-    key_ = std::move(k);
-    return true;
-  }
-  bool end_object() { return close(); }
-  bool start_array(size_t) { return open(Json::array()); }
-  bool end_array() { return close(); }
-  bool parse_error(size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
-
- private:
-  Json& place(Json value) {
-    if (open_.empty()) return root_ = std::move(value);
-    Json& parent = *open_.back();
-    // A repeated key keeps its first place and takes the last value (as nlohmann's ordered_json did).
-    if (parent.is_object()) return parent[key_] = std::move(value);
-    return parent.push_back(std::move(value));
-  }
-  bool add(Json value) {
-    place(std::move(value));
-    return true;
-  }
-  // Only the innermost open container grows, so the pointers to those around it stay valid.
-  bool open(Json container) {
-    open_.push_back(&place(std::move(container)));
-    return true;
-  }
-  bool close() {
-    open_.pop_back();
-    return true;
-  }
-
-  Json& root_;
-  std::vector<Json*> open_;
-  std::string key_;
-};
-
 constexpr char kHex[] = "0123456789abcdef";
 
 /// The length of the valid UTF-8 sequence that starts at s[i] (a byte >= 0x80),
@@ -149,6 +101,218 @@ size_t utf8_sequence(std::string_view s, size_t i, size_t& bad) {
   }
   return n;
 }
+
+/// A strict JSON reader (RFC 8259, what nlohmann's parser accepts): iterative,
+/// so nesting costs heap, not stack.
+class Reader {
+ public:
+  explicit Reader(std::string_view text) : text_(text) {}
+
+  bool read(Json& root) {
+    if (!text_.empty() && static_cast<unsigned char>(text_[0]) == 0xEF) {  // a UTF-8 byte order mark
+      if (text_.substr(0, 3) != "\xEF\xBB\xBF") return false;
+      i_ = 3;
+    }
+    std::vector<Json*> open;
+    for (;;) {
+      space();
+      Json value;
+      if (!scalar_or_container(value)) return false;
+      bool container = value.is_object() || value.is_array();
+      Json* placed = place(root, open, std::move(value));
+      if (container) {
+        open.push_back(placed);
+        space();
+        if (i_ < text_.size() && text_[i_] == (placed->is_object() ? '}' : ']')) {
+          ++i_;
+          open.pop_back();
+        } else {
+          if (placed->is_object() && !key()) return false;
+          continue;
+        }
+      }
+      // After a value: close what ends here, then a comma or the end.
+      for (;;) {
+        space();
+        // A NUL byte ends the text, as in nlohmann's lexer (there only a string may not hold one).
+        if (open.empty()) return i_ == text_.size() || text_[i_] == '\0';
+        if (i_ == text_.size()) return false;
+        char c = text_[i_++];
+        bool object = open.back()->is_object();
+        if (c == ',') {
+          if (object && !key()) return false;
+          break;
+        }
+        if (c != (object ? '}' : ']')) return false;
+        open.pop_back();
+      }
+    }
+  }
+
+ private:
+  void space() {
+    while (i_ < text_.size() && (text_[i_] == ' ' || text_[i_] == '\t' || text_[i_] == '\n' || text_[i_] == '\r')) ++i_;
+  }
+  bool word(std::string_view w) {
+    if (text_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  Json* place(Json& root, std::vector<Json*>& open, Json value) {
+    if (open.empty()) return &(root = std::move(value));
+    Json& parent = *open.back();
+    if (parent.is_object()) return &(parent[key_] = std::move(value));
+    return &parent.push_back(std::move(value));
+  }
+  /// A member's name and its colon.
+  bool key() {
+    space();
+    if (i_ == text_.size() || text_[i_] != '"' || !string(key_)) return false;
+    space();
+    return i_ < text_.size() && text_[i_++] == ':';
+  }
+  bool scalar_or_container(Json& out) {
+    if (i_ == text_.size()) return false;
+    switch (text_[i_]) {
+      case '{':
+        ++i_;
+        out = Json::object();
+        return true;
+      case '[':
+        ++i_;
+        out = Json::array();
+        return true;
+      case '"': {
+        std::string s;
+        if (!string(s)) return false;
+        out = Json(std::move(s));
+        return true;
+      }
+      case 't': out = true; return word("true");
+      case 'f': out = false; return word("false");
+      case 'n': out = Json(); return word("null");
+      default: return number(out);
+    }
+  }
+  int hex4() {
+    if (text_.size() - i_ < 4) return -1;
+    int v = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = text_[i_++];
+      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
+  }
+  bool string(std::string& out) {
+    out.clear();
+    ++i_;  // the opening quote
+    for (;;) {
+      size_t run = i_;
+      while (i_ < text_.size() && static_cast<unsigned char>(text_[i_]) >= 0x20 && text_[i_] != '"' && text_[i_] != '\\' &&
+             static_cast<unsigned char>(text_[i_]) < 0x80)
+        ++i_;
+      out.append(text_.data() + run, i_ - run);
+      if (i_ == text_.size()) return false;
+      unsigned char c = static_cast<unsigned char>(text_[i_]);
+      if (c == '"') {
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return false;
+      if (c >= 0x80) {
+        size_t bad = 0, n = utf8_sequence(text_, i_, bad);
+        if (!n) return false;
+        out.append(text_.data() + i_, n);
+        i_ += n;
+        continue;
+      }
+      // An escape.
+      if (++i_ == text_.size()) return false;
+      char e = text_[i_++];
+      switch (e) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          long cp = hex4();
+          if (cp < 0 || (cp >= 0xDC00 && cp <= 0xDFFF)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate: its low one must follow
+            if (!word("\\u")) return false;
+            long low = hex4();
+            if (low < 0xDC00 || low > 0xDFFF) return false;
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+          }
+          if (cp < 0x80) out += char(cp);
+          else if (cp < 0x800) (out += char(0xC0 | cp >> 6)) += char(0x80 | (cp & 0x3F));
+          else if (cp < 0x10000) ((out += char(0xE0 | cp >> 12)) += char(0x80 | (cp >> 6 & 0x3F))) += char(0x80 | (cp & 0x3F));
+          else
+            (((out += char(0xF0 | cp >> 18)) += char(0x80 | (cp >> 12 & 0x3F))) += char(0x80 | (cp >> 6 & 0x3F))) +=
+                char(0x80 | (cp & 0x3F));
+          break;
+        }
+        default: return false;
+      }
+    }
+  }
+  bool digits() {
+    size_t start = i_;
+    while (i_ < text_.size() && text_[i_] >= '0' && text_[i_] <= '9') ++i_;
+    return i_ > start;
+  }
+  bool number(Json& out) {
+    size_t start = i_;
+    bool negative = text_[i_] == '-';
+    if (negative) ++i_;
+    if (i_ == text_.size() || text_[i_] < '0' || text_[i_] > '9') return false;
+    if (text_[i_] == '0') ++i_;
+    else digits();
+    bool integer = true;
+    if (i_ < text_.size() && text_[i_] == '.') {
+      ++i_;
+      if (!digits()) return false;
+      integer = false;
+    }
+    if (i_ < text_.size() && (text_[i_] == 'e' || text_[i_] == 'E')) {
+      ++i_;
+      if (i_ < text_.size() && (text_[i_] == '+' || text_[i_] == '-')) ++i_;
+      if (!digits()) return false;
+      integer = false;
+    }
+    if (integer) {
+      uint64_t u = 0;
+      bool fits = true;
+      for (size_t k = start + negative; k < i_; ++k) {
+        unsigned d = unsigned(text_[k] - '0');
+        if (u > (UINT64_MAX - d) / 10) fits = false;
+        u = u * 10 + d;
+      }
+      if (fits && !negative) {
+        out = Json(u > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(u));
+        return true;
+      }
+      if (fits && u <= uint64_t(INT64_MAX) + 1) {
+        out = Json(int64_t(0 - u));
+        return true;
+      }
+    }
+    std::string token(text_.substr(start, i_ - start));  // strtod needs the end marked
+    double d = std::strtod(token.c_str(), nullptr);
+    if (!std::isfinite(d)) return false;
+    out = Json::number(d);
+    return true;
+  }
+
+  std::string_view text_;
+  size_t i_ = 0;
+  std::string key_;
+};
 
 void write_integer(std::string& out, int64_t v) {
   char buf[20];
@@ -191,8 +355,7 @@ void write_value(std::string& out, const Json& v) {
 
 bool parse_json(std::string_view text, Json& out) {
   out = Json();
-  Builder builder(out);
-  if (nlohmann::json::sax_parse(text.data(), text.data() + text.size(), &builder)) return true;
+  if (Reader(text).read(out)) return true;
   out = Json();
   return false;
 }

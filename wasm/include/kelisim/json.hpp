@@ -1,8 +1,9 @@
 // kelisim's own JSON value: what the engine reads configurations and
 // requests into and builds its answers from. Objects keep their members in
 // insertion order (the answers' key order is part of what the shim reads).
-// Parsing is nlohmann_json's (through its SAX interface, in json.cpp only, so
-// that it is instantiated once); writing is write_json's.
+// Reading and writing are kelisim's own (json.cpp): parse_json accepts exactly
+// what nlohmann_json's parser accepts (the tests and fuzz_config hold it to
+// that), so the shipped wasm carries nothing of nlohmann.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -89,10 +90,11 @@ inline size_t Json::size() const { return items_.size(); }
 inline bool Json::empty() const { return items_.empty(); }
 
 /// JSON text to a value. False (and `out` null) when the text is not JSON:
-/// exactly what nlohmann_json's parser rejects. Never aborts. Numbers
-/// without a fraction or an exponent are integers (above INT64_MAX: INT64_MAX).
-/// Every JSON text the engine reads goes through here: each distinct input
-/// type would instantiate nlohmann's lexer and parser once more.
+/// exactly what nlohmann_json's parser rejects (RFC 8259, strict UTF-8, a
+/// leading byte order mark skipped, a NUL byte outside a string ending the
+/// text). Never aborts; nesting costs heap, not stack. Numbers without a
+/// fraction or an exponent are integers (above INT64_MAX: INT64_MAX; beyond
+/// 64 bits: a number); a number that is not a finite double is not JSON.
 bool parse_json(std::string_view text, Json& out);
 
 /// Compact JSON text. Strings that are not valid UTF-8 get U+FFFD for each

@@ -1,8 +1,8 @@
 // Number parsing and printf-style formatting for the shipped wasm. musl's
 // strtod and printf carry 128-bit long double arithmetic (software floating
 // point, ~9 KB brotli of kelisim.wasm) that nothing in kelisim needs: the only
-// callers are nlohmann_json's lexer (a JSON number with a fraction or an
-// exponent) and its error messages ("<U+%.4X>"); kelisim writes its answers itself.
+// caller is kelisim's JSON reader (strtod, for a number with a fraction or an
+// exponent); snprintf is kept in musl's place for whatever else links it.
 // wasm/lean_libc.cpp puts these two in the place of strtod/strtof/strtold
 // and snprintf/vsnprintf when linking kelisim.wasm; here they are plain
 // functions, tested natively and in wasm32 like the rest of the core.
