@@ -441,8 +441,13 @@ async function firstVisit(browser, c, port) {
       out.acceptToAnalyticsMs = ran !== null && clickAt !== null ? ran - clickAt : null;
       await waitFor(() => STANDIN_HOSTS.every((h) => v.requests.some((u) => hostOf(u) === h)), 3000);
       out.loadedAfterAccept = STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h));
-      // A visitor who comes back has stayed on the page longer than this: kelisim has kept its engine by then.
-      if (c.cached) await v.page.waitForFunction(() => localStorage.getItem('kelisim:wasm') !== null, null, { timeout: 5000 });
+      // A visitor who comes back has stayed on the page longer than this: kelisim has kept its engine and its answer by then.
+      if (c.cached)
+        await v.page.waitForFunction(
+          () => localStorage.getItem('kelisim:wasm') !== null && localStorage.getItem('kelisim:answer') !== null,
+          null,
+          { timeout: 5000 },
+        );
       out.state = await v.context.storageState();
     } else {
       out.analyticsMs = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
@@ -836,7 +841,12 @@ async function visitBytes(browser, c, port) {
     out.first = ownSince(c, from);
     await page.click(c.accept, { timeout: VISIT_TIMEOUT_MS });
     await page.evaluate(() => window.__bench.when('analytics', 5000));
-    if (c.cached) await page.waitForFunction(() => localStorage.getItem('kelisim:wasm') !== null, null, { timeout: 5000 });
+    if (c.cached)
+      await page.waitForFunction(
+        () => localStorage.getItem('kelisim:wasm') !== null && localStorage.getItem('kelisim:answer') !== null,
+        null,
+        { timeout: 5000 },
+      );
     await sleep(300);
     const state = await context.storageState();
     from = hits.length;
@@ -1011,7 +1021,8 @@ function mainThreadTasks(trace) {
       e.name === 'thread_name' &&
       e.args &&
       e.args.name === 'CrRendererMain' &&
-      events.some((x) => x.pid === e.pid && x.name === 'ParseHTML'),
+      // The page's own renderer, not an embedded frame's (site isolation gives a frame its own process).
+      events.some((x) => x.pid === e.pid && x.name === 'ParseHTML' && /^https?:\/\/site\.test/.test(x.args?.beginData?.url || '')),
   );
   if (!main) return [];
   const nav = events.find((e) => e.pid === main.pid && e.name === 'navigationStart');
@@ -1125,6 +1136,35 @@ async function profileVisits(browser, port) {
   }
 }
 
+async function quickTimings(browser, port) {
+  const ids = (process.env.BENCH_CONTESTANTS || 'baseline,kelisim,kelisim-inline,vanilla-cookieconsent').split(',');
+  const rows = Object.fromEntries(ids.map((id) => [id, { banner: [], script: [], back: [], accept: [] }]));
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const id of ids) {
+      const c = byId[id];
+      const f = await firstVisit(browser, c, port);
+      const b = f.failed || (c.accept && !f.state) ? { failed: 'no first visit' } : await returningVisit(browser, c, port, f.state);
+      if (f.failed || b.failed) throw new Error(`${id}: ${f.failed || b.failed}`);
+      if (round === 0) continue; // warm-up
+      rows[id].banner.push(f.bannerMs);
+      rows[id].script.push(f.scriptMs);
+      rows[id].accept.push(f.acceptToAnalyticsMs);
+      rows[id].back.push(b.analyticsMs);
+    }
+  }
+  const median = (xs) => {
+    const v = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+    return v.length ? v[v.length >> 1].toFixed(1) : '–';
+  };
+  console.log(`medians of ${ROUNDS} rounds: first banner, first-visit script, accept -> analytics, returning analytics (ms)`);
+  for (const id of ids) {
+    const r = rows[id];
+    console.log(
+      `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}`,
+    );
+  }
+}
+
 async function main() {
   const started = new Date();
   const t0 = Date.now();
@@ -1139,6 +1179,16 @@ async function main() {
   if (PROFILING) {
     try {
       await profileVisits(browser, port);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+    return;
+  }
+  // BENCH_ONLY=timings: the headline timings of some contestants (BENCH_CONTESTANTS), printed only; for trying a change.
+  if (process.env.BENCH_ONLY === 'timings') {
+    try {
+      await quickTimings(browser, port);
     } finally {
       await browser.close();
       server.close();

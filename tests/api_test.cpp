@@ -122,9 +122,10 @@ TEST_CASE("api_start: first visit, every field", "[api][start]") {
   for (const char* key :
        {"ok",       "warnings", "ask",     "invalid", "newItems",  "state",   "allowed", "consentMode", "cookie",
         "blocking", "receipts", "compat",  "ui",      "languages", "contact", "gpc",     "debug",       "names",
-        "gates",    "urls",     "cookies", "storage", "language",  "dir",     "texts",   "categories"})
+        "gates",    "urls",     "cookies", "storage", "language",  "dir",     "texts",   "categories",  "memo"})
     CHECK(out.contains(key));
   CHECK(out["ok"] == true);
+  CHECK(out["memo"].is_null());  // nothing to reuse before a decision
   CHECK(out["warnings"] == json::array());
   CHECK(out["ask"] == "first-visit");
   CHECK(out["invalid"].is_null());
@@ -172,6 +173,41 @@ TEST_CASE("api_start: first visit, every field", "[api][start]") {
   REQUIRE(out["categories"][4]["services"].size() == 3);
   CHECK(out["categories"][4]["services"][2] == json::parse(R"({"name": "recaptcha", "title": "Google reCAPTCHA",
       "description": [{"text": "Жөнелтілімді қадағалау формасын боттардан қорғайды."}], "cookies": ["_GRECAPTCHA"]})"));
+}
+
+TEST_CASE("api_start: a settled decision may be reused until it expires, keyed by the cookie it was read from",
+          "[api][start][memo]") {
+  json c = kelisim_test::fixture_json("config-demo.json");
+  c["compat"]["cookiebot"] = false;
+  const std::string cfg = c.dump();
+  json accepted = decide(decide_req({{"method", "accept-all"}}), cfg);
+  json rejected = decide(decide_req({{"method", "reject-all"}}), cfg);
+
+  // The decision says so too: the shim answers the next page start while the engine is up.
+  CHECK(accepted["memo"] == json({{"cookie", "kelisim"}, {"until", kNowMs + 365LL * 86400000}}));
+  CHECK(decide(decide_req({{"method", "accept-all"}}))["memo"].is_null());  // the Cookiebot layer
+  json back = start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs + 60000}}, cfg);
+  CHECK(back["memo"] == json({{"cookie", "kelisim"}, {"until", kNowMs + 365LL * 86400000}}));
+  // The last millisecond it names still holds the decision; a second later the engine asks again.
+  json edge = start({{"cookieHeader", cookie_of(accepted)}, {"now", back["memo"]["until"].get<int64_t>() - 1}}, cfg);
+  CHECK(edge["ask"].is_null());
+  json after = start({{"cookieHeader", cookie_of(accepted)}, {"now", back["memo"]["until"].get<int64_t>() + 1000}}, cfg);
+  CHECK(after["ask"] == "expired");
+  CHECK(after["memo"].is_null());
+  // "Reject all" lives as long as the configuration keeps a rejection.
+  CHECK(start({{"cookieHeader", cookie_of(rejected)}, {"now", kNowMs}}, cfg)["memo"]["until"] == kNowMs + 182LL * 86400000);
+
+  // Nothing to reuse when the engine asks (garbled, another revision, a new service), on a
+  // re-read after another tab decided, or with the Cookiebot layer (it rewrites its cookie each page start).
+  CHECK(start({{"cookieHeader", "kelisim=1.AAAA!garbage"}, {"now", kNowMs}}, cfg)["memo"].is_null());
+  json bumped = c;
+  bumped["revision"] = 4;
+  CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}}, bumped.dump())["memo"].is_null());
+  json grown = c;
+  grown["services"]["vimeo"] = {{"category", "embedded"}};
+  CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}}, grown.dump())["memo"].is_null());
+  CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}, {"previous", ""}}, cfg)["memo"].is_null());
+  CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}})["memo"].is_null());
 }
 
 TEST_CASE("api_start: language negotiation", "[api][start]") {

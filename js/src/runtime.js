@@ -3,7 +3,7 @@
 // goes to the engine (one batched call per event); nothing here decides what
 // is allowed.
 import { randomHex } from './engine.js';
-import { reportError } from './errors.js';
+import { KelisimError, reportError } from './errors.js';
 import { gtagPush, pushConsentDefault } from './consent-default.js';
 import { DONE } from './guards.js';
 import { presentKeys, probeDomain, removeAll } from './cookies.js';
@@ -26,6 +26,8 @@ export function createBrowserInstance(engine, options) {
   const guards = options.guards;
   const events = createEvents(win, () => instance.state());
   const emit = events.emit;
+  // What is not on the way to the banner or the page's own scripts waits for an idle moment.
+  const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
 
   const languages = (explicit) => ({
     language: explicit || '',
@@ -70,9 +72,22 @@ export function createBrowserInstance(engine, options) {
     gates: initial.map(gateOf),
     tag: options.tag || null,
     origin: win.location.origin, // a service may name the site's own host
-    present: presentKeys(win),
+    // Read only when the engine is asked (an answer kept from an earlier page view needs no storage keys).
+    get present() {
+      return presentKeys(win);
+    },
     ...(options.cookiebot ? options.cookiebot.questions() : {}),
   });
+  const startAnswer = latest;
+  /** A page start as the engine is asked it again (the same inputs as the first), with every gate the page asked about. */
+  const pageStart = () =>
+    request({
+      ...languages(options.language),
+      gates: engine.asked ? engine.asked() : [],
+      tag: options.tag || null,
+      origin: win.location.origin,
+      present: presentKeys(win),
+    });
   // Every page view: what a server or a tag set again for a service not allowed goes.
   removeAll(win, guards.setCookie, latest.cleanup);
   for (const w of latest.warnings) win.console.warn(`kelisim: configuration ${w.path}: ${w.message}`);
@@ -146,6 +161,8 @@ export function createBrowserInstance(engine, options) {
     tabs.announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
+    // The next page start, answered now that the engine is up, so that it need not wait for it.
+    if (engine.prepare && answer.memo) idle(() => engine.prepare(pageStart()));
     if (answer.reload) {
       win.location.reload();
     } else {
@@ -257,6 +274,14 @@ export function createBrowserInstance(engine, options) {
           () => Promise.all([options.loadUI(), prepareTexts()]).then(([createUI]) => createUI),
           (createUI) => createUI({ win, doc, start: latest, enabled: true, actions }),
         );
+  // Any element with data-kelisim-open ("preferences" or "banner"), e.g. a footer link: the UI loads on first use.
+  doc.addEventListener('click', (e) => {
+    const trigger = e.target.closest && e.target.closest('[data-kelisim-open]');
+    if (!trigger || options.ui === false) return;
+    e.preventDefault();
+    if (trigger.getAttribute('data-kelisim-open') === 'banner') ui.showBanner();
+    else ui.showPreferences(trigger);
+  });
   const tabs = linkTabs(win, onRemoteDecision);
   // compat.cookiebot: window.Cookiebot (made in advance by kelisim.js when the tag asked for it) follows the engine.
   const cookiebot = connectCookiebot(win, options.cookiebot, latest, {
@@ -294,10 +319,32 @@ export function createBrowserInstance(engine, options) {
 
   const firstRun = gates.apply(initial, latest.gates); // not awaited: a slow tag must not delay kelisimReady
   gates.rescan(); // anything added since the start call
+  // An answer kept from an earlier page view started this page: once the page
+  // is idle, the engine answers the page start itself (what services not
+  // allowed left behind goes), and from then on its answer is the page's.
+  if (latest.reused) idle(confirmStart);
+  function confirmStart() {
+    if (latest !== startAnswer) return; // a decision, another tab's or a reset has asked the engine since
+    const real = engine.start(pageStart());
+    removeAll(win, guards.setCookie, real.cleanup);
+    const same = JSON.stringify([real.state, real.allowed]) === JSON.stringify([latest.state, latest.allowed]);
+    latest = real;
+    if (same) return;
+    reportError(
+      win,
+      new KelisimError(
+        'reuse-mismatch',
+        "kelisim: the answer kept from an earlier page view is not the engine's: the engine's applies now",
+      ),
+    );
+    applyState(real, [], []);
+    guards.release();
+    gates.rescan();
+    if (real.ask) ui.showBanner();
+  }
   // The banner is on the critical path; a returning visitor's reopen button is not.
-  const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
   if (latest.ask) ui.showBanner();
-  else idle(() => current.decided && ui.showReopen());
+  else if (latest.ui.reopenButton) idle(() => current.decided && ui.showReopen()); // no UI to load when there is no button
   // kelisimReady waits for the banner when there is one to show.
   instance._shown = latest.ask ? ui.ready() : Promise.resolve();
   // Undelivered receipts from earlier visits, once the page is idle.

@@ -19,7 +19,8 @@ import { DONE } from './guards.js';
 import { installAllGuards } from './guard-set.js';
 import { pushFallbackDefault } from './consent-default.js';
 import { compileWasm } from './wasm-fetch.js';
-import { cachedConfig, cachedModule, cachedTexts, forgetConfig, storeConfig, storeModule, storeTexts } from './wasm-cache.js';
+import { cachedConfig, cachedModule, cachedTexts, forgetConfig, hasModule, storeConfig, storeModule, storeTexts } from './wasm-cache.js';
+import { readMemo, reusingEngine } from './answer-memo.js';
 import { textsLoader } from './texts-fetch.js';
 import { instantiateCoreSync, loadCore } from './core-loader.js';
 import { Engine } from './engine.js';
@@ -93,9 +94,13 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const loadTexts = textsLoader(win, base, { get: (lang) => cachedTexts(win, __KELISIM_TEXTS_ID__, lang) });
   const keepTexts = (lang, text) => storeTexts(win, __KELISIM_TEXTS_ID__, lang, text);
 
-  /** The engine is up: start the page, then say so once the banner (if any) is shown. */
-  function run(core, text, pushDefault) {
-    const engine = new Engine(core, text);
+  /**
+   * The engine is up (or an answer it gave on an earlier page view is, with
+   * the engine loaded when a question needs it): start the page, then say so
+   * once the banner (if any) is shown.
+   */
+  function run(text, memo, load, pushDefault) {
+    const engine = reusingEngine(win, { buildId: __KELISIM_WASM_ID__, configText: text, memo, load, idle: (fn) => idle(win, fn) });
     const instance = createBrowserInstance(engine, {
       ...options,
       window: win,
@@ -127,19 +132,31 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     return;
   }
   const textNow = inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity);
-  const moduleNow = textNow !== undefined ? cachedModule(win, __KELISIM_WASM_ID__) : null;
-  if (moduleNow) {
+  // The engine's answer from an earlier page view, when it may hold for this one: the engine then loads only when a question needs it.
+  const memo = textNow !== undefined && hasModule(win, __KELISIM_WASM_ID__) ? readMemo(win, __KELISIM_WASM_ID__, textNow) : null;
+  const moduleNow = textNow !== undefined && !memo ? cachedModule(win, __KELISIM_WASM_ID__) : null;
+  if (memo || moduleNow) {
     // The synchronous start: the engine answers before the parser goes on.
     let core = null;
     try {
-      core = instantiateCoreSync(moduleNow);
+      core = moduleNow && instantiateCoreSync(moduleNow);
     } catch {
       core = null; // tried again below, over the network, where a real failure is reported
     }
-    if (core) {
+    const load = () => {
+      try {
+        const module = core ? null : cachedModule(win, __KELISIM_WASM_ID__);
+        if (!core && !module) throw new KelisimError('wasm-load', "kelisim: cannot compile its engine from this browser's storage");
+        return new Engine(core || instantiateCoreSync(module), textNow);
+      } catch (err) {
+        fail(err); // everything held stays held
+        throw err;
+      }
+    };
+    if (memo || core) {
       guards.watchParser(true);
       try {
-        run(core, textNow, true);
+        run(textNow, memo, load, true);
       } catch (err) {
         pushFallbackDefault(win);
         fail(err);
@@ -187,7 +204,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   Promise.all([loadCore({ url: wasmUrl, module: wasm }), text])
     .then(([core, t]) => {
       mark('kelisim:loaded');
-      run(core, t, false);
+      run(t, null, () => new Engine(core, t), false);
       if (configUrl && integrity) later(() => storeConfig(win, configUrl, integrity, t)); // checked by the browser against the digest
     })
     .catch(fail);

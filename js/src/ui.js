@@ -8,7 +8,6 @@
 import css from './ui.css';
 import { createPlaceholders } from './ui-placeholders.js';
 
-const OPEN = 'data-kelisim-open';
 const FOCUSABLE = 'button,input:not(:disabled),select,summary,a[href]';
 // Links the engine produced are http(s) or relative; checked again here because a bad href would run script.
 const SAFE_HREF = /^(https?:\/\/|mailto:|[/?#.]|[^:]*$)/i;
@@ -358,15 +357,6 @@ export function createUI({ win, doc, start, enabled, actions }) {
 
   // ---- site triggers and updates -------------------------------------------
 
-  // Any element with data-kelisim-open ("preferences" or "banner"), e.g. a footer link.
-  doc.addEventListener('click', (e) => {
-    const trigger = e.target.closest && e.target.closest(`[${OPEN}]`);
-    if (!trigger) return;
-    e.preventDefault();
-    if (trigger.getAttribute(OPEN) === 'banner') showBanner();
-    else showPreferences(trigger);
-  });
-
   function setTexts(next) {
     loaded = { ...content(), ...next };
     const banner = view('banner');
@@ -379,7 +369,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
 
   return {
     showBanner,
-    showPreferences: () => showPreferences(),
+    showPreferences: (trigger) => showPreferences(trigger), // focus returns to the trigger (a data-kelisim-open link) on close
     showReopen,
     hide() {
       closePreferences();

@@ -52,6 +52,13 @@ export function cachedModule(win, buildId) {
   }
 }
 
+/** Whether this build's engine bytes are kept (without compiling them). */
+export function hasModule(win, buildId) {
+  const store = storage(win);
+  const entry = store && store.getItem(WASM_KEY);
+  return Boolean(entry && entry.startsWith(`${buildId}:`));
+}
+
 /** Keeps this build's engine bytes for the next page view. */
 export function storeModule(win, buildId, bytes) {
   const store = storage(win);

@@ -106,6 +106,19 @@ Json consent_mode_json(const Config& cfg, const Status& st) {
   return update;
 }
 
+/// Whether the next page start may reuse the engine's page-start answer
+/// without the engine (kelisim.js keeps it, keyed by this configuration and the
+/// consent cookie's value), and until when (ms): only for a settled decision,
+/// until it expires, and never with the Cookiebot layer (its cookie is
+/// rewritten on every page start).
+Json memo_json(const Config& cfg, const Status& st) {
+  if (st.ask != AskReason::none || cfg.compat_cookiebot) return Json();
+  Json out = Json::object();
+  out["cookie"] = cfg.cookie.name;
+  out["until"] = (st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400) * 1000;
+  return out;
+}
+
 Json cookie_json(const Config& cfg) {
   Json out = Json::object();
   out["name"] = cfg.cookie.name;
@@ -389,6 +402,7 @@ std::string api_start(const std::string& config, const std::string& request) {
   out["blocking"]["urls"] = url_scope(cfg, auto_block, origin);
   if (auto_block)
     for (const Issue& claim : own_host_claims(cfg, origin)) add_issue(out["warnings"], claim);
+  out["memo"] = has_previous ? Json() : memo_json(cfg, st);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
   if (st.ask != AskReason::none) {
@@ -477,6 +491,7 @@ std::string api_decide(const std::string& config, const std::string& request) {
   receipt["language"] = language;
   receipt["url"] = receipt_url(url);
   out["unknown"] = d.unknown;
+  out["memo"] = memo_json(cfg, after);
   // The follow-up questions of a decision (the page's waiting gates, held URLs) in the same call.
   answer_questions(cfg, after, q, now, out);
   std::vector<Issue> cookiebot = add_cookiebot(cfg, after, req.body, CookiebotCall::decide, now, out);

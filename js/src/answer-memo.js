@@ -1,0 +1,182 @@
+// A returning visitor's page start without the engine on its way. When the
+// engine answers a page start with `memo` (a settled decision, and until when
+// it holds), that answer is kept in localStorage with every input it was
+// computed from. The next page start reuses it only when those inputs are the
+// same again: this configuration text, this build of the engine, the consent
+// cookie's value as the Cookie header carries it, the page's origin, HTTPS,
+// Global Privacy Control, the tag's options and the language inputs; and only
+// before the instant the engine named. The gates the page asked about are kept
+// with the engine's answers to them; a question the engine has not answered
+// under this decision goes to the engine. Nothing here decides: a miss, a
+// garbled entry or another build simply calls the engine, and once the page is
+// idle the engine answers the page start again (the cleanup of what services
+// not allowed left, and a check that it answers what was reused).
+//
+// localStorage is writable by the page's own scripts, which can equally write
+// the consent cookie: the entry's digest catches a damaged entry, not a page
+// that forges both.
+import { setOwnItem } from './guard-jar.js';
+
+const KEY = 'kelisim:answer';
+
+/** A 53-bit digest of a string (two 32-bit multiplicative hashes). */
+export function digest(text) {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+const storage = (win) => {
+  try {
+    return win.localStorage;
+  } catch {
+    return null;
+  }
+};
+
+/** The decision a request reads: every part of the Cookie header that mentions the consent cookie, as written, and GPC. */
+const decisionOf = (request, cookie) =>
+  JSON.stringify([
+    String(request.cookieHeader || '')
+      .split(';')
+      .filter((part) => part.includes(cookie)),
+    request.gpc,
+  ]);
+/** What a page-start request was computed from, besides the configuration and the time. */
+const inputsOf = (request, cookie) =>
+  JSON.stringify([
+    decisionOf(request, cookie),
+    request.origin,
+    request.https,
+    request.tag,
+    request.language,
+    request.documentLanguage,
+    request.browserLanguages,
+  ]);
+
+const gateKey = (g) => `${g.category}\u0001${g.service}\u0001${g.cookieconsent}`;
+
+/** The kept entry for this build and configuration, or null (none, another build or configuration, damaged). */
+export function readMemo(win, buildId, configText) {
+  const store = storage(win);
+  const raw = (store && store.getItem(KEY)) || '';
+  const cut = raw.indexOf('\n');
+  const body = raw.slice(cut + 1);
+  try {
+    const m = cut > 0 && raw.slice(0, cut) === digest(body) && JSON.parse(body);
+    return m && m.build === buildId && m.config === digest(configText) && m.start && m.start.ask === null ? m : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The engine as the runtime calls it, reusing `memo` (from readMemo, or null)
+ * for the page start when its inputs match, and keeping what the engine
+ * answers for the next page view. `load()` gives the real engine (called at
+ * most once, when a question needs it); `idle(fn)` runs fn once the page is idle.
+ */
+export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
+  let real = null;
+  const engine = () => real || (real = load());
+  const config = digest(configText);
+  let reuse = memo; // only for the first page start
+  // While the current decision may be reused: { cookie, until, inputs, start } as kept, and the decision it reads.
+  let kept = null;
+  let decision = '';
+  let answers = new Map(); // the engine's answers to gates under that decision
+  const asked = new Map(); // every gate this page asked about
+  let saving = false;
+
+  function save() {
+    if (saving) return;
+    saving = true;
+    idle(() => {
+      saving = false;
+      const store = kept && storage(win);
+      const body = JSON.stringify({ ...kept, build: buildId, config, gates: Object.fromEntries(answers) });
+      try {
+        if (store) setOwnItem(store, KEY, `${digest(body)}\n${body}`);
+      } catch {
+        // Over quota: the next page start calls the engine.
+      }
+    });
+  }
+  /** Whether a request reads the kept decision, before it expires. */
+  const same = (request) => kept !== null && decisionOf(request, kept.cookie) === decision && request.now < kept.until;
+  /** Notes the gates asked about, and keeps the engine's answers given under the kept decision. */
+  function note(request, open) {
+    const gates = request.gates || [];
+    const keep = same(request) && gates.length > 0;
+    gates.forEach((g, i) => {
+      asked.set(gateKey(g), g);
+      if (keep) answers.set(gateKey(g), open[i] === true);
+    });
+    if (keep) save();
+  }
+  function keep(request, m, start, gates) {
+    kept = m && { cookie: m.cookie, until: m.until, inputs: inputsOf(request, m.cookie), start };
+    decision = m ? decisionOf(request, m.cookie) : '';
+    answers = new Map(gates);
+  }
+
+  return {
+    start(request) {
+      const m = reuse;
+      reuse = null;
+      const gates = request.gates || [];
+      const known = m && m.gates && gates.every((g) => typeof m.gates[gateKey(g)] === 'boolean');
+      // The kept answer, when every input is the same, it has not expired, and it answered each gate asked.
+      if (known && request.previous === undefined && request.now < m.until && inputsOf(request, m.cookie) === m.inputs) {
+        keep(
+          request,
+          m,
+          m.start,
+          Object.entries(m.gates).filter((e) => typeof e[1] === 'boolean'),
+        );
+        for (const g of gates) asked.set(gateKey(g), g);
+        return { ...m.start, gates: gates.map((g) => m.gates[gateKey(g)]), reused: true };
+      }
+      const answer = engine().start(request);
+      // Without what belongs to this page view alone: its answers to questions, and its cleanup.
+      const { gates: _g, urls, cookies, storage: _s, names, cookieWrites, cleanup, ...start } = answer;
+      start.cleanup = { cookies: [], localStorage: [], sessionStorage: [] };
+      keep(request, answer.memo, start, []);
+      note(request, answer.gates || []);
+      if (kept) save();
+      return answer;
+    },
+    query(request) {
+      const gates = request.gates || [];
+      // Only gates asked (no URLs, cookies or storage keys), each answered under the kept decision.
+      const onlyGates = Object.keys(request).every((k) => k === 'gates' || !Array.isArray(request[k]));
+      if (!real && onlyGates && same(request) && gates.every((g) => answers.has(gateKey(g)))) {
+        for (const g of gates) asked.set(gateKey(g), g);
+        return { gates: gates.map((g) => answers.get(gateKey(g))) };
+      }
+      const answer = engine().query(request);
+      note(request, answer.gates || []);
+      return answer;
+    },
+    decide(request) {
+      const answer = engine().decide(request);
+      keep(null, null, null, []); // the next page start is prepared from the engine (prepare)
+      for (const g of request.gates || []) asked.set(gateKey(g), g);
+      return answer;
+    },
+    texts: (request) => engine().texts(request),
+    /** Every gate this page asked about, for a page start that answers them all. */
+    asked: () => [...asked.values()],
+    /** Answers a page start with the engine, for the next page view (after a decision). */
+    prepare(request) {
+      this.start(request);
+    },
+  };
+}
