@@ -1111,6 +1111,10 @@ async function profileVisits(browser, port) {
     const b = f.state ? await returningVisit(browser, c, port, f.state) : { failed: 'no first visit' };
     if (f.failed || b.failed) throw new Error(f.failed || b.failed);
     if (round === 0) continue; // warm-up
+    // BENCH_TRACE_FILE=prefix: each round's trace and CPU profile, for a closer look (e.g. self time before analytics ran).
+    if (process.env.BENCH_TRACE_FILE)
+      for (const [k, v] of Object.entries({ first: f, back: b }))
+        writeFileSync(`${process.env.BENCH_TRACE_FILE}.${k}.${round}.json`, JSON.stringify({ trace: v.trace, profile: v.profile }));
     if (TRACING && round === 1) {
       console.log('\nfirst visit, main-thread events over 1 ms (start ms, duration ms, event, what):');
       for (const r of mainThreadTasks(f.trace)) console.log(r.join('  '));

@@ -86,7 +86,7 @@ export function readMemo(win, buildId, configText) {
 export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
   let real = null;
   const engine = () => real || (real = load());
-  const config = digest(configText);
+  let config = memo ? memo.config : null; // readMemo checked it against this text; else computed when first saved
   let reuse = memo; // only for the first page start
   // While the current decision may be reused: { cookie, until, inputs, start } as kept, and the decision it reads.
   let kept = null;
@@ -101,6 +101,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
     idle(() => {
       saving = false;
       const store = kept && storage(win);
+      config = config || digest(configText);
       const body = JSON.stringify({ ...kept, build: buildId, config, gates: Object.fromEntries(answers) });
       try {
         if (store) setOwnItem(store, KEY, `${digest(body)}\n${body}`);

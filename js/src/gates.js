@@ -84,7 +84,14 @@ const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); /
 export function createGates({ win, doc, ask, placeholders, allow }) {
   const pending = new Set();
   const placed = new WeakSet();
-  let activation = Promise.resolve();
+  let activation = Promise.resolve(); // settles once every script activated so far has run
+  let busy = 0; // steps on that chain not yet settled
+  /** `step` after everything activated before it (a script that later ones wait for: once it ran). */
+  function chain(step) {
+    busy++;
+    const done = () => busy--;
+    activation = activation.then(step).then(done, done);
+  }
   let scheduled = false;
 
   function collect(node) {
@@ -104,7 +111,7 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
     placeholders.remove(el);
     if (el.localName === 'script') {
       const done = activateScript(doc, el);
-      activation = activation.then(() => done);
+      chain(() => done);
       return done;
     }
     activateMedia(el);
@@ -120,7 +127,13 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
   function applyGates(els, open) {
     els.forEach((el, i) => {
       if (open[i]) {
-        activation = activation.then(() => (el.isConnected && !el.hasAttribute(DONE) ? activateOne(el) : undefined));
+        // With nothing ahead of it, a script's download starts at once: it
+        // cannot run before the current task ends (inline code waits a
+        // microtask, as everything behind another script does).
+        const live = () => el.isConnected && !el.hasAttribute(DONE);
+        if (!busy && el.localName === 'script' && (el.getAttribute('data-src') || el.getAttribute('src'))) {
+          if (live()) activateOne(el);
+        } else chain(() => (live() ? activateOne(el) : undefined));
       } else if (MEDIA.has(el.localName) && !placed.has(el)) {
         placed.add(el);
         placeholders.place(el, {

@@ -268,6 +268,26 @@ export function guardElements(win, state, onRealm) {
     return out;
   }
   /**
+   * A batch of insertions as the subtrees to search: the parser reports every
+   * element it inserts, and by the time the batch is read an early one holds
+   * the later ones. Each subtree is searched once, from its highest node
+   * added in this batch (searching from every added node costs its depth
+   * times over). `roots`: those highest nodes; `inner`: the other added
+   * elements, each inside one of the roots.
+   */
+  function addedRoots(records) {
+    const added = new Set();
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) added.add(n);
+    const roots = [];
+    const inner = [];
+    for (const n of added) {
+      let top = true;
+      for (let p = n.parentNode; p && top; p = p.parentNode) top = !added.has(p);
+      (top ? roots : inner).push(n);
+    }
+    return { roots, inner };
+  }
+  /**
    * Nodes are about to reach a document (or to be imported into one): what
    * they would load is asked about in one engine call and held when it must
    * wait; what waited and is now allowed goes. Returns the loading elements,
@@ -549,13 +569,14 @@ export function guardElements(win, state, onRealm) {
   let parsing = false;
   const watchers = [];
   new win.MutationObserver((records) => {
-    const found = new Set(); // an element may come both as an added node and inside an added parent
-    for (const r of records) for (const el of collect(r.addedNodes)) found.add(el);
+    const { roots, inner } = addedRoots(records);
+    const found = new Set(collect(roots)); // an element may come both as an added node and inside an added parent
+    for (const el of inner) if (URLS[el.localName]) found.add(el);
     if (found.size) {
       if (parsing) holdParsed([...found]);
       guardFrames(found);
     }
-    for (const fn of watchers) fn(records);
+    for (const fn of watchers) fn(roots);
   }).observe(doc.documentElement, { childList: true, subtree: true });
   // A same-origin document that replaced a frame's first one has a window of its own.
   doc.addEventListener('load', (e) => e.target.localName === 'iframe' && guardFrames([e.target]), true);
@@ -595,7 +616,7 @@ export function guardElements(win, state, onRealm) {
 
   return {
     watchParser,
-    /** `fn(records)` with each batch of insertions the page's observer sees. */
+    /** `fn(roots)` with each batch of insertions the page's observer sees: the added subtrees' highest nodes (every added element is in one). */
     onAdded: (fn) => watchers.push(fn),
     held: heldNow,
     /** Releases what is now allowed; called when the engine answers. */

@@ -155,6 +155,10 @@ export function createBrowserInstance(engine, options) {
     removeAll(win, guards.setCookie, answer.cleanup);
     latest = { ...latest, ask: null };
     applyState(answer, answer.changes.accepted, answer.changes.rejected);
+    // What is now allowed starts downloading first; the rest of this work
+    // (the UI, the receipt, other tabs, listeners) is done while it loads.
+    // Nothing it starts runs before this task ends.
+    const ran = answer.reload ? null : (held.release(answer.urls), gates.apply(waiting, answer.gates));
     ui.hide();
     ui.showReopen();
     receipts.send(answer.receipt).catch(() => {});
@@ -163,13 +167,8 @@ export function createBrowserInstance(engine, options) {
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
     // The next page start, answered now that the engine is up, so that it need not wait for it.
     if (engine.prepare && answer.memo) idle(() => engine.prepare(pageStart()));
-    if (answer.reload) {
-      win.location.reload();
-    } else {
-      held.release(answer.urls);
-      const ran = gates.apply(waiting, answer.gates);
-      if (cookiebot) cookiebot.decided(ran);
-    }
+    if (answer.reload) win.location.reload();
+    else if (cookiebot) cookiebot.decided(ran);
     return instance.state();
   }
 
@@ -311,8 +310,8 @@ export function createBrowserInstance(engine, options) {
     cookieWrites: (writes) => query('cookieWrites', writes),
     storage: (keys) => query('storage', keys),
   });
-  guards.onAdded((records) => {
-    for (const r of records) for (const n of r.addedNodes) gates.collect(n);
+  guards.onAdded((roots) => {
+    for (const n of roots) gates.collect(n);
     gates.schedule();
   });
   if (doc.readyState === 'loading') doc.addEventListener('DOMContentLoaded', () => gates.settle());
