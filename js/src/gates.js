@@ -38,7 +38,9 @@ function activateScript(doc, old) {
   let done = Promise.resolve();
   if (src) {
     if (!old.hasAttribute('async') && type !== 'module') {
-      s.async = false;
+      // Later scripts wait for its load event, which keeps document order;
+      // the element itself stays async, as a script-inserted one is, so the
+      // browser runs it as soon as it has arrived.
       // Written as a plain <script src>, the browser would have fetched it
       // first (parser-blocking, high priority); inserted by script it would
       // queue behind the page's images. It keeps the priority its markup meant.

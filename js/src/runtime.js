@@ -151,7 +151,6 @@ export function createBrowserInstance(engine, options) {
     if (answer.unknown.length) win.console.warn(`kelisim: unknown categories or services ignored: ${answer.unknown.join(', ')}`);
     sentCookie = '';
     writeConsentCookie(answer.cookie);
-    readHeader = doc.cookie;
     removeAll(win, guards.setCookie, answer.cleanup);
     latest = { ...latest, ask: null };
     applyState(answer, answer.changes.accepted, answer.changes.rejected);
@@ -159,8 +158,9 @@ export function createBrowserInstance(engine, options) {
     // (the UI, the receipt, other tabs, listeners) is done while it loads.
     // Nothing it starts runs before this task ends.
     const ran = answer.reload ? null : (held.release(answer.urls), gates.apply(waiting, answer.gates));
+    readHeader = doc.cookie; // after the write: a round trip to the browser
     ui.hide();
-    ui.showReopen();
+    ui.showReopen(); // now: focus leaving a closed dialog lands on it
     receipts.send(answer.receipt).catch(() => {});
     tabs.announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());

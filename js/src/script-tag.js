@@ -41,12 +41,6 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const integrity = data.configIntegrity || '';
   // Cookiebot's tag attributes keep their meaning: data-culture is the language, data-blockingmode goes to the engine.
   const options = { language: data.language || data.culture, ui: data.ui !== 'false', tag: { blockingMode: data.blockingmode || '' } };
-  const guards = installAllGuards(win);
-  const facade = createFacade(win);
-  win.kelisim = facade.instance;
-  // A Cookiebot site's scripts look for window.Cookiebot right after the tag: made now, it answers "no response" until the engine is up.
-  const cookiebot = cookiebotHint(script, inline) ? createCookiebot(win) : null;
-  const mark = (name) => win.performance && win.performance.mark && win.performance.mark(name);
 
   let resolveReady;
   let rejectReady;
@@ -56,6 +50,14 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   });
   win.kelisimReady = ready;
   ready.catch(() => {}); // reported once already; a page without its own handler sees no second copy
+  const mark = (name) => win.performance && win.performance.mark && win.performance.mark(name);
+  // Kept for the next page view once this one has shown what it shows: storage
+  // calls are synchronous round trips to the browser process, kept off the way to the banner.
+  const later = (fn) =>
+    ready.then(
+      () => idle(win, fn),
+      () => {},
+    );
   const fail = (err) => {
     guards.fail();
     rejectReady(reportError(win, err));
@@ -94,6 +96,44 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const loadTexts = textsLoader(win, base, { get: (lang) => cachedTexts(win, __KELISIM_TEXTS_ID__, lang) });
   const keepTexts = (lang, text) => storeTexts(win, __KELISIM_TEXTS_ID__, lang, text);
 
+  // What this browser kept from earlier page views (localStorage only).
+  const textNow = configUrl || inline ? (inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity)) : undefined;
+  // The engine's answer from an earlier page view, when it may hold for this one: the engine then loads only when a question needs it.
+  const memo = textNow !== undefined && hasModule(win, __KELISIM_WASM_ID__) ? readMemo(win, __KELISIM_WASM_ID__, textNow) : null;
+  const moduleNow = textNow !== undefined && !memo ? cachedModule(win, __KELISIM_WASM_ID__) : null;
+  // A first page view: its downloads start before anything else here, the
+  // guards included (nothing else runs until this script ends).
+  const loads = (configUrl || inline) && !memo && !moduleNow ? startLoads() : null;
+
+  const guards = installAllGuards(win);
+  const facade = createFacade(win);
+  win.kelisim = facade.instance;
+  // A Cookiebot site's scripts look for window.Cookiebot right after the tag: made now, it answers "no response" until the engine is up.
+  const cookiebot = cookiebotHint(script, inline) ? createCookiebot(win) : null;
+
+  /**
+   * A first page view's downloads: the engine (compiled as it arrives), the
+   * configuration, and, since a first page view most likely shows the banner,
+   * the UI and the built-in texts in the language the page names (a head
+   * start only: the engine picks the language and names its file).
+   */
+  function startLoads() {
+    const wasmUrl = new URL('kelisim.wasm', base);
+    const wasm = compileWasm(wasmUrl, (bytes) => later(() => storeModule(win, __KELISIM_WASM_ID__, bytes)));
+    const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
+    wasm.catch(() => {}); // reported where it is awaited
+    text.catch(() => {});
+    if (options.ui) {
+      loadUI().catch(() => {});
+      const named = String(options.language || doc.documentElement.lang || '')
+        .toLowerCase()
+        .replace(/[-_].*$/, '');
+      // Not when this browser kept that file (a returning visitor whose engine is not stored yet).
+      if (__KELISIM_TEXTS_LANGS__.includes(named) && cachedTexts(win, __KELISIM_TEXTS_ID__, named) === undefined) loadTexts.ahead(named);
+    }
+    return { wasmUrl, wasm, text };
+  }
+
   /**
    * The engine is up (or an answer it gave on an earlier page view is, with
    * the engine loaded when a question needs it): start the page, then say so
@@ -131,10 +171,6 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     );
     return;
   }
-  const textNow = inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity);
-  // The engine's answer from an earlier page view, when it may hold for this one: the engine then loads only when a question needs it.
-  const memo = textNow !== undefined && hasModule(win, __KELISIM_WASM_ID__) ? readMemo(win, __KELISIM_WASM_ID__, textNow) : null;
-  const moduleNow = textNow !== undefined && !memo ? cachedModule(win, __KELISIM_WASM_ID__) : null;
   if (memo || moduleNow) {
     // The synchronous start: the engine answers before the parser goes on.
     let core = null;
@@ -177,30 +213,10 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     }
   }
 
-  // The first page view: hold, load, then start.
+  // The first page view: hold, load (started above), then start.
   pushFallbackDefault(win);
   guards.watchParser(data.blockingmode === 'auto' || inlineAutoBlock(inline));
-  const wasmUrl = new URL('kelisim.wasm', base);
-  // Kept for the next page view once this one has shown what it shows: storage
-  // calls are synchronous round trips to the browser process, kept off the way to the banner.
-  const later = (fn) =>
-    ready.then(
-      () => idle(win, fn),
-      () => {},
-    );
-  const wasm = compileWasm(wasmUrl, (bytes) => later(() => storeModule(win, __KELISIM_WASM_ID__, bytes)));
-  const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
-  // A first page view most likely shows the banner: the UI downloads beside
-  // the engine, and so do the built-in texts in the language the page names
-  // (a head start only: the engine picks the language and names its file).
-  if (options.ui) {
-    loadUI().catch(() => {});
-    const named = String(options.language || doc.documentElement.lang || '')
-      .toLowerCase()
-      .replace(/[-_].*$/, '');
-    // Not when this browser kept that file (a returning visitor whose engine is not stored yet).
-    if (__KELISIM_TEXTS_LANGS__.includes(named) && cachedTexts(win, __KELISIM_TEXTS_ID__, named) === undefined) loadTexts.ahead(named);
-  }
+  const { wasmUrl, wasm, text } = loads || startLoads();
   Promise.all([loadCore({ url: wasmUrl, module: wasm }), text])
     .then(([core, t]) => {
       mark('kelisim:loaded');
