@@ -417,6 +417,17 @@ async function firstVisit(browser, c, port) {
     await sleep(SETTLE_MS);
     const m = await metricsOf(v.cdp);
     out.timeline = await v.page.evaluate(timeline);
+    // User Timing marks and kelisim's own files' arrival (BENCH_ONLY=timings prints their medians).
+    out.marks = await v.page.evaluate(() =>
+      Object.fromEntries([
+        ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+        ...performance
+          .getEntriesByType('resource')
+          .filter((e) => /\/(kelisim[^/]*|consent\.json)$/.test(e.name))
+          .map((e) => [`${e.name.replace(/^.*\//, '')} arrived`, e.responseEnd]),
+        ['DOMContentLoaded', performance.getEntriesByType('navigation')[0].domContentLoadedEventStart],
+      ]),
+    );
     const snap = await v.page.evaluate(() => ({
       shifts: window.__bench.shifts,
       longtasks: window.__bench.longtasks,
@@ -1154,6 +1165,7 @@ async function quickTimings(browser, port) {
       rows[id].script.push(f.scriptMs);
       rows[id].accept.push(f.acceptToAnalyticsMs);
       rows[id].back.push(b.analyticsMs);
+      rows[id].marks = [...(rows[id].marks || []), f.marks];
     }
   }
   const median = (xs) => {
@@ -1163,6 +1175,9 @@ async function quickTimings(browser, port) {
   console.log(`medians of ${ROUNDS} rounds: first banner, first-visit script, accept -> analytics, returning analytics (ms)`);
   for (const id of ids) {
     const r = rows[id];
+    const names = [...new Set(r.marks.flatMap(Object.keys))];
+    const at = names.map((k) => [k, median(r.marks.map((m) => m[k]))]).sort((a, b) => a[1] - b[1]);
+    console.log(`${id} first visit, medians: ${at.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(
       `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}`,
     );
