@@ -184,10 +184,10 @@ TEST_CASE("api_start: a settled decision may be reused until it expires, keyed b
   json rejected = decide(decide_req({{"method", "reject-all"}}), cfg);
 
   // The decision says so too: the shim answers the next page start while the engine is up.
-  CHECK(accepted["memo"] == json({{"cookie", "kelisim"}, {"until", kNowMs + 365LL * 86400000}}));
-  CHECK(decide(decide_req({{"method", "accept-all"}}))["memo"].is_null());  // the Cookiebot layer
+  const json memo = {{"cookies", {"kelisim"}}, {"until", kNowMs + 365LL * 86400000}};
+  CHECK(accepted["memo"] == memo);
   json back = start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs + 60000}}, cfg);
-  CHECK(back["memo"] == json({{"cookie", "kelisim"}, {"until", kNowMs + 365LL * 86400000}}));
+  CHECK(back["memo"] == memo);
   // The last millisecond it names still holds the decision; a second later the engine asks again.
   json edge = start({{"cookieHeader", cookie_of(accepted)}, {"now", back["memo"]["until"].get<int64_t>() - 1}}, cfg);
   CHECK(edge["ask"].is_null());
@@ -197,8 +197,8 @@ TEST_CASE("api_start: a settled decision may be reused until it expires, keyed b
   // "Reject all" lives as long as the configuration keeps a rejection.
   CHECK(start({{"cookieHeader", cookie_of(rejected)}, {"now", kNowMs}}, cfg)["memo"]["until"] == kNowMs + 182LL * 86400000);
 
-  // Nothing to reuse when the engine asks (garbled, another revision, a new service), on a
-  // re-read after another tab decided, or with the Cookiebot layer (it rewrites its cookie each page start).
+  // Nothing to reuse when the engine asks (garbled, another revision, a new service), or on a
+  // re-read after another tab decided.
   CHECK(start({{"cookieHeader", "kelisim=1.AAAA!garbage"}, {"now", kNowMs}}, cfg)["memo"].is_null());
   json bumped = c;
   bumped["revision"] = 4;
@@ -207,7 +207,34 @@ TEST_CASE("api_start: a settled decision may be reused until it expires, keyed b
   grown["services"]["vimeo"] = {{"category", "embedded"}};
   CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}}, grown.dump())["memo"].is_null());
   CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}, {"previous", ""}}, cfg)["memo"].is_null());
-  CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}})["memo"].is_null());
+}
+
+TEST_CASE("api_start: with the Cookiebot layer, reused only while its CookieConsent copy needs no write",
+          "[api][start][memo][cookiebot]") {
+  const std::string cfg = demo();  // compat.cookiebot: true
+  json accepted = decide(decide_req({{"method", "accept-all"}}), cfg);
+  const json memo = {{"cookies", {"kelisim", "CookieConsent"}}, {"until", kNowMs + 365LL * 86400000}};
+  // The decision writes CookieConsent itself: the next page start is prepared from the engine.
+  CHECK(accepted["cookiebot"]["cookie"]["write"] == true);
+  CHECK(accepted["memo"] == memo);
+  const std::string copy = "CookieConsent=" + accepted["cookiebot"]["cookie"]["value"].get<std::string>();
+  // Both cookies as the decision wrote them: nothing to write, and the answer may be reused
+  // (the memo names CookieConsent, so a changed copy is a different input).
+  json back = start({{"cookieHeader", cookie_of(accepted) + "; " + copy}, {"now", kNowMs + 60000}}, cfg);
+  CHECK(back["cookiebot"]["cookie"]["write"] == false);
+  CHECK(back["cookiebot"]["cookie"]["remove"] == false);
+  CHECK(back["memo"] == memo);
+  // Without the copy, or with another one, the start writes it with a Max-Age counted from now: not reused.
+  json missing = start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs + 60000}}, cfg);
+  CHECK(missing["cookiebot"]["cookie"]["write"] == true);
+  CHECK(missing["memo"].is_null());
+  json other = start({{"cookieHeader", cookie_of(accepted) + "; CookieConsent=-1"}, {"now", kNowMs + 60000}}, cfg);
+  CHECK(other["cookiebot"]["cookie"]["write"] == true);
+  CHECK(other["memo"].is_null());
+  // A copy with no decision behind it is removed: not reused either (and nothing is decided).
+  json stale = start({{"cookieHeader", copy}, {"now", kNowMs}}, cfg);
+  CHECK(stale["cookiebot"]["cookie"]["remove"] == true);
+  CHECK(stale["memo"].is_null());
 }
 
 TEST_CASE("api_start: language negotiation", "[api][start]") {

@@ -221,7 +221,12 @@ test('Magento 2 module page: an async tag with data-config, notices made by an i
   await click(p, 'banner', 'accept-all');
   await p.waitForFunction(() => (document.getElementById('video').getAttribute('src') || '').includes('video.test'));
   assert.equal(await shown(p, 'notice-video'), false, 'the notice goes once marketing is accepted');
-  assert.deepEqual(await p.evaluate(() => window.__calls.splice(0)), ['_decide'], "the notice and the video in the decision's own call");
+  // (A '_start' once idle answers the next page view's start ahead: not a question of this page.)
+  assert.deepEqual(
+    (await p.evaluate(() => window.__calls.splice(0))).filter((c) => c !== '_start'),
+    ['_decide'],
+    "the notice and the video in the decision's own call",
+  );
   assert.equal(await p.evaluate(() => window.__analytics), 1);
 
   // Returning visitor (the configuration is fetched again, so the engine starts after the page's scripts).
@@ -523,7 +528,12 @@ ${inlineConfig()}
 
   await calls();
   await click(p, 'banner', 'accept-all');
-  assert.deepEqual(await calls(), ['_decide'], "the elements are asked about in the decision's own engine call");
+  // (A '_start' once idle answers the next page view's start ahead: not a question of this page.)
+  assert.deepEqual(
+    (await calls()).filter((c) => c !== '_start'),
+    ['_decide'],
+    "the elements are asked about in the decision's own engine call",
+  );
   assert.deepEqual(
     await state(),
     {

@@ -201,3 +201,26 @@ test('a gate the engine never answered under this decision is asked about: only 
   assert.equal(server.requestsTo('ads.test').length, 0);
   await v.close();
 });
+
+test("with the Cookiebot layer: reused while Cookiebot's CookieConsent copy is as the decision wrote it", async () => {
+  const s = site();
+  s.config = { ...config, compat: { cookiebot: true } };
+  s.body = GATED;
+  const v = await returning(s);
+  const copy = async () => (await v.context.cookies()).find((c) => c.name === 'CookieConsent');
+  const written = await copy();
+  assert.ok(written && /statistics:true/.test(written.value), 'the decision wrote CookieConsent');
+  await v.page.reload();
+  assert.deepEqual(await v.page.evaluate(() => window.__probe), { calls: [], analytics: true, decided: true });
+  assert.equal(await v.page.evaluate(() => window.Cookiebot.hasResponse && window.Cookiebot.consent.statistics), true);
+  await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  await idle(v.page);
+  assert.equal((await copy()).value, written.value, 'the copy is left as it was');
+  // Without the copy the input differs: the engine answers the page start, and writes the copy again.
+  await v.context.clearCookies({ name: 'CookieConsent' });
+  await v.page.reload();
+  assert.equal((await v.page.evaluate(() => window.__probe)).calls[0], '_start');
+  await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  assert.equal((await copy()).value, written.value);
+  await v.close();
+});

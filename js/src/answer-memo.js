@@ -2,8 +2,9 @@
 // engine answers a page start with `memo` (a settled decision, and until when
 // it holds), that answer is kept in localStorage with every input it was
 // computed from. The next page start reuses it only when those inputs are the
-// same again: this configuration text, this build of the engine, the consent
-// cookie's value as the Cookie header carries it, the page's origin, HTTPS,
+// same again: this configuration text, this build of the engine, the values
+// of the cookies the engine names (its own, and Cookiebot's CookieConsent with
+// the Cookiebot layer) as the Cookie header carries them, the page's origin, HTTPS,
 // Global Privacy Control, the tag's options and the language inputs; and only
 // before the instant the engine named. The gates the page asked about are kept
 // with the engine's answers to them; a question the engine has not answered
@@ -41,18 +42,18 @@ const storage = (win) => {
   }
 };
 
-/** The decision a request reads: every part of the Cookie header that mentions the consent cookie, as written, and GPC. */
-const decisionOf = (request, cookie) =>
+/** The decision a request reads: every part of the Cookie header that mentions one of the engine's cookies (`names`), as written, and GPC. */
+const decisionOf = (request, names) =>
   JSON.stringify([
     String(request.cookieHeader || '')
       .split(';')
-      .filter((part) => part.includes(cookie)),
+      .filter((part) => names.some((name) => part.includes(name))),
     request.gpc,
   ]);
 /** What a page-start request was computed from, besides the configuration and the time. */
-const inputsOf = (request, cookie) =>
+const inputsOf = (request, names) =>
   JSON.stringify([
-    decisionOf(request, cookie),
+    decisionOf(request, names),
     request.origin,
     request.https,
     request.tag,
@@ -71,7 +72,8 @@ export function readMemo(win, buildId, configText) {
   const body = raw.slice(cut + 1);
   try {
     const m = cut > 0 && raw.slice(0, cut) === digest(body) && JSON.parse(body);
-    return m && m.build === buildId && m.config === digest(configText) && m.start && m.start.ask === null ? m : null;
+    const ok = m && m.build === buildId && Array.isArray(m.cookies) && m.config === digest(configText) && m.start && m.start.ask === null;
+    return ok ? m : null;
   } catch {
     return null;
   }
@@ -88,7 +90,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
   const engine = () => real || (real = load());
   let config = memo ? memo.config : null; // readMemo checked it against this text; else computed when first saved
   let reuse = memo; // only for the first page start
-  // While the current decision may be reused: { cookie, until, inputs, start } as kept, and the decision it reads.
+  // While the current decision may be reused: { cookies, until, inputs, start } as kept, and the decision it reads.
   let kept = null;
   let decision = '';
   let answers = new Map(); // the engine's answers to gates under that decision
@@ -111,7 +113,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
     });
   }
   /** Whether a request reads the kept decision, before it expires. */
-  const same = (request) => kept !== null && decisionOf(request, kept.cookie) === decision && request.now < kept.until;
+  const same = (request) => kept !== null && decisionOf(request, kept.cookies) === decision && request.now < kept.until;
   /** Notes the gates asked about, and keeps the engine's answers given under the kept decision. */
   function note(request, open) {
     const gates = request.gates || [];
@@ -123,8 +125,8 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
     if (keep) save();
   }
   function keep(request, m, start, gates) {
-    kept = m && { cookie: m.cookie, until: m.until, inputs: inputsOf(request, m.cookie), start };
-    decision = m ? decisionOf(request, m.cookie) : '';
+    kept = m && { cookies: m.cookies, until: m.until, inputs: inputsOf(request, m.cookies), start };
+    decision = m ? decisionOf(request, m.cookies) : '';
     answers = new Map(gates);
   }
 
@@ -134,8 +136,10 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
       reuse = null;
       const gates = request.gates || [];
       const known = m && m.gates && gates.every((g) => typeof m.gates[gateKey(g)] === 'boolean');
+      // Cookiebot's opt-in/opt-out elements already in the page are questions of this page alone.
+      const classes = (request.cookiebotClasses || []).length > 0;
       // The kept answer, when every input is the same, it has not expired, and it answered each gate asked.
-      if (known && request.previous === undefined && request.now < m.until && inputsOf(request, m.cookie) === m.inputs) {
+      if (known && !classes && request.previous === undefined && request.now < m.until && inputsOf(request, m.cookies) === m.inputs) {
         keep(
           request,
           m,
@@ -147,7 +151,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
       }
       const answer = engine().start(request);
       // Without what belongs to this page view alone: its answers to questions, and its cleanup.
-      const { gates: _g, urls, cookies, storage: _s, names, cookieWrites, cleanup, ...start } = answer;
+      const { gates: _g, urls, cookies, storage: _s, names, cookieWrites, cleanup, cookiebotClasses, ...start } = answer;
       start.cleanup = { cookies: [], localStorage: [], sessionStorage: [] };
       keep(request, answer.memo, start, []);
       note(request, answer.gates || []);

@@ -39,8 +39,7 @@ function activateScript(doc, old) {
   if (src) {
     if (!old.hasAttribute('async') && type !== 'module') {
       // Later scripts wait for its load event, which keeps document order;
-      // the element itself stays async, as a script-inserted one is, so the
-      // browser runs it as soon as it has arrived.
+      // the element itself stays async, as a script-inserted one is.
       // Written as a plain <script src>, the browser would have fetched it
       // first (parser-blocking, high priority); inserted by script it would
       // queue behind the page's images. It keeps the priority its markup meant.

@@ -97,7 +97,11 @@ export function createBrowserInstance(engine, options) {
   const debug = (...args) => latest.debug && win.console.info('kelisim:', ...args);
   debug('start', latest.ask || 'decided', latest.invalid ? `(stored value: ${latest.invalid})` : '');
 
-  const cookieDomain = latest.cookie.domain === 'auto' ? probeDomain(win, guards.setCookie) : latest.cookie.domain;
+  // "auto": the registrable domain, found by probing with cookie writes, once
+  // a cookie is to be written (a page view that writes none pays nothing).
+  const domainSetting = latest.cookie.domain;
+  let probed;
+  const domainOf = () => (domainSetting === 'auto' ? (probed = probed ?? probeDomain(win, guards.setCookie)) : domainSetting);
   const receipts = createReceipts(win, latest.receipts.endpoint);
 
   function pushConsent(update) {
@@ -116,6 +120,7 @@ export function createBrowserInstance(engine, options) {
   }
 
   function writeConsentCookie(c) {
+    const cookieDomain = domainOf();
     if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`); // no stale host-only copy
     guards.setCookie(`${c.name}=${c.value}; ${c.attributes}${cookieDomain ? `; Domain=${cookieDomain}` : ''}`);
   }
@@ -231,6 +236,7 @@ export function createBrowserInstance(engine, options) {
     reset() {
       const c = latest.cookie;
       guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0`);
+      const cookieDomain = domainOf();
       if (cookieDomain) guards.setCookie(`${c.name}=; Path=${c.path}; Max-Age=0; Domain=${cookieDomain}`);
       sentCookie = '';
       readHeader = doc.cookie;
@@ -287,7 +293,9 @@ export function createBrowserInstance(engine, options) {
     instance,
     setCookie: guards.setCookie,
     cookie: latest.cookie,
-    cookieDomain,
+    get cookieDomain() {
+      return domainOf();
+    },
     classes: (list) => query('cookiebotClasses', list),
     settle: () => gates.settle(),
     rescan: () => gates.rescan(),

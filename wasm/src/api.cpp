@@ -108,15 +108,30 @@ Json consent_mode_json(const Config& cfg, const Status& st) {
 
 /// Whether the next page start may reuse the engine's page-start answer
 /// without the engine (kelisim.js keeps it, keyed by this configuration and the
-/// consent cookie's value), and until when (ms): only for a settled decision,
-/// until it expires, and never with the Cookiebot layer (its cookie is
-/// rewritten on every page start).
+/// consent cookies' values), and until when (ms): only for a settled decision,
+/// until it expires. `cookies`: the cookies whose values the answer reads
+/// (kelisim's own, and Cookiebot's CookieConsent with the Cookiebot layer).
 Json memo_json(const Config& cfg, const Status& st) {
-  if (st.ask != AskReason::none || cfg.compat_cookiebot) return Json();
+  if (st.ask != AskReason::none) return Json();
   Json out = Json::object();
-  out["cookie"] = cfg.cookie.name;
+  Json cookies = Json::array();
+  cookies.push_back(cfg.cookie.name);
+  if (cfg.compat_cookiebot) cookies.push_back(cookiebot_cookie_name());
+  out["cookies"] = std::move(cookies);
   out["until"] = (st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400) * 1000;
   return out;
+}
+
+/// A page start's memo: none when the start acts on the time (the Cookiebot
+/// layer writes or removes its cookie with a Max-Age counted from now).
+Json start_memo_json(const Config& cfg, const Status& st, const Json& answer) {
+  const Json* cb = answer.find("cookiebot");
+  const Json* cookie = cb ? cb->find("cookie") : nullptr;
+  for (const char* flag : {"write", "remove"}) {
+    const Json* f = cookie ? cookie->find(flag) : nullptr;
+    if (f && f->is_boolean() && f->boolean()) return Json();
+  }
+  return memo_json(cfg, st);
 }
 
 Json cookie_json(const Config& cfg) {
@@ -402,7 +417,7 @@ std::string api_start(const std::string& config, const std::string& request) {
   out["blocking"]["urls"] = url_scope(cfg, auto_block, origin);
   if (auto_block)
     for (const Issue& claim : own_host_claims(cfg, origin)) add_issue(out["warnings"], claim);
-  out["memo"] = has_previous ? Json() : memo_json(cfg, st);
+  out["memo"] = has_previous ? Json() : start_memo_json(cfg, st, out);
   // The texts are only needed when the banner shows; a returning visitor's
   // page start skips them (the UI asks api_texts when it renders later).
   if (st.ask != AskReason::none) {

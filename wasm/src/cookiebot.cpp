@@ -117,6 +117,8 @@ CookiebotState cookiebot_state(const Config& cfg, const Status& st) {
   return s;
 }
 
+const char* cookiebot_cookie_name() { return kCookieName; }
+
 std::string cookiebot_cookie_value(const CookiebotState& s) {
   if (!s.has_response) return "";
   // Cookiebot's own encoding: quotes as %27 and commas as %2C, the rest as is.

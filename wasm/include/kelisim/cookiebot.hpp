@@ -42,6 +42,9 @@ CookiebotState cookiebot_state(const Config& cfg, const Status& st);
 /// {stamp:%27<id>%27%2Cnecessary:true%2Cpreferences:false%2C…%2Cmethod:%27explicit%27%2Cver:<revision>%2Cutc:<ms>}
 std::string cookiebot_cookie_value(const CookiebotState& s);
 
+/// The name of Cookiebot's consent cookie (CookieConsent).
+const char* cookiebot_cookie_name();
+
 /// Whether an element with this `class` attribute is shown: each of its
 /// `cookieconsent-optin-<name>` classes must be allowed, and when it has
 /// `cookieconsent-optout-<name>` classes, at least one of those must not be.
