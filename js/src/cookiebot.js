@@ -15,6 +15,7 @@
 //               CookiebotOnDialogDisplay (each time kelisim's banner or dialog appears);
 //   decision:   CookiebotOnConsentReady, CookiebotOnAccept | CookiebotOnDecline,
 //               CookiebotOnTagsExecuted.
+import { addedRoots } from './added-roots.js';
 import { deleteCookieEverywhere } from './cookies.js';
 
 const CLASSES = '[class*="cookieconsent-optin-"],[class*="cookieconsent-optout-"]';
@@ -212,7 +213,8 @@ export function createCookiebot(win) {
   // Elements as the parser (or a script) adds them, one engine question per batch.
   const observer = new win.MutationObserver((records) => {
     const found = [];
-    for (const r of records) for (const n of r.addedNodes) found.push(...collect(n));
+    // Every added element is inside one of these: searched once each.
+    for (const n of addedRoots(records).roots) found.push(...collect(n));
     const fresh = track(found);
     if (!fresh.length) return;
     if (!queued) {

@@ -7,6 +7,7 @@
 // data-kelisim-<name>. The engine answers which URLs are allowed
 // (`decider.urls`); these guards only hold and release.
 import { guardHtml } from './guard-html.js';
+import { addedRoots } from './added-roots.js';
 
 const HELD = 'data-kelisim-held';
 const KEEP = 'data-kelisim-'; // + the attribute's name: where a held URL waits
@@ -266,26 +267,6 @@ export function guardElements(win, state, onRealm) {
       if (deep) for (const el of n.querySelectorAll('*')) collect([el.content, el.shadowRoot].filter(Boolean), deep, out);
     }
     return out;
-  }
-  /**
-   * A batch of insertions as the subtrees to search: the parser reports every
-   * element it inserts, and by the time the batch is read an early one holds
-   * the later ones. Each subtree is searched once, from its highest node
-   * added in this batch (searching from every added node costs its depth
-   * times over). `roots`: those highest nodes; `inner`: the other added
-   * elements, each inside one of the roots.
-   */
-  function addedRoots(records) {
-    const added = new Set();
-    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) added.add(n);
-    const roots = [];
-    const inner = [];
-    for (const n of added) {
-      let top = true;
-      for (let p = n.parentNode; p && top; p = p.parentNode) top = !added.has(p);
-      (top ? roots : inner).push(n);
-    }
-    return { roots, inner };
   }
   /**
    * Nodes are about to reach a document (or to be imported into one): what
