@@ -405,6 +405,22 @@ const waitFor = async (cond, ms) => {
   return cond();
 };
 
+/** In the page: its User Timing marks, when kelisim's files and the stand-in scripts were asked for and arrived, and DOMContentLoaded. */
+function pageMarks() {
+  return Object.fromEntries([
+    ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+    ...Object.entries(window.__bench ? window.__bench.marks : {}).map(([k, t]) => [`probe:${k}`, t]),
+    ...performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/(kelisim[^/]*|consent\.json|[am]\.js)$/.test(e.name))
+      .flatMap((e) => [
+        [`${e.name.replace(/^.*\//, '')} asked`, e.startTime],
+        [`${e.name.replace(/^.*\//, '')} arrived`, e.responseEnd],
+      ]),
+    ['DOMContentLoaded', performance.getEntriesByType('navigation')[0].domContentLoadedEventStart],
+  ]);
+}
+
 /** First visit: banner, settle, figures; then "accept all" and the stand-ins. */
 async function firstVisit(browser, c, port) {
   const v = await openVisit(browser, c, port);
@@ -418,16 +434,7 @@ async function firstVisit(browser, c, port) {
     const m = await metricsOf(v.cdp);
     out.timeline = await v.page.evaluate(timeline);
     // User Timing marks and kelisim's own files' arrival (BENCH_ONLY=timings prints their medians).
-    out.marks = await v.page.evaluate(() =>
-      Object.fromEntries([
-        ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
-        ...performance
-          .getEntriesByType('resource')
-          .filter((e) => /\/(kelisim[^/]*|consent\.json)$/.test(e.name))
-          .map((e) => [`${e.name.replace(/^.*\//, '')} arrived`, e.responseEnd]),
-        ['DOMContentLoaded', performance.getEntriesByType('navigation')[0].domContentLoadedEventStart],
-      ]),
-    );
+    out.marks = await v.page.evaluate(pageMarks);
     const snap = await v.page.evaluate(() => ({
       shifts: window.__bench.shifts,
       longtasks: window.__bench.longtasks,
@@ -480,6 +487,7 @@ async function returningVisit(browser, c, port, state) {
     await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
     out.analyticsMs = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
     if (TRACING) out.trace = JSON.parse(String(await browser.stopTracing()));
+    out.marks = await v.page.evaluate(pageMarks);
     await waitFor(() => STANDIN_HOSTS.every((h) => v.requests.some((u) => hostOf(u) === h)), 3000);
     await sleep(150);
     out.loaded = STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h));
@@ -1166,6 +1174,7 @@ async function quickTimings(browser, port) {
       rows[id].accept.push(f.acceptToAnalyticsMs);
       rows[id].back.push(b.analyticsMs);
       rows[id].marks = [...(rows[id].marks || []), f.marks];
+      rows[id].backMarks = [...(rows[id].backMarks || []), b.marks];
     }
   }
   const median = (xs) => {
@@ -1175,9 +1184,14 @@ async function quickTimings(browser, port) {
   console.log(`medians of ${ROUNDS} rounds: first banner, first-visit script, accept -> analytics, returning analytics (ms)`);
   for (const id of ids) {
     const r = rows[id];
-    const names = [...new Set(r.marks.flatMap(Object.keys))];
-    const at = names.map((k) => [k, median(r.marks.map((m) => m[k]))]).sort((a, b) => a[1] - b[1]);
-    console.log(`${id} first visit, medians: ${at.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const [visit, marks] of [
+      ['first visit', r.marks],
+      ['returning visit', r.backMarks],
+    ]) {
+      const names = [...new Set(marks.flatMap(Object.keys))];
+      const at = names.map((k) => [k, median(marks.map((m) => m[k]))]).sort((a, b) => a[1] - b[1]);
+      console.log(`${id} ${visit}, medians: ${at.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
     console.log(
       `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}`,
     );

@@ -1,13 +1,16 @@
-// Bundles the shim with esbuild around the Emscripten glue and copies the
-// .wasm beside each bundle: js/dist/ is both the script-tag bundle's folder
-// and the npm package's files.
+// Bundles the shim with esbuild and copies the .wasm beside each bundle:
+// js/dist/ is both the script-tag bundle's folder and the npm package's files.
+// No Emscripten JavaScript is bundled: the shim instantiates kelisim.wasm
+// itself (src/entry-points.js), with the names the link gave its imports and
+// exports, read here from the glue the link wrote.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { writeCatalogue } from './scan/build-catalogue.mjs';
 import { writeBuiltinTexts } from './texts.mjs';
+import { entryPoints, instantiate } from './src/entry-points.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const wasmOut = process.env.KELISIM_WASM_OUT || path.join(here, '..', 'build-wasm', 'out');
@@ -19,26 +22,54 @@ if (!existsSync(glue)) {
 }
 mkdirSync(dist, { recursive: true });
 
-const core = {
-  name: 'kelisim-core',
-  setup(b) {
-    b.onResolve({ filter: /^kelisim-core$/ }, () => ({ path: glue }));
-  },
-};
+/**
+ * The names the link gave kelisim.wasm's imports and exports, from the glue
+ * it wrote beside it (Emscripten minifies them). The build stops when the
+ * glue asks for anything src/entry-points.js does not provide.
+ */
+function abiOf(file) {
+  const text = readFileSync(file, 'utf8');
+  const one = (re, what) => {
+    const m = re.exec(text);
+    if (!m) throw new Error(`js/build.mjs: cannot find ${what} in ${file} (another Emscripten version? see js/src/entry-points.js)`);
+    return m[1];
+  };
+  const lib = one(/var asmLibraryArg=\{([^}]*)\}/, 'the imports');
+  const imports = Object.fromEntries([...lib.matchAll(/"(\w+)":(\w+)/g)].map((m) => [m[2], m[1]]));
+  const known = ['_abort', '_emscripten_resize_heap'];
+  const unknown = Object.keys(imports).filter((k) => !known.includes(k));
+  if (unknown.length || known.some((k) => !imports[k]))
+    throw new Error(`js/build.mjs: ${file} imports ${Object.keys(imports).join(', ')}; src/entry-points.js provides ${known.join(', ')}`);
+  const exp = (name) => one(new RegExp(`Module\\["${name}"\\]=Module\\["asm"\\]\\["(\\w+)"\\]`), `the export ${name}`);
+  return {
+    module: one(/var info=\{"(\w+)":asmLibraryArg\}/, 'the import module'),
+    abort: imports._abort,
+    grow: imports._emscripten_resize_heap,
+    memory: one(/wasmMemory=Module\["asm"\]\["(\w+)"\]/, 'the memory'),
+    ctors: one(/addOnInit\(Module\["asm"\]\["(\w+)"\]\)/, 'the static constructors'),
+    arg: exp('_kelisim_arg'),
+    call: exp('_kelisim_call'),
+    out: exp('_kelisim_out'),
+  };
+}
+const abi = abiOf(glue);
 const scanWasmOut = path.join(wasmOut, '..', 'out-scan');
-const scanCore = {
-  name: 'kelisim-scan-core',
+const abiModule = (name, filter, value) => ({
+  name,
   setup(b) {
-    b.onResolve({ filter: /^kelisim-scan-core$/ }, () => ({ path: path.join(scanWasmOut, 'kelisim-scan-core.mjs') }));
+    b.onResolve({ filter }, () => ({ path: name, namespace: 'kelisim-abi' }));
+    b.onLoad({ filter: /.*/, namespace: 'kelisim-abi' }, () => ({ contents: `export default ${JSON.stringify(value)};`, loader: 'js' }));
   },
-};
+});
+const core = abiModule('kelisim-core', /^kelisim-core$/, abi);
+const scanCore = abiModule('kelisim-scan-core', /^kelisim-scan-core$/, abiOf(path.join(scanWasmOut, 'kelisim-scan-core.mjs')));
 // The Consent Mode default pushed before the engine is up (a first page view):
 // the engine's own for a configuration that grants nothing, so that the list
-// of consent types and their fallback state live in the engine alone.
+// of consent types and their fallback state live in the engine alone. It is
+// also the build's check that the names read above start the engine.
 const fallbackDefault = await (async () => {
-  const factory = (await import(pathToFileURL(glue).href)).default;
-  const { entryPoints } = await import('./src/entry-points.js');
-  const engine = entryPoints(await factory({ wasmBinary: readFileSync(path.join(wasmOut, 'kelisim.wasm')), print() {}, printErr() {} }));
+  const engine = entryPoints(await instantiate(readFileSync(path.join(wasmOut, 'kelisim.wasm')), abi), abi);
+  if (!engine) throw new Error('js/build.mjs: kelisim.wasm has no entry points under the names its glue gives');
   const nothing = { categories: { necessary: { required: true } }, consentMode: { enabled: true, waitForUpdate: 500 } };
   engine._configure(JSON.stringify(nothing));
   const answer = JSON.parse(engine._start(JSON.stringify({ cookieHeader: '', now: Date.now() })));
@@ -53,7 +84,7 @@ const common = {
   loader: { '.css': 'text' },
   plugins: [core],
   logLevel: 'warning',
-  // The glue's own import.meta/node paths are unused: we instantiate the wasm ourselves.
+  // node.js reads import.meta.url where it has one and __dirname in CommonJS.
   logOverride: { 'empty-import-meta': 'silent' },
   define: { __KELISIM_FALLBACK_DEFAULT__: JSON.stringify(fallbackDefault) },
 };

@@ -3,8 +3,8 @@
 // would; `_scan` classifies, drafts and audits. All matching happens there:
 // this file only moves text in and out.
 import { readFileSync } from 'node:fs';
-import createKelisimScanCore from 'kelisim-scan-core';
-import { entryPoints } from '../src/entry-points.js';
+import abi from 'kelisim-scan-core';
+import { entryPoints, instantiate } from '../src/entry-points.js';
 
 export class ScanEngineError extends Error {
   constructor(code, message, errors = []) {
@@ -22,19 +22,12 @@ export async function loadScanEngine(wasmPath) {
   } catch (err) {
     throw new ScanEngineError('wasm-load', `cannot read kelisim-scan.wasm (${wasmPath}): ${err.message}`);
   }
-  const module = await new Promise((resolve, reject) => {
-    createKelisimScanCore({
-      instantiateWasm(imports, receive) {
-        WebAssembly.instantiate(bytes, imports).then((r) => receive(r.instance, r.module), reject);
-        return {};
-      },
-      locateFile: (file) => file,
-      onAbort: (what) => reject(new ScanEngineError('wasm-load', `kelisim-scan.wasm aborted: ${what}`)),
-      print() {},
-      printErr() {},
-    }).then(resolve, reject);
-  });
-  const core = entryPoints(module);
+  let core;
+  try {
+    core = entryPoints(await instantiate(bytes, abi), abi);
+  } catch (err) {
+    throw new ScanEngineError('wasm-load', `cannot start kelisim-scan.wasm: ${err.message}`);
+  }
   if (!core) throw new ScanEngineError('wasm-load', 'this kelisim-scan.wasm has no entry points: rebuild kelisim');
   return {
     /** The engine's validation of a configuration's text: { ok, errors, warnings }. */

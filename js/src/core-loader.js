@@ -1,10 +1,10 @@
 // Loads the WebAssembly engine: asynchronously from a URL or bytes, or
 // synchronously from a module compiled already. The engine itself (its
 // entry points over JSON text) is engine.js.
-import createKelisimCore from 'kelisim-core';
+import abi from 'kelisim-core';
 import { KelisimError } from './errors.js';
 import { compileWasm } from './wasm-fetch.js';
-import { entryPoints } from './entry-points.js';
+import { entryPoints, instantiate, instantiateSync } from './entry-points.js';
 
 let cached = null;
 let cachedKey = null;
@@ -26,59 +26,32 @@ export function loadCore(source) {
   return cached;
 }
 
-function instantiateCore(source) {
-  const where = source.bytes ? 'the given bytes' : String(source.url);
-  return new Promise((resolve, reject) => {
-    const fail = (cause) =>
-      reject(
-        new KelisimError(
-          'wasm-load',
-          `kelisim: cannot load its engine (kelisim.wasm) from ${where}: ${cause && cause.message ? cause.message : cause}`,
-        ),
-      );
-    createKelisimCore({
-      instantiateWasm(imports, receive) {
-        compile(source, imports).then((r) => receive(r.instance, r.module), fail);
-        return {};
-      },
-      // Given so the glue never derives a URL from import.meta (absent in CommonJS).
-      locateFile: (file) => file,
-      onAbort: fail,
-      print() {},
-      printErr() {},
-    }).then((module) => {
-      const core = entryPoints(module);
-      if (core) resolve(core);
-      else fail(new Error('no entry points (not this build of kelisim.wasm)'));
-    }, fail);
-  });
+async function instantiateCore(source) {
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+    // `module`: compiled by the script-tag loader while the rest of kelisim was downloading.
+    const instance = await instantiate(source.bytes || (await (source.module || compileWasm(source.url))), abi);
+    const core = entryPoints(instance, abi);
+    if (!core) throw new Error('no entry points (not this build of kelisim.wasm)');
+    return core;
+  } catch (cause) {
+    const where = source.bytes ? 'the given bytes' : String(source.url);
+    throw new KelisimError(
+      'wasm-load',
+      `kelisim: cannot load its engine (kelisim.wasm) from ${where}: ${cause && cause.message ? cause.message : cause}`,
+    );
+  }
 }
 
-/**
- * The engine from a module compiled already, instantiated synchronously: the
- * glue finishes its start-up within this call when the instance is handed
- * over at once. Throws when it could not.
- */
+/** The engine from a module compiled already, instantiated synchronously. Throws when it could not. */
 export function instantiateCoreSync(module) {
+  let entries = null;
   let failure = null;
-  const core = {
-    instantiateWasm(imports, receive) {
-      try {
-        receive(new WebAssembly.Instance(module, imports), module);
-      } catch (err) {
-        failure = err;
-      }
-      return {};
-    },
-    locateFile: (file) => file,
-    onAbort: (what) => {
-      failure = failure || new Error(String(what));
-    },
-    print() {},
-    printErr() {},
-  };
-  createKelisimCore(core).catch(() => {}); // settles only after this call; the result is read from `core`
-  const entries = failure ? null : entryPoints(core);
+  try {
+    entries = entryPoints(instantiateSync(module, abi), abi);
+  } catch (err) {
+    failure = err;
+  }
   if (!entries) {
     throw new KelisimError(
       'wasm-load',
@@ -86,12 +59,4 @@ export function instantiateCoreSync(module) {
     );
   }
   return entries;
-}
-
-async function compile(source, imports) {
-  if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
-  if (source.bytes) return WebAssembly.instantiate(source.bytes, imports);
-  // `module`: compiled by the script-tag loader while the rest of kelisim was downloading.
-  const module = await (source.module || compileWasm(source.url));
-  return { instance: await WebAssembly.instantiate(module, imports), module };
 }

@@ -113,3 +113,18 @@ test('decisions need a browser: the Node instance says so', async () => {
   const k = await init(config, { ui: false });
   assert.throws(() => k.acceptAll(), /needs a browser/);
 });
+
+test("a configuration larger than the engine's first memory: the memory grows and the answer is whole", async () => {
+  // kelisim.wasm starts with 1 MiB of linear memory; services with long
+  // cookie lists make it ask the loader for more several times.
+  const big = structuredClone(config);
+  for (let i = 0; i < 20; i++)
+    big.services[`svc${i}`] = { category: 'analytics', cookies: Array.from({ length: 3000 }, (_, j) => `_c${i}_${j}_${'x'.repeat(20)}`) };
+  const text = JSON.stringify(big);
+  assert.ok(text.length > 1.5 * 1024 * 1024, `the configuration is ${text.length} bytes`);
+  const c = await consentCookie(big, 'accept-all', { url: 'https://shop.example.test/' });
+  const k = await init(big, { ui: false, cookie: `${c.name}=${c.value}` });
+  assert.equal(k.state().decided, true);
+  assert.equal(k.state().services.length, 23);
+  assert.equal(k.isAllowed('svc19'), true);
+});
