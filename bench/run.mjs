@@ -453,10 +453,23 @@ async function firstVisit(browser, c, port) {
     out.urls = [...new Set(v.requests)];
     out.leakedBeforeConsent = c.banner ? STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h)) : [];
     if (c.accept) {
+      if (process.env.BENCH_ACCEPT_TRACE)
+        await browser.startTracing(v.page, {
+          categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading', 'disabled-by-default-devtools.timeline'],
+        });
       await v.page.click(c.accept, { timeout: VISIT_TIMEOUT_MS });
       const ran = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
+      if (process.env.BENCH_ACCEPT_TRACE)
+        writeFileSync(`${process.env.BENCH_ACCEPT_TRACE}.${c.id}.${Date.now()}.json`, String(await browser.stopTracing()));
       const clickAt = await v.page.evaluate(() => window.__bench.clickAt);
       out.acceptToAnalyticsMs = ran !== null && clickAt !== null ? ran - clickAt : null;
+      // What came after the click (BENCH_ONLY=timings prints their medians), ms after it.
+      if (clickAt !== null)
+        out.acceptMarks = Object.fromEntries(
+          Object.entries(await v.page.evaluate(pageMarks))
+            .filter(([, t]) => t >= clickAt)
+            .map(([k, t]) => [k, t - clickAt]),
+        );
       await waitFor(() => STANDIN_HOSTS.every((h) => v.requests.some((u) => hostOf(u) === h)), 3000);
       out.loadedAfterAccept = STANDIN_HOSTS.filter((h) => v.requests.some((u) => hostOf(u) === h));
       // A visitor who comes back has stayed on the page longer than this: kelisim has kept its engine and its answer by then.
@@ -1175,6 +1188,7 @@ async function quickTimings(browser, port) {
       rows[id].back.push(b.analyticsMs);
       rows[id].marks = [...(rows[id].marks || []), f.marks];
       rows[id].backMarks = [...(rows[id].backMarks || []), b.marks];
+      rows[id].acceptMarks = [...(rows[id].acceptMarks || []), f.acceptMarks || {}];
     }
   }
   const median = (xs) => {
@@ -1187,6 +1201,7 @@ async function quickTimings(browser, port) {
     for (const [visit, marks] of [
       ['first visit', r.marks],
       ['returning visit', r.backMarks],
+      ['after the accept click (ms after it)', r.acceptMarks],
     ]) {
       const names = [...new Set(marks.flatMap(Object.keys))];
       const at = names.map((k) => [k, median(marks.map((m) => m[k]))]).sort((a, b) => a[1] - b[1]);

@@ -121,7 +121,7 @@ const lines = [
   "place of nlohmann's `ordered_json` DOM and its `dump` (-9.0 KB brotli: 47.1 -> 38.1 KB); then its own reader in the",
   "place of nlohmann's SAX lexer and parser, held to accept exactly what nlohmann accepts (-5.5 KB: 38.1 -> 32.6 KB), so",
   'nothing of nlohmann_json is left. No Emscripten JavaScript is shipped either: the shim instantiates kelisim.wasm',
-  "itself with its two imports (abort, and more memory for the allocator), under the names js/build.mjs reads from the",
+  'itself with its two imports (abort, and more memory for the allocator), under the names js/build.mjs reads from the',
   "link's output (kelisim.js 56.0 -> 51.6 KB raw, -1.5 KB brotli). Measured and dropped: Closure over the glue (-0.4 KB",
   "after esbuild's minification, for a large extra toolchain dependency).",
   '<!-- wasm-size:end -->',
