@@ -157,6 +157,24 @@ const CONTESTANTS = [
     openPreferences: () => window.orejime.prompt(),
   },
 ];
+// BENCH_AB_DIST=<the js/dist of another build>: that build beside this one
+// as "kelisim-b", set up as the quick start, so that two builds are compared
+// in the same run (BENCH_CONTESTANTS=kelisim,kelisim-b with BENCH_ONLY=timings).
+if (process.env.BENCH_AB_DIST) {
+  const other = path.resolve(process.env.BENCH_AB_DIST);
+  const a = CONTESTANTS.find((c) => c.id === 'kelisim');
+  CONTESTANTS.splice(CONTESTANTS.indexOf(a) + 1, 0, {
+    ...a,
+    id: 'kelisim-b',
+    label: `kelisim (quick start, the build in ${other})`,
+    head: (p) => a.head(p).replace('/kelisim/kelisim.js', '/kelisim-b/kelisim.js'),
+    files: Object.fromEntries(
+      Object.entries(KELISIM_FILES).map(([url, file]) =>
+        url.startsWith('/kelisim/') ? [url.replace('/kelisim/', '/kelisim-b/'), path.join(other, path.basename(file))] : [url, file],
+      ),
+    ),
+  });
+}
 const PEER = 'vanilla-cookieconsent';
 const byId = Object.fromEntries(CONTESTANTS.map((c) => [c.id, c]));
 
@@ -745,7 +763,7 @@ function report({ results, engine, chromiumVersion, bytes, started, elapsedS, lo
   // Goals for kelisim (goals to steer by, not test assertions).
   const k = (key) => med('kelisim', key);
   const peersBanner = ids
-    .filter((id) => !['baseline', 'kelisim', 'kelisim-inline'].includes(id))
+    .filter((id) => !['baseline', 'kelisim', 'kelisim-b', 'kelisim-inline'].includes(id))
     .map((id) => med(id, 'bannerMs'))
     .filter((x) => x !== null);
   const fastestPeer = peersBanner.length ? Math.min(...peersBanner) : null;
