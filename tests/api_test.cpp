@@ -184,7 +184,7 @@ TEST_CASE("api_start: a settled decision may be reused until it expires, keyed b
   json rejected = decide(decide_req({{"method", "reject-all"}}), cfg);
 
   // The decision says so too: the shim answers the next page start while the engine is up.
-  const json memo = {{"cookies", {"kelisim"}}, {"until", kNowMs + 365LL * 86400000}};
+  const json memo = {{"cookies", {"kelisim"}}, {"until", kNowMs + 365LL * 86400000}, {"holdsNothing", true}};
   CHECK(accepted["memo"] == memo);
   json back = start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs + 60000}}, cfg);
   CHECK(back["memo"] == memo);
@@ -209,11 +209,60 @@ TEST_CASE("api_start: a settled decision may be reused until it expires, keyed b
   CHECK(start({{"cookieHeader", cookie_of(accepted)}, {"now", kNowMs}, {"previous", ""}}, cfg)["memo"].is_null());
 }
 
+TEST_CASE("api_start: the memo says when a decision holds nothing, and then the engine allows every URL, cookie and key",
+          "[api][start][memo]") {
+  json c = kelisim_test::fixture_json("config-demo.json");
+  c["compat"]["cookiebot"] = false;
+  const std::string cfg = c.dump();
+  // What the demo's services claim, and what none does.
+  const json asked = {{"urls",
+                       {"https://www.google-analytics.com/g/collect", "https://region1.google-analytics.com/x",
+                        "https://www.youtube.com/embed/1", "https://js.hs-scripts.com/1.js", "https://cdn.example.test/a.js"}},
+                      {"cookies", {"_ga", "_ga_ABC", "_gid", "PHPSESSID", "_fbp", "hubspotutk", "other"}},
+                      {"cookieWrites", {"_ga=GA1.1.1.2; path=/; max-age=63072000", "_fbp=fb.1; path=/", "__hstc=1", "other=1"}},
+                      {"storage", {"preferred-language", "hs-messages-x", "kelisim:x", "other"}}};
+  const auto all_true = [&](const json& answer) {
+    for (const char* kind : {"urls", "cookies", "cookieWrites", "storage"}) {
+      REQUIRE(answer[kind].size() == asked[kind].size());
+      for (const auto& v : answer[kind])
+        if (v != true) return false;
+    }
+    return true;
+  };
+  const auto ask = [&](const json& decided, bool gpc = false) {
+    json req = asked;
+    req["cookieHeader"] = cookie_of(decided);
+    req["now"] = kNowMs + 60000;
+    req["gpc"] = gpc;
+    return query(req, cfg);
+  };
+
+  json all = decide(decide_req({{"method", "accept-all"}}), cfg);
+  CHECK(all["memo"]["holdsNothing"] == true);
+  CHECK(all_true(ask(all)));
+  // Any service left out holds something: the guards' questions go to the engine.
+  json some = decide(decide_req({{"method", "custom"}, {"categories", {"analytics"}}}), cfg);
+  CHECK(some["memo"]["holdsNothing"] == false);
+  CHECK_FALSE(all_true(ask(some)));
+  json none = decide(decide_req({{"method", "reject-all"}}), cfg);
+  CHECK(none["memo"]["holdsNothing"] == false);
+  CHECK_FALSE(all_true(ask(none)));
+  // "Accept all" under Global Privacy Control withholds the "gpc": "deny" categories' services.
+  json gpc_req = decide_req({{"method", "accept-all"}});
+  gpc_req["gpc"] = true;
+  json under_gpc = decide(gpc_req, cfg);
+  CHECK(under_gpc["memo"]["holdsNothing"] == false);
+  CHECK_FALSE(all_true(ask(under_gpc, true)));
+  // The same decision read back by a page start says the same.
+  CHECK(start({{"cookieHeader", cookie_of(all)}, {"now", kNowMs + 60000}}, cfg)["memo"]["holdsNothing"] == true);
+  CHECK(start({{"cookieHeader", cookie_of(some)}, {"now", kNowMs + 60000}}, cfg)["memo"]["holdsNothing"] == false);
+}
+
 TEST_CASE("api_start: with the Cookiebot layer, reused only while its CookieConsent copy needs no write",
           "[api][start][memo][cookiebot]") {
   const std::string cfg = demo();  // compat.cookiebot: true
   json accepted = decide(decide_req({{"method", "accept-all"}}), cfg);
-  const json memo = {{"cookies", {"kelisim", "CookieConsent"}}, {"until", kNowMs + 365LL * 86400000}};
+  const json memo = {{"cookies", {"kelisim", "CookieConsent"}}, {"until", kNowMs + 365LL * 86400000}, {"holdsNothing", true}};
   // The decision writes CookieConsent itself: the next page start is prepared from the engine.
   CHECK(accepted["cookiebot"]["cookie"]["write"] == true);
   CHECK(accepted["memo"] == memo);

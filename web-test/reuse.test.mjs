@@ -104,6 +104,44 @@ test('what a service not allowed left goes once the engine answers; its cookie w
   await v.close();
 });
 
+test("a visitor who allowed every service: a tag's cookie, storage and request go through with no engine until idle", async () => {
+  const TAG = `<script type="text/plain" data-category="analytics">
+document.cookie = '_st=1; path=/'; localStorage.setItem('st_x', '1');
+fetch('http://stats.test:{{PORT}}/collect', { mode: 'no-cors' }).then(() => (window.__sent = true), () => (window.__sent = false));
+window.__after = window.__calls.slice();</script></head><body><p>page</p></body></html>`;
+  const s = site();
+  s.body = TAG;
+  for (const [choice, engineAsked] of [
+    [() => window.kelisim.acceptAll(), false],
+    // Marketing not allowed: the decision holds something, and the engine answers the write at once.
+    [() => window.kelisim.accept(['analytics']), true],
+  ]) {
+    const v = await openPage(browser);
+    await v.page.goto(s.url);
+    await kelisimSettled(v.page);
+    await v.page.evaluate(choice);
+    await kept(v.page);
+    await v.page.evaluate(() => {
+      document.cookie = '_st=; path=/; max-age=0';
+      localStorage.removeItem('st_x');
+    });
+    await v.page.reload();
+    assert.deepEqual((await v.page.evaluate(() => window.__probe)).calls, []);
+    await v.page.waitForFunction(() => window.__sent !== undefined);
+    assert.deepEqual(await v.page.evaluate(() => [window.__sent, document.cookie.includes('_st=1'), localStorage.getItem('st_x')]), [
+      true,
+      true,
+      '1',
+    ]);
+    const after = await v.page.evaluate(() => window.__after);
+    assert.equal(after.includes('_query'), engineAsked, `engine calls by the time the tag ran: ${after.join(', ') || 'none'}`);
+    if (!engineAsked) assert.deepEqual(after, []);
+    await v.page.waitForFunction(() => window.__calls.includes('_start'));
+    assert.deepEqual(v.errors, []);
+    await v.close();
+  }
+});
+
 test('a new configuration revision: nothing runs on the kept answer, the banner asks again', async () => {
   const s = site();
   s.body = GATED;

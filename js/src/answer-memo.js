@@ -7,8 +7,10 @@
 // the Cookiebot layer) as the Cookie header carries them, the page's origin, HTTPS,
 // Global Privacy Control, the tag's options and the language inputs; and only
 // before the instant the engine named. The gates the page asked about are kept
-// with the engine's answers to them; a question the engine has not answered
-// under this decision goes to the engine. Nothing here decides: a miss, a
+// with the engine's answers to them; when the engine said the decision holds
+// nothing (every service allowed), the guards' questions (URLs, cookies,
+// cookie writes, storage keys) are answered "allowed" as it would; any other
+// question goes to the engine. Nothing here decides: a miss, a
 // garbled entry or another build simply calls the engine, and once the page is
 // idle the engine answers the page start again (the cleanup of what services
 // not allowed left, and a check that it answers what was reused).
@@ -62,6 +64,9 @@ const inputsOf = (request, names) =>
     request.browserLanguages,
   ]);
 
+/** The guards' questions: a decision that allows every service allows every one of them (the engine's `holdsNothing`). */
+const GUARD_QUESTIONS = ['urls', 'cookies', 'storage', 'cookieWrites'];
+
 const gateKey = (g) => `${g.category}\u0001${g.service}\u0001${g.cookieconsent}`;
 
 /** The kept entry for this build and configuration, or null (none, another build or configuration, damaged). */
@@ -94,6 +99,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
   let kept = null;
   let decision = '';
   let answers = new Map(); // the engine's answers to gates under that decision
+  let holdsNothing = false;
   const asked = new Map(); // every gate this page asked about
   let saving = false;
 
@@ -126,6 +132,8 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
   }
   function keep(request, m, start, gates) {
     kept = m && { cookies: m.cookies, until: m.until, inputs: inputsOf(request, m.cookies), start };
+    // The engine's word, in the page start it answered: this decision holds no URL, cookie or storage key.
+    holdsNothing = Boolean(kept && start && start.memo && start.memo.holdsNothing === true);
     decision = m ? decisionOf(request, m.cookies) : '';
     answers = new Map(gates);
   }
@@ -160,11 +168,15 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
     },
     query(request) {
       const gates = request.gates || [];
-      // Only gates asked (no URLs, cookies or storage keys), each answered under the kept decision.
-      const onlyGates = Object.keys(request).every((k) => k === 'gates' || !Array.isArray(request[k]));
-      if (!real && onlyGates && same(request) && gates.every((g) => answers.has(gateKey(g)))) {
+      const kinds = Object.keys(request).filter((k) => Array.isArray(request[k]));
+      // Gates the engine answered under the kept decision, and the guards'
+      // questions when the engine said that decision holds none of them.
+      const answered = (k) => k === 'gates' || (holdsNothing && GUARD_QUESTIONS.includes(k));
+      if (!real && same(request) && kinds.every(answered) && gates.every((g) => answers.has(gateKey(g)))) {
         for (const g of gates) asked.set(gateKey(g), g);
-        return { gates: gates.map((g) => answers.get(gateKey(g))) };
+        const out = { gates: gates.map((g) => answers.get(gateKey(g))) };
+        for (const k of kinds) if (k !== 'gates') out[k] = request[k].map(() => true);
+        return out;
       }
       const answer = engine().query(request);
       note(request, answer.gates || []);

@@ -334,7 +334,8 @@ export function createBrowserInstance(engine, options) {
     if (latest !== startAnswer) return; // a decision, another tab's or a reset has asked the engine since
     const real = engine.start(pageStart());
     removeAll(win, guards.setCookie, real.cleanup);
-    const same = JSON.stringify([real.state, real.allowed]) === JSON.stringify([latest.state, latest.allowed]);
+    const holds = (a) => Boolean(a.memo && a.memo.holdsNothing);
+    const same = JSON.stringify([real.state, real.allowed, holds(real)]) === JSON.stringify([latest.state, latest.allowed, holds(latest)]);
     latest = real;
     if (same) return;
     reportError(

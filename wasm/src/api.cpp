@@ -111,6 +111,9 @@ Json consent_mode_json(const Config& cfg, const Status& st) {
 /// consent cookies' values), and until when (ms): only for a settled decision,
 /// until it expires. `cookies`: the cookies whose values the answer reads
 /// (kelisim's own, and Cookiebot's CookieConsent with the Cookiebot layer).
+/// `holdsNothing`: this decision allows every service, so that every URL,
+/// cookie, cookie write and storage key the guards ask about is allowed, and
+/// their questions need no engine while the decision is the same.
 Json memo_json(const Config& cfg, const Status& st) {
   if (st.ask != AskReason::none) return Json();
   Json out = Json::object();
@@ -119,6 +122,7 @@ Json memo_json(const Config& cfg, const Status& st) {
   if (cfg.compat_cookiebot) cookies.push_back(cookiebot_cookie_name());
   out["cookies"] = std::move(cookies);
   out["until"] = (st.record.updated + int64_t(expiry_days(cfg, st.record)) * 86400) * 1000;
+  out["holdsNothing"] = every_service_allowed(cfg, st);
   return out;
 }
 

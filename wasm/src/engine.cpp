@@ -416,6 +416,12 @@ bool storage_allowed(const Config& cfg, const Status& st, std::string_view key) 
       cfg, st, key, [](const Service& s) -> const std::vector<std::string>& { return s.storage; }, glob_match);
 }
 
+bool every_service_allowed(const Config& cfg, const Status& st) {
+  for (const auto& s : cfg.services)
+    if (!service_allowed(cfg, st, s)) return false;
+  return true;
+}
+
 bool url_allowed(const Config& cfg, const Status& st, std::string_view url) {
   std::string host = url_host(url);
   if (host.empty()) return true;  // same origin, data: and the like carry no third party

@@ -44,6 +44,11 @@ struct Gate {
 /// stays closed.
 bool gate_open(const Config& cfg, const Status& st, const Gate& gate);
 
+/// True when every service is allowed: then nothing is held, every URL,
+/// cookie, cookie write and storage key is allowed (none is claimed by a
+/// service that is not).
+bool every_service_allowed(const Config& cfg, const Status& st);
+
 /// The allowed categories and services, in configuration order.
 std::vector<std::string> allowed_categories(const Config& cfg, const Status& st);
 std::vector<std::string> allowed_services(const Config& cfg, const Status& st);
