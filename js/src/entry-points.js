@@ -9,11 +9,17 @@
 // (js/build.mjs reads the names from the link's output).
 const ENTRIES = ['_validate', '_configure', '_start', '_decide', '_query', '_texts', '_scan'];
 
+// Instances that aborted (out of memory, a failed invariant): their state
+// may be anything, so they answer nothing more.
+const aborted = new WeakSet();
+
 /** The imports of kelisim.wasm; `instance()` is the instance they serve, once made. */
 export function wasmImports(abi, instance) {
   return {
     [abi.module]: {
       [abi.abort]() {
+        const i = instance();
+        if (i) aborted.add(i);
         throw new WebAssembly.RuntimeError('kelisim.wasm aborted');
       },
       // The allocator asks for at least `size` bytes of memory: a fifth more
@@ -73,6 +79,7 @@ export function entryPoints(instance, abi) {
   const core = {};
   ENTRIES.forEach((name, entry) => {
     core[name] = (...texts) => {
+      if (aborted.has(instance)) throw new WebAssembly.RuntimeError('kelisim.wasm aborted earlier: it answers nothing more');
       texts.forEach((text, i) => {
         const bytes = encoder.encode(String(text));
         const at = arg(i, bytes.length);
