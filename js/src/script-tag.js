@@ -115,7 +115,9 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
    * A first page view's downloads: the engine (compiled as it arrives), the
    * configuration, and, since a first page view most likely shows the banner,
    * the UI and the built-in texts in the language the page names (a head
-   * start only: the engine picks the language and names its file).
+   * start only: the engine picks the language and names its file). The UI's
+   * and the texts' start in the next task, once the parser has gone on: they
+   * still arrive long before the engine has answered.
    */
   function startLoads() {
     const wasmUrl = new URL('kelisim.wasm', base);
@@ -123,14 +125,15 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
     wasm.catch(() => {}); // reported where it is awaited
     text.catch(() => {});
-    if (options.ui) {
-      loadUI().catch(() => {});
-      const named = String(options.language || doc.documentElement.lang || '')
-        .toLowerCase()
-        .replace(/[-_].*$/, '');
-      // Not when this browser kept that file (a returning visitor whose engine is not stored yet).
-      if (__KELISIM_TEXTS_LANGS__.includes(named) && cachedTexts(win, __KELISIM_TEXTS_ID__, named) === undefined) loadTexts.ahead(named);
-    }
+    if (options.ui)
+      win.setTimeout(() => {
+        loadUI().catch(() => {});
+        const named = String(options.language || doc.documentElement.lang || '')
+          .toLowerCase()
+          .replace(/[-_].*$/, '');
+        // Not when this browser kept that file (a returning visitor whose engine is not stored yet).
+        if (__KELISIM_TEXTS_LANGS__.includes(named) && cachedTexts(win, __KELISIM_TEXTS_ID__, named) === undefined) loadTexts.ahead(named);
+      });
     return { wasmUrl, wasm, text };
   }
 
