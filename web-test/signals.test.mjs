@@ -185,6 +185,33 @@ test('another tab applies a decision within a second: content activates, kelisim
   await close();
 });
 
+test('a tab listens for other tabs once idle, and then applies a decision made before it listened', async () => {
+  const { context, page, close } = await openPage(browser);
+  const other = await context.newPage();
+  // The other tab's idle moments come only when the test says so.
+  await other.addInitScript(() => {
+    window.__idle = [];
+    window.requestIdleCallback = (fn) => window.__idle.push(fn);
+  });
+  await page.goto(`${server.origin}/basic.html`);
+  await other.goto(`${server.origin}/basic.html`);
+  await kelisimSettled(page);
+  await kelisimSettled(other);
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await other.waitForTimeout(300);
+  assert.equal(await other.evaluate(() => window.kelisim.isAllowed('analytics')), false, 'not listening yet');
+  await other.evaluate(() => {
+    for (const fn of window.__idle.splice(0)) fn({ didTimeout: false, timeRemaining: () => 50 });
+  });
+  await other.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'), null, { timeout: 1000 });
+  assert.equal(await other.evaluate(() => window.kelisim.isAllowed('analytics')), true);
+  assert.equal(await other.locator('[data-kelisim="banner"]').count(), 0, 'the other tab stops asking');
+  // Listening now: the next decision arrives as a message.
+  await page.evaluate(() => window.kelisim.rejectAll());
+  await other.waitForFunction(() => window.kelisim.isAllowed('analytics') === false, null, { timeout: 1000 });
+  await close();
+});
+
 test('Cookiebot compatibility: window.Cookiebot answers and its events fire', async () => {
   const { page, close } = await openPage(browser);
   await page.addInitScript(() => {

@@ -30,7 +30,11 @@ async function instantiateCore(source) {
   try {
     if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
     // `module`: compiled by the script-tag loader while the rest of kelisim was downloading.
-    const instance = await instantiate(source.bytes || (await (source.module || compileWasm(source.url))), abi);
+    // A compiled module is instantiated in the same task: an asynchronous
+    // instantiation would wait behind the parser and the page's first layout.
+    const instance = source.bytes
+      ? await instantiate(source.bytes, abi)
+      : instantiateSync(await (source.module || compileWasm(source.url)), abi);
     const core = entryPoints(instance, abi);
     if (!core) throw new Error('no entry points (not this build of kelisim.wasm)');
     return core;

@@ -167,7 +167,7 @@ export function createBrowserInstance(engine, options) {
     ui.hide();
     ui.showReopen(); // now: focus leaving a closed dialog lands on it
     receipts.send(answer.receipt).catch(() => {});
-    tabs.announce(`${answer.cookie.name}=${answer.cookie.value}`);
+    linked().announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
     // The next page start, answered now that the engine is up, so that it need not wait for it.
@@ -287,7 +287,12 @@ export function createBrowserInstance(engine, options) {
     if (trigger.getAttribute('data-kelisim-open') === 'banner') ui.showBanner();
     else ui.showPreferences(trigger);
   });
-  const tabs = linkTabs(win, onRemoteDecision);
+  // Other tabs' decisions. Opening the channel is a round trip to the browser
+  // (5 ms on a busy page): it waits for an idle moment, or for this tab's own
+  // first decision, and a decision another tab made before then is read from
+  // the consent cookie when it opens.
+  let tabs = null;
+  const linked = () => (tabs = tabs || linkTabs(win, onRemoteDecision));
   // compat.cookiebot: window.Cookiebot (made in advance by kelisim.js when the tag asked for it) follows the engine.
   const cookiebot = connectCookiebot(win, options.cookiebot, latest, {
     instance,
@@ -330,6 +335,16 @@ export function createBrowserInstance(engine, options) {
   // is idle, the engine answers the page start itself (what services not
   // allowed left behind goes), and from then on its answer is the page's.
   if (latest.reused) idle(confirmStart);
+  idle(() => {
+    if (tabs) return;
+    linked();
+    const consentPair = (header) =>
+      String(header)
+        .split(/;\s*/)
+        .filter((p) => p.startsWith(`${latest.cookie.name}=`))
+        .join('; ');
+    if (consentPair(cookieHeader()) !== consentPair(readHeader)) onRemoteDecision('');
+  });
   function confirmStart() {
     if (latest !== startAnswer) return; // a decision, another tab's or a reset has asked the engine since
     const real = engine.start(pageStart());
