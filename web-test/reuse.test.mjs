@@ -67,6 +67,16 @@ test('a returning visitor starts from the kept answer: gated scripts run before 
   const v = await returning(s);
   const app = () => v.requests.filter((u) => u.endsWith('/kelisim-app.js')).length;
   const appBefore = app();
+  // Compiling the engine on the main thread would be one long task: it is compiled off it, once idle.
+  await v.page.addInitScript(() => {
+    window.__syncCompiles = 0;
+    WebAssembly.Module = new Proxy(WebAssembly.Module, {
+      construct(target, args) {
+        window.__syncCompiles += 1;
+        return Reflect.construct(target, args);
+      },
+    });
+  });
   await v.page.reload();
   assert.deepEqual(await v.page.evaluate(() => window.__probe), { calls: [], analytics: true, decided: true });
   await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
@@ -74,6 +84,7 @@ test('a returning visitor starts from the kept answer: gated scripts run before 
   assert.equal((await kelisimSettled(v.page)).state.decided, true);
   await v.page.waitForFunction(() => window.__calls.includes('_start'));
   assert.deepEqual(await v.page.evaluate(() => window.__calls), ['_start'], 'once idle, the engine answers the page start itself');
+  assert.equal(await v.page.evaluate(() => window.__syncCompiles), 0, 'the engine was not compiled on the main thread');
   assert.equal(await v.page.locator(shadow('[data-kelisim="banner"]')).count(), 0);
   // No reopen button in this configuration: the UI is not loaded until a link of the site asks for it.
   await idle(v.page);

@@ -88,9 +88,10 @@ export function readMemo(win, buildId, configText) {
  * The engine as the runtime calls it, reusing `memo` (from readMemo, or null)
  * for the page start when its inputs match, and keeping what the engine
  * answers for the next page view. `load()` gives the real engine (called at
- * most once, when a question needs it); `idle(fn)` runs fn once the page is idle.
+ * most once, when a question needs it), `warm()` (optional) prepares it
+ * without the main thread; `idle(fn)` runs fn once the page is idle.
  */
-export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
+export function reusingEngine(win, { buildId, configText, memo, load, warm, idle }) {
   let real = null;
   const engine = () => real || (real = load());
   let config = memo ? memo.config : null; // readMemo checked it against this text; else computed when first saved
@@ -189,6 +190,8 @@ export function reusingEngine(win, { buildId, configText, memo, load, idle }) {
       return answer;
     },
     texts: (request) => engine().texts(request),
+    /** Makes the engine's first load cheaper (its compiling done off the main thread); resolves when done. */
+    warm: () => (real || !warm ? Promise.resolve() : warm()),
     /** Every gate this page asked about, for a page start that answers them all. */
     asked: () => [...asked.values()],
     /** Answers a page start with the engine, for the next page view (after a decision). */

@@ -6,7 +6,7 @@ import { randomHex } from './engine.js';
 import { KelisimError, reportError } from './errors.js';
 import { gtagPush, pushConsentDefault } from './consent-default.js';
 import { DONE } from './guards.js';
-import { presentKeys, probeDomain, removeAll } from './cookies.js';
+import { presentKeys, probeDomain, removeAll, storageKeys } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
 import { connectCookiebot } from './cookiebot.js';
@@ -334,7 +334,18 @@ export function createBrowserInstance(engine, options) {
   // An answer kept from an earlier page view started this page: once the page
   // is idle, the engine answers the page start itself (what services not
   // allowed left behind goes), and from then on its answer is the page's.
-  if (latest.reused) idle(confirmStart);
+  // In three idle moments, none of them long: the engine compiled off the main
+  // thread, this page's session storage opened (a round trip to the browser),
+  // then the engine's own page start.
+  if (latest.reused)
+    idle(() =>
+      (engine.warm ? engine.warm() : Promise.resolve()).then(() =>
+        idle(() => {
+          storageKeys(win, 'sessionStorage');
+          idle(confirmStart);
+        }),
+      ),
+    );
   idle(() => {
     if (tabs) return;
     linked();

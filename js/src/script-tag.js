@@ -19,7 +19,17 @@ import { DONE } from './guards.js';
 import { installAllGuards } from './guard-set.js';
 import { pushFallbackDefault } from './consent-default.js';
 import { compileWasm } from './wasm-fetch.js';
-import { cachedConfig, cachedModule, cachedTexts, forgetConfig, hasModule, storeConfig, storeModule, storeTexts } from './wasm-cache.js';
+import {
+  cachedConfig,
+  cachedModule,
+  cachedTexts,
+  compileCachedModule,
+  forgetConfig,
+  hasModule,
+  storeConfig,
+  storeModule,
+  storeTexts,
+} from './wasm-cache.js';
 import { readMemo, reusingEngine } from './answer-memo.js';
 import { textsLoader } from './texts-fetch.js';
 import { instantiateCoreSync, loadCore } from './core-loader.js';
@@ -142,8 +152,8 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
    * the engine loaded when a question needs it): start the page, then say so
    * once the banner (if any) is shown.
    */
-  function run(text, memo, load, pushDefault) {
-    const engine = reusingEngine(win, { buildId: __KELISIM_WASM_ID__, configText: text, memo, load, idle: (fn) => idle(win, fn) });
+  function run(text, memo, load, pushDefault, warm) {
+    const engine = reusingEngine(win, { buildId: __KELISIM_WASM_ID__, configText: text, memo, load, warm, idle: (fn) => idle(win, fn) });
     const instance = createBrowserInstance(engine, {
       ...options,
       window: win,
@@ -182,9 +192,17 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     } catch {
       core = null; // tried again below, over the network, where a real failure is reported
     }
+    // Compiled off the main thread once the page is idle, before the engine is first asked.
+    let warmed = null;
+    const warm = () =>
+      core || warmed
+        ? Promise.resolve()
+        : compileCachedModule(win, __KELISIM_WASM_ID__).then((module) => {
+            warmed = module;
+          });
     const load = () => {
       try {
-        const module = core ? null : cachedModule(win, __KELISIM_WASM_ID__);
+        const module = core ? null : warmed || cachedModule(win, __KELISIM_WASM_ID__);
         if (!core && !module) throw new KelisimError('wasm-load', "kelisim: cannot compile its engine from this browser's storage");
         return new Engine(core || instantiateCoreSync(module), textNow);
       } catch (err) {
@@ -195,7 +213,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     if (memo || core) {
       guards.watchParser(true);
       try {
-        run(textNow, memo, load, true);
+        run(textNow, memo, load, true, warm);
       } catch (err) {
         pushFallbackDefault(win);
         fail(err);

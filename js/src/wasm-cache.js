@@ -52,6 +52,17 @@ export function cachedModule(win, buildId) {
   }
 }
 
+/**
+ * The engine from this build's cached bytes, compiled off the main thread;
+ * resolves to null when there are none or they do not compile.
+ */
+export function compileCachedModule(win, buildId) {
+  const store = storage(win);
+  const entry = store && store.getItem(WASM_KEY);
+  if (!entry || !entry.startsWith(`${buildId}:`) || typeof WebAssembly !== 'object') return Promise.resolve(null);
+  return WebAssembly.compile(fromBase64(entry.slice(buildId.length + 1))).catch(() => null);
+}
+
 /** Whether this build's engine bytes are kept (without compiling them). */
 export function hasModule(win, buildId) {
   const store = storage(win);
