@@ -316,6 +316,16 @@ function probe({ banner, patience = 8000 }) {
       });
     };
   }
+  // kelisim instantiates a compiled module synchronously.
+  WebAssembly.Instance = new Proxy(WebAssembly.Instance, {
+    construct(target, args, newTarget) {
+      window.__benchMark('wasmCalled');
+      const inst = Reflect.construct(target, args, newTarget);
+      window.__benchMark('wasmInstantiated');
+      for (const v of Object.values(inst.exports)) if (v instanceof WebAssembly.Memory) B.memories.push(v);
+      return inst;
+    },
+  });
   const find = () => {
     if (!banner) return null;
     const scope = banner.host ? document.querySelector(banner.host)?.shadowRoot : document;
@@ -691,7 +701,7 @@ function report({ results, engine, chromiumVersion, bytes, started, elapsedS, lo
   for (const [key, label, f] of rows) L.push(`| ${label} | ${ids.map((id) => fmtRange(results[id][key], f)).join(' | ')} |`);
   L.push(
     '',
-    "Wasm memory is the `buffer.byteLength` of the `WebAssembly.Memory` the page's instance exports, captured by wrapping `WebAssembly.instantiate*` " +
+    "Wasm memory is the `buffer.byteLength` of the `WebAssembly.Memory` the page's instance exports, captured by wrapping `WebAssembly.instantiate*` and the `WebAssembly.Instance` constructor " +
       `before any page script (performance.measureUserAgentSpecificMemory needs cross-origin isolation and does not isolate wasm); the configured -sINITIAL_MEMORY is ${INITIAL_MEMORY / 1024} KiB.`,
     '',
   );
@@ -722,7 +732,7 @@ function report({ results, engine, chromiumVersion, bytes, started, elapsedS, lo
       `${label}, kelisim step by step (medians): ${Object.entries(t.perFile)
         .map(([p, x]) => `${path.basename(p)} arrived ${m(x)}`)
         .join(', ')}; ` +
-        `WebAssembly.instantiateStreaming called ${m(t.wasmCalled)}, instance ready ${m(t.wasmInstantiated)}; kelisim:ready ${m(t.ready)}; ${visit === 'first' ? 'banner visible' : 'analytics executing'} ${m(t.end)}.`,
+        `kelisim.wasm instantiation called ${m(t.wasmCalled)}, instance ready ${m(t.wasmInstantiated)}; kelisim:ready ${m(t.ready)}; ${visit === 'first' ? 'banner visible' : 'analytics executing'} ${m(t.end)}.`,
       '',
     );
   }
