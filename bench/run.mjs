@@ -1239,6 +1239,21 @@ async function quickTimings(browser, port) {
       `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}`,
     );
   }
+  // Round by round, each contestant against the first: the rounds share the
+  // machine's state, so their differences vary less than two medians do.
+  const first = rows[ids[0]];
+  const quartiles = (xs) => {
+    const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+    const at = (q) => v[Math.min(v.length - 1, Math.floor(q * v.length))];
+    return v.length ? `${at(0.5).toFixed(1)} [${at(0.25).toFixed(1)}..${at(0.75).toFixed(1)}]` : '–';
+  };
+  for (const id of ids.slice(1)) {
+    const r = rows[id];
+    const diff = (k) => quartiles(r[k].map((x, i) => (typeof x === 'number' && typeof first[k][i] === 'number' ? x - first[k][i] : null)));
+    console.log(
+      `${id} minus ${ids[0]}, round by round, median [p25..p75]: first banner ${diff('banner')}, first-visit script ${diff('script')}, accept -> analytics ${diff('accept')}, returning analytics ${diff('back')}`,
+    );
+  }
 }
 
 async function main() {
