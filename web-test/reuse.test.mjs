@@ -231,6 +231,27 @@ test('a damaged or altered entry is not used', async () => {
   await v.close();
 });
 
+test("damaged engine bytes in this browser's storage: the kept answer starts the page, the engine check reports wasm-load once", async () => {
+  const s = site();
+  s.body = GATED;
+  const v = await returning(s);
+  await v.page.evaluate(() => {
+    const raw = localStorage.getItem('kelisim:wasm');
+    localStorage.setItem('kelisim:wasm', `${raw.slice(0, raw.indexOf(':') + 1)}!!not base64!!`);
+  });
+  await v.page.addInitScript(() => {
+    window.__errors = [];
+    addEventListener('kelisim:error', (e) => window.__errors.push(e.detail.code));
+  });
+  await v.page.reload();
+  await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  await v.page.waitForFunction(() => window.__errors.length > 0, null, { timeout: 5000 });
+  await idle(v.page);
+  assert.deepEqual(await v.page.evaluate(() => window.__errors), ['wasm-load']);
+  assert.deepEqual(v.errors, [], 'no uncaught error');
+  await v.close();
+});
+
 test('a gate the engine never answered under this decision is asked about: only the allowed one runs', async () => {
   const s = site();
   s.body = GATED;

@@ -339,12 +339,15 @@ export function createBrowserInstance(engine, options) {
   // then the engine's own page start.
   if (latest.reused)
     idle(() =>
-      (engine.warm ? engine.warm() : Promise.resolve()).then(() =>
-        idle(() => {
-          storageKeys(win, 'sessionStorage');
-          idle(confirmStart);
-        }),
-      ),
+      Promise.resolve()
+        .then(() => engine.warm && engine.warm())
+        .catch(() => {}) // not compiled ahead: the engine compiles when asked, and reports there
+        .then(() =>
+          idle(() => {
+            storageKeys(win, 'sessionStorage');
+            idle(confirmStart);
+          }),
+        ),
     );
   idle(() => {
     if (tabs) return;
@@ -358,7 +361,13 @@ export function createBrowserInstance(engine, options) {
   });
   function confirmStart() {
     if (latest !== startAnswer) return; // a decision, another tab's or a reset has asked the engine since
-    const real = engine.start(pageStart());
+    let real;
+    try {
+      real = engine.start(pageStart());
+    } catch (err) {
+      reportError(win, err); // once: an engine that could not load was reported where it failed
+      return;
+    }
     removeAll(win, guards.setCookie, real.cleanup);
     const holds = (a) => Boolean(a.memo && a.memo.holdsNothing);
     const same = JSON.stringify([real.state, real.allowed, holds(real)]) === JSON.stringify([latest.state, latest.allowed, holds(latest)]);

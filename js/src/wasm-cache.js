@@ -38,13 +38,23 @@ function toBase64(bytes) {
   return btoa(bin);
 }
 
-/** The compiled engine from this build's cached bytes, or null (none, another build, or compiling refused). */
-export function cachedModule(win, buildId) {
+/** This build's cached engine bytes, or null (none, another build, not base64). */
+function cachedBytes(win, buildId) {
   const store = storage(win);
   const entry = store && store.getItem(WASM_KEY);
   if (!entry || !entry.startsWith(`${buildId}:`) || typeof WebAssembly !== 'object') return null;
   try {
-    return new WebAssembly.Module(fromBase64(entry.slice(buildId.length + 1)));
+    return fromBase64(entry.slice(buildId.length + 1));
+  } catch {
+    return null;
+  }
+}
+
+/** The compiled engine from this build's cached bytes, or null (none, another build, or compiling refused). */
+export function cachedModule(win, buildId) {
+  const bytes = cachedBytes(win, buildId);
+  try {
+    return bytes && new WebAssembly.Module(bytes);
   } catch {
     // Corrupt bytes, a size limit on synchronous compiling, or a CSP without
     // 'wasm-unsafe-eval': the asynchronous path tries again and reports.
@@ -57,10 +67,8 @@ export function cachedModule(win, buildId) {
  * resolves to null when there are none or they do not compile.
  */
 export function compileCachedModule(win, buildId) {
-  const store = storage(win);
-  const entry = store && store.getItem(WASM_KEY);
-  if (!entry || !entry.startsWith(`${buildId}:`) || typeof WebAssembly !== 'object') return Promise.resolve(null);
-  return WebAssembly.compile(fromBase64(entry.slice(buildId.length + 1))).catch(() => null);
+  const bytes = cachedBytes(win, buildId);
+  return bytes ? WebAssembly.compile(bytes).catch(() => null) : Promise.resolve(null);
 }
 
 /** Whether this build's engine bytes are kept (without compiling them). */
