@@ -231,23 +231,79 @@ test('a damaged or altered entry is not used', async () => {
   await v.close();
 });
 
-test("damaged engine bytes in this browser's storage: the kept answer starts the page, the engine check reports wasm-load once", async () => {
-  const s = site();
-  s.body = GATED;
-  const v = await returning(s);
-  await v.page.evaluate(() => {
+/** Damages the kept engine bytes: `text` in the place of the base64 after this build's id. */
+const damage = (page, text) =>
+  page.evaluate((t) => {
     const raw = localStorage.getItem('kelisim:wasm');
-    localStorage.setItem('kelisim:wasm', `${raw.slice(0, raw.indexOf(':') + 1)}!!not base64!!`);
-  });
-  await v.page.addInitScript(() => {
+    localStorage.setItem('kelisim:wasm', `${raw.slice(0, raw.indexOf(':') + 1)}${t}`);
+  }, text);
+const collectErrors = (page) =>
+  page.addInitScript(() => {
     window.__errors = [];
     addEventListener('kelisim:error', (e) => window.__errors.push(e.detail.code));
   });
+const wasmRequests = (v) => v.requests.filter((u) => u.endsWith('/kelisim.wasm')).length;
+
+for (const [what, text] of [
+  ['not base64', '!!not base64!!'],
+  ['base64 of bytes that are not WebAssembly', btoa('\0asm damaged by a disk error, not a module at all')],
+]) {
+  test(`damaged engine bytes in this browser's storage (${what}): the kept answer starts the page, the engine comes over the network and is kept afresh`, async () => {
+    const s = site();
+    s.body = GATED;
+    const v = await returning(s);
+    await damage(v.page, text);
+    await collectErrors(v.page);
+    const before = wasmRequests(v);
+    await v.page.reload();
+    await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    await kept(v.page); // working bytes again
+    await v.page.waitForFunction(() => window.kelisim.state().decided === true);
+    await idle(v.page);
+    assert.equal(wasmRequests(v), before + 1, 'kelisim.wasm fetched once');
+    assert.deepEqual(await v.page.evaluate(() => window.__errors), []);
+    // The next page view starts from what was kept: no download, and the engine answers when asked.
+    await v.page.reload();
+    await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    await v.page.evaluate(() => window.kelisim.accept(['analytics', 'marketing']));
+    assert.equal(await v.page.evaluate(() => window.kelisim.isAllowed('marketing')), true);
+    assert.equal(wasmRequests(v), before + 1, 'not fetched again');
+    assert.deepEqual(await v.page.evaluate(() => window.__errors), []);
+    assert.deepEqual(v.errors, [], 'no uncaught error');
+    await v.close();
+  });
+}
+
+test('damaged engine bytes and a kept answer that does not hold (new revision): the engine comes over the network, the banner asks, the bytes are kept afresh', async () => {
+  const s = site();
+  s.body = GATED;
+  const v = await returning(s);
+  await damage(v.page, '!!not base64!!');
+  await collectErrors(v.page);
+  s.config = { ...config, revision: config.revision + 1 };
+  await v.page.reload();
+  await v.page.locator(shadow('[data-kelisim="banner"]')).waitFor();
+  await kept(v.page);
+  await idle(v.page);
+  assert.deepEqual(await ran(v.page), []);
+  assert.deepEqual(await v.page.evaluate(() => window.__errors), []);
+  assert.deepEqual(v.errors, [], 'no uncaught error');
+  await v.close();
+});
+
+test('damaged engine bytes and kelisim.wasm unavailable: the kept answer starts the page, the engine check reports wasm-load once', async () => {
+  const s = site();
+  s.body = GATED;
+  const v = await returning(s);
+  await damage(v.page, '!!not base64!!');
+  await collectErrors(v.page);
+  await v.page.route('**/kelisim.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
   await v.page.reload();
   await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
   await v.page.waitForFunction(() => window.__errors.length > 0, null, { timeout: 5000 });
   await idle(v.page);
   assert.deepEqual(await v.page.evaluate(() => window.__errors), ['wasm-load']);
+  assert.equal(await v.page.evaluate(() => window.kelisim.isAllowed('marketing')), false);
   assert.deepEqual(v.errors, [], 'no uncaught error');
   await v.close();
 });

@@ -106,6 +106,9 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const loadTexts = textsLoader(win, base, { get: (lang) => cachedTexts(win, __KELISIM_TEXTS_ID__, lang) });
   const keepTexts = (lang, text) => storeTexts(win, __KELISIM_TEXTS_ID__, lang, text);
 
+  /** The engine over the network, compiled as it arrives; its bytes kept for the next page view. */
+  const loadWasm = (url) => compileWasm(url, (bytes) => later(() => storeModule(win, __KELISIM_WASM_ID__, bytes)));
+
   // What this browser kept from earlier page views (localStorage only).
   const textNow = configUrl || inline ? (inline && !configUrl ? inline.textContent : cachedConfig(win, configUrl, integrity)) : undefined;
   // The engine's answer from an earlier page view, when it may hold for this one: the engine then loads only when a question needs it.
@@ -131,7 +134,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
    */
   function startLoads() {
     const wasmUrl = new URL('kelisim.wasm', base);
-    const wasm = compileWasm(wasmUrl, (bytes) => later(() => storeModule(win, __KELISIM_WASM_ID__, bytes)));
+    const wasm = loadWasm(wasmUrl);
     const text = configUrl ? configText(configUrl, win.location.href, integrity) : Promise.resolve(inline.textContent);
     wasm.catch(() => {}); // reported where it is awaited
     text.catch(() => {});
@@ -192,14 +195,18 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     } catch {
       core = null; // tried again below, over the network, where a real failure is reported
     }
-    // Compiled off the main thread once the page is idle, before the engine is first asked.
+    // Compiled off the main thread once the page is idle, before the engine is
+    // first asked; from the network when the kept bytes did not compile (they
+    // were dropped), and kept afresh for the next page view.
     let warmed = null;
     const warm = () =>
       core || warmed
         ? Promise.resolve()
-        : compileCachedModule(win, __KELISIM_WASM_ID__).then((module) => {
-            warmed = module;
-          });
+        : compileCachedModule(win, __KELISIM_WASM_ID__)
+            .then((module) => module || loadWasm(new URL('kelisim.wasm', base)))
+            .then((module) => {
+              warmed = module;
+            });
     const load = () => {
       try {
         const module = core ? null : warmed || cachedModule(win, __KELISIM_WASM_ID__);

@@ -38,37 +38,46 @@ function toBase64(bytes) {
   return btoa(bin);
 }
 
-/** This build's cached engine bytes, or null (none, another build, not base64). */
-function cachedBytes(win, buildId) {
+/**
+ * This build's cached engine: `{ bytes, drop }`, or null (none, another
+ * build). Bytes that do not give an engine are dropped (`drop()`; here when
+ * they are not base64): the engine then comes over the network and is kept
+ * afresh, when this browser lets it compile at all.
+ */
+function cached(win, buildId) {
   const store = storage(win);
   const entry = store && store.getItem(WASM_KEY);
   if (!entry || !entry.startsWith(`${buildId}:`) || typeof WebAssembly !== 'object') return null;
-  try {
-    return fromBase64(entry.slice(buildId.length + 1));
-  } catch {
+  const drop = () => {
+    if (store.getItem(WASM_KEY) === entry) store.removeItem(WASM_KEY); // not another tab's fresh copy
     return null;
+  };
+  try {
+    return { bytes: fromBase64(entry.slice(buildId.length + 1)), drop };
+  } catch {
+    return drop();
   }
 }
 
-/** The compiled engine from this build's cached bytes, or null (none, another build, or compiling refused). */
+/** The compiled engine from this build's cached bytes, or null (none, another build, damaged, or compiling refused). */
 export function cachedModule(win, buildId) {
-  const bytes = cachedBytes(win, buildId);
+  const kept = cached(win, buildId);
   try {
-    return bytes && new WebAssembly.Module(bytes);
+    return kept && new WebAssembly.Module(kept.bytes);
   } catch {
-    // Corrupt bytes, a size limit on synchronous compiling, or a CSP without
-    // 'wasm-unsafe-eval': the asynchronous path tries again and reports.
-    return null;
+    // Damaged bytes, or a CSP without 'wasm-unsafe-eval' (then the network
+    // copy does not compile either, and is reported): dropped either way.
+    return kept.drop();
   }
 }
 
 /**
- * The engine from this build's cached bytes, compiled off the main thread;
- * resolves to null when there are none or they do not compile.
+ * Compiles this build's cached engine off the main thread (WebAssembly.compile);
+ * resolves to null when there are none or they do not compile (dropped).
  */
 export function compileCachedModule(win, buildId) {
-  const bytes = cachedBytes(win, buildId);
-  return bytes ? WebAssembly.compile(bytes).catch(() => null) : Promise.resolve(null);
+  const kept = cached(win, buildId);
+  return kept ? WebAssembly.compile(kept.bytes).catch(kept.drop) : Promise.resolve(null);
 }
 
 /** Whether this build's engine bytes are kept (without compiling them). */
