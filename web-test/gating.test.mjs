@@ -2,6 +2,7 @@
 // consent; accept runs it (now and on return), reject keeps it away.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 
 let server;
@@ -104,5 +105,61 @@ test('kelisim:ready and kelisim:consent fire; window.kelisim is the instance', a
   assert.equal(events[1][1].method, 'accept-all');
   assert.ok(events[2][1].accepted.includes('analytics'));
   assert.equal(await page.evaluate(() => window.kelisim.isAllowed('statistics')), true);
+  await close();
+});
+
+test('allowed scripts download at once and still run in document order, a slow one first; inline code and async scripts wait for those before them', async () => {
+  const basic = JSON.parse(readFileSync(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+  const path = `/order${Math.random().toString(36).slice(2)}`;
+  const seen = []; // what the server saw, in order: "asked:<name>" and "sent:<name>"
+  const script = (name, delay) => async (req, res) => {
+    seen.push(`asked:${name}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    seen.push(`sent:${name}`);
+    res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+    res.end(`(window.__order = window.__order || []).push(${JSON.stringify(name)});`);
+  };
+  server.routes[`${path}/slow-1.js`] = script('slow-1', 400);
+  server.routes[`${path}/fast-2.js`] = script('fast-2', 0);
+  server.routes[`${path}/fast-4.js`] = script('fast-4', 0);
+  server.routes[`${path}/async-5.js`] = script('async-5', 0);
+  server.routes[`${path}.html`] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${JSON.stringify({ ...basic, compat: { cookiebot: false } })}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script type="text/plain" data-category="analytics" src="${path}/slow-1.js"></script>
+<script type="text/plain" data-category="analytics" src="${path}/fast-2.js"></script>
+<script type="text/plain" data-category="analytics">(window.__order = window.__order || []).push('inline-3');</script>
+<script type="text/plain" data-category="analytics" src="${path}/fast-4.js"></script>
+<script type="text/plain" data-category="analytics" async src="${path}/async-5.js"></script>
+</head><body><p>page</p></body></html>`,
+    );
+  const { page, errors, close } = await openPage(browser);
+  const order = ['slow-1', 'fast-2', 'inline-3', 'fast-4'];
+  const check = async (when) => {
+    await page.waitForFunction(() => (window.__order || []).length === 5);
+    const ran = await page.evaluate(() => window.__order);
+    assert.deepEqual(
+      ran.filter((n) => n !== 'async-5'),
+      order,
+      `${when}: document order`,
+    );
+    assert.ok(seen.indexOf('asked:fast-2') < seen.indexOf('sent:slow-1'), `${when}: fast-2 was asked for while slow-1 loaded (${seen})`);
+    // As in the markup, where the parser reaches it only after the ones before it ran.
+    assert.ok(ran.indexOf('async-5') > ran.indexOf('fast-4'), `${when}: an async one after them runs after them (${ran})`);
+    assert.ok(
+      seen.indexOf('asked:fast-4') > seen.indexOf('sent:fast-2'),
+      `${when}: fast-4 waited for the inline script before it (${seen})`,
+    );
+  };
+  await page.goto(`${server.origin}${path}.html`);
+  await page.locator(`${banner} [data-kelisim-action="accept-all"]`).click();
+  await check('after accept all');
+  seen.length = 0;
+  await page.reload();
+  await check('returning visitor');
+  assert.deepEqual(errors, []);
   await close();
 });

@@ -24,6 +24,9 @@ export function gateOf(el) {
   };
 }
 
+/** Whether a gated script with a source runs in document order (not async, not a module). */
+const ordered = (el) => !el.hasAttribute('async') && el.getAttribute('data-type') !== 'module';
+
 /** Replaces a gated script with a live copy; resolves once it ran (or failed) when later scripts must wait for it. */
 function activateScript(doc, old) {
   const s = doc.createElement('script');
@@ -37,12 +40,14 @@ function activateScript(doc, old) {
   const src = old.getAttribute('data-src') || old.getAttribute('src');
   let done = Promise.resolve();
   if (src) {
-    if (!old.hasAttribute('async') && type !== 'module') {
-      // Later scripts wait for its load event, which keeps document order;
-      // the element itself stays async, as a script-inserted one is.
+    if (ordered(old)) {
+      // Not async: the browser runs it after the ordered scripts inserted
+      // before it (all downloading at once), as it would have run them in
+      // the markup; inline scripts behind it wait for its load event.
       // Written as a plain <script src>, the browser would have fetched it
       // first (parser-blocking, high priority); inserted by script it would
       // queue behind the page's images. It keeps the priority its markup meant.
+      s.async = false;
       if (!old.hasAttribute('defer') && !old.hasAttribute('fetchpriority')) s.fetchPriority = 'high';
       done = new Promise((resolve) => {
         s.addEventListener('load', resolve, { once: true });
@@ -87,6 +92,7 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
   const placed = new WeakSet();
   let activation = Promise.resolve(); // settles once every script activated so far has run
   let busy = 0; // steps on that chain not yet settled
+  let queued = 0; // elements on that chain not yet activated
   /** `step` after everything activated before it (a script that later ones wait for: once it ran). */
   function chain(step) {
     busy++;
@@ -131,10 +137,19 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
         // With nothing ahead of it, a script's download starts at once: it
         // cannot run before the current task ends (inline code waits a
         // microtask, as everything behind another script does).
+        // An ordered one starts at once behind other ordered ones still
+        // loading: the browser keeps their order.
         const live = () => el.isConnected && !el.hasAttribute(DONE);
-        if (!busy && el.localName === 'script' && (el.getAttribute('data-src') || el.getAttribute('src'))) {
+        const src = el.localName === 'script' && (el.getAttribute('data-src') || el.getAttribute('src'));
+        if (src && (!busy || (!queued && ordered(el)))) {
           if (live()) activateOne(el);
-        } else chain(() => (live() ? activateOne(el) : undefined));
+        } else {
+          queued++;
+          chain(() => {
+            queued--;
+            return live() ? activateOne(el) : undefined;
+          });
+        }
       } else if (MEDIA.has(el.localName) && !placed.has(el)) {
         placed.add(el);
         placeholders.place(el, {
