@@ -2,6 +2,7 @@
 // write is held until the engine answers, then released or dropped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
 
 let server;
@@ -93,5 +94,38 @@ test("withdrawal deletes the service's cookies on every domain and path and its 
     await page.evaluate(() => [localStorage.getItem('st_visits'), sessionStorage.getItem('ad_seen'), localStorage.getItem('cart')]),
     [null, null, 'keep'],
   );
+  await close();
+});
+
+test("unmarked scripts in the page's HTML, held until accept: released together, they download at once and run in document order", async () => {
+  const basic = JSON.parse(readFileSync(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+  const path = `/held-order${Math.random().toString(36).slice(2)}.html`;
+  const stats = `http://stats.test:${server.port}`;
+  server.routes[path] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${JSON.stringify({ ...basic, compat: { cookiebot: false }, blocking: { autoBlock: true } })}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script src="${stats}/slow.js?delay=400"></script>
+<script src="${stats}/fast.js"></script>
+</head><body><p>page</p></body></html>`,
+    );
+  const { page, errors, close } = await openPage(browser);
+  await page.goto(`${server.origin}${path}`);
+  await kelisimSettled(page);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__ran), undefined, 'held before a decision');
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await page.waitForFunction(() => (window.__ran || []).length === 2);
+  assert.deepEqual(await page.evaluate(() => window.__ran), ['stats/slow.js', 'stats/fast.js'], 'document order');
+  const [slow, fast] = await page.evaluate(() =>
+    ['/slow.js', '/fast.js'].map((p) => {
+      const e = performance.getEntriesByType('resource').find((r) => new URL(r.name).pathname === p);
+      return { start: e.startTime, end: e.responseEnd };
+    }),
+  );
+  assert.ok(fast.start < slow.end, `fast.js was asked for while slow.js loaded (${JSON.stringify({ slow, fast })})`);
+  assert.deepEqual(errors, []);
   await close();
 });

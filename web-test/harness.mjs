@@ -37,11 +37,17 @@ async function sendFile(res, file, port, extraHeaders) {
 
 /**
  * Third parties answer with a script that records itself in `window.__ran`
- * and sets the cookies named in `?cookies=a,b`; `/frame` answers an HTML page,
+ * and sets the cookies named in `?cookies=a,b` (`?delay=ms`: answered that much later); `/frame` answers an HTML page,
  * `/pixel` a 1x1 image.
  */
 function thirdParty(req, res, host, url) {
   const name = host.split('.')[0];
+  const delay = Number(url.searchParams.get('delay') || 0); // ms before answering
+  if (delay > 0) {
+    url.searchParams.delete('delay');
+    setTimeout(() => thirdParty(req, res, host, url), delay);
+    return;
+  }
   if (url.pathname.endsWith('.js')) {
     const cookies = (url.searchParams.get('cookies') || '').split(',').filter(Boolean);
     const tag = `${name}${url.pathname}`;

@@ -62,6 +62,11 @@ export function guardElements(win, state, onRealm) {
   const insertBefore = win.Node.prototype.insertBefore;
   const XHR = win.XMLHttpRequest;
   const held = new Set();
+  // Held scripts that would have run in document order (parser-made, not
+  // async): re-inserted, the browser would make them async, so they are
+  // put back in its ordered list (async = false) and run in their order.
+  const scriptAsync = Object.getOwnPropertyDescriptor(win.HTMLScriptElement.prototype, 'async');
+  const inOrder = new WeakSet();
   const attr = (el, name) => getAttribute.call(el, name) ?? (name === 'href' ? getAttributeNS.call(el, XLINK, 'href') : null);
   const has = (el, name) => hasAttribute.call(el, name);
   const set = (el, name, value) => setAttribute.call(el, name, value);
@@ -159,6 +164,11 @@ export function guardElements(win, state, onRealm) {
 
   function hold(el) {
     if (el.localName === 'script') {
+      try {
+        if (!scriptAsync.get.call(el)) inOrder.add(el);
+      } catch {
+        // not an HTML script (SVG): nothing to order
+      }
       set(el, `${KEEP}type`, getAttribute.call(el, 'type') || '');
       set(el, 'type', BLOCKED_TYPE);
     } else {
@@ -190,6 +200,7 @@ export function guardElements(win, state, onRealm) {
       // One that waits for consent by its markup (type="text/plain") is not
       // marked done: re-inserted, it reaches the runtime's gates.
       if (runnable(type)) set(el, DONE, '');
+      if (inOrder.has(el)) scriptAsync.set.call(el, false);
     } else {
       set(el, DONE, '');
       // A frame held on its way from a srcdoc (guardNavigation) goes where it was sent.
