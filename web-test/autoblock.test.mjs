@@ -41,7 +41,11 @@ test('accepting releases the held tags in place: they run, with their onload han
   await page.goto(`${server.origin}/autoblock.html`);
   await kelisimSettled(page);
   await page.evaluate(() => window.kelisim.accept(['analytics']));
-  await page.waitForFunction(() => ['stats/append.js', 'stats/written.js'].every((t) => (window.__ran || []).includes(t)));
+  await page.waitForFunction(() =>
+    ['stats/append.js', 'stats/w-slow.js', 'stats/written.js'].every((t) => (window.__ran || []).includes(t)),
+  );
+  const ran = await page.evaluate(() => window.__ran);
+  assert.ok(ran.indexOf('stats/w-slow.js') < ran.indexOf('stats/written.js'), `written tags out of document order: ${ran}`);
   await page.waitForFunction(() => (window.__loaded || []).includes('append'));
   assert.ok(!hostsOf(requests).includes('ads.test'), 'marketing stays blocked');
   assert.ok((await cookieNames(context)).includes('_st'), 'the allowed stand-in set its cookie');
@@ -97,7 +101,7 @@ test("withdrawal deletes the service's cookies on every domain and path and its 
   await close();
 });
 
-test("unmarked scripts in the page's HTML, held until accept: released together, they download at once and run in document order", async () => {
+test("unmarked scripts in the page's HTML and written by document.write, held until accept: released together, they download at once and run in document order", async () => {
   const basic = JSON.parse(readFileSync(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
   const path = `/held-order${Math.random().toString(36).slice(2)}.html`;
   const stats = `http://stats.test:${server.port}`;
@@ -107,6 +111,7 @@ test("unmarked scripts in the page's HTML, held until accept: released together,
       `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script type="application/json" id="kelisim-config">${JSON.stringify({ ...basic, compat: { cookiebot: false }, blocking: { autoBlock: true } })}</script>
 <script src="/kelisim/kelisim.js"></script>
+<script>document.write('<script src="${stats}/w-slow.js?delay=400"><\\/script><script src="${stats}/w-fast.js"><\\/script>');</script>
 <script src="${stats}/slow.js?delay=400"></script>
 <script src="${stats}/fast.js"></script>
 </head><body><p>page</p></body></html>`,
@@ -117,15 +122,22 @@ test("unmarked scripts in the page's HTML, held until accept: released together,
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => window.__ran), undefined, 'held before a decision');
   await page.evaluate(() => window.kelisim.accept(['analytics']));
-  await page.waitForFunction(() => (window.__ran || []).length === 2);
-  assert.deepEqual(await page.evaluate(() => window.__ran), ['stats/slow.js', 'stats/fast.js'], 'document order');
-  const [slow, fast] = await page.evaluate(() =>
-    ['/slow.js', '/fast.js'].map((p) => {
+  await page.waitForFunction(() => (window.__ran || []).length === 4);
+  assert.deepEqual(
+    await page.evaluate(() => window.__ran),
+    ['stats/w-slow.js', 'stats/w-fast.js', 'stats/slow.js', 'stats/fast.js'],
+    'document order',
+  );
+  const [wslow, wfast, slow, fast] = await page.evaluate(() =>
+    ['/w-slow.js', '/w-fast.js', '/slow.js', '/fast.js'].map((p) => {
       const e = performance.getEntriesByType('resource').find((r) => new URL(r.name).pathname === p);
       return { start: e.startTime, end: e.responseEnd };
     }),
   );
-  assert.ok(fast.start < slow.end, `fast.js was asked for while slow.js loaded (${JSON.stringify({ slow, fast })})`);
+  assert.ok(
+    fast.start < slow.end && wfast.start < wslow.end,
+    `the fast ones were asked for while the slow ones loaded (${JSON.stringify({ wslow, wfast, slow, fast })})`,
+  );
   assert.deepEqual(errors, []);
   await close();
 });

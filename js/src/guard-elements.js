@@ -63,10 +63,12 @@ export function guardElements(win, state, onRealm) {
   const XHR = win.XMLHttpRequest;
   const held = new Set();
   // Held scripts that would have run in document order (parser-made, not
-  // async): re-inserted, the browser would make them async, so they are
-  // put back in its ordered list (async = false) and run in their order.
+  // async): the browser makes them async once it has passed them by, so
+  // they are marked (an attribute, which markup written or parsed again
+  // keeps) and put back in its ordered list (async = false) when released.
   const scriptAsync = Object.getOwnPropertyDescriptor(win.HTMLScriptElement.prototype, 'async');
-  const inOrder = new WeakSet();
+  const ORDER = `${KEEP}in-order`;
+  const position = win.Node.prototype.compareDocumentPosition;
   const attr = (el, name) => getAttribute.call(el, name) ?? (name === 'href' ? getAttributeNS.call(el, XLINK, 'href') : null);
   const has = (el, name) => hasAttribute.call(el, name);
   const set = (el, name, value) => setAttribute.call(el, name, value);
@@ -165,7 +167,9 @@ export function guardElements(win, state, onRealm) {
   function hold(el) {
     if (el.localName === 'script') {
       try {
-        if (!scriptAsync.get.call(el)) inOrder.add(el);
+        // Markup parsed inert first (guard-html.js), in a document without a
+        // window, is judged by its attribute: its engine may call it async.
+        if (!has(el, 'async') && (el.ownerDocument.defaultView === null || !scriptAsync.get.call(el))) set(el, ORDER, '');
       } catch {
         // not an HTML script (SVG): nothing to order
       }
@@ -200,7 +204,10 @@ export function guardElements(win, state, onRealm) {
       // One that waits for consent by its markup (type="text/plain") is not
       // marked done: re-inserted, it reaches the runtime's gates.
       if (runnable(type)) set(el, DONE, '');
-      if (inOrder.has(el)) scriptAsync.set.call(el, false);
+      if (has(el, ORDER)) {
+        unset(el, ORDER);
+        scriptAsync.set.call(el, false);
+      }
     } else {
       set(el, DONE, '');
       // A frame held on its way from a srcdoc (guardNavigation) goes where it was sent.
@@ -588,7 +595,10 @@ export function guardElements(win, state, onRealm) {
         return []; // navigated to another origin since
       }
     });
-    const els = [...new Set([...held, ...found])].filter((el) => has(el, HELD));
+    // In document order: released scripts join the browser's ordered list in the order the markup meant.
+    const els = [...new Set([...held, ...found])]
+      .filter((el) => has(el, HELD))
+      .sort((a, b) => (position.call(a, b) & 4 ? -1 : position.call(b, a) & 4 ? 1 : 0));
     const inScope = askable();
     const lists = els.map((el) => sources(el, true).map(absolute).filter(inScope));
     const urls = lists.flat();

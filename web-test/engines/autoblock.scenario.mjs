@@ -33,19 +33,23 @@ export default {
       },
     ],
     [
-      'allowing analytics releases the held analytics tags (with their onload); marketing stays held',
+      'allowing analytics releases the held analytics tags (with their onload; the written ones in document order); marketing stays held',
       async (s) => {
         await s.page.evaluate(() => window.kelisim.accept(['analytics']));
-        await s.page.waitFor(() => ['stats/append.js', 'stats/written.js'].every((t) => (window.__ran || []).includes(t)), null, {
-          message: 'held analytics tags ran',
-        });
+        await s.page.waitFor(
+          () => ['stats/append.js', 'stats/w-slow.js', 'stats/written.js'].every((t) => (window.__ran || []).includes(t)),
+          null,
+          { message: 'held analytics tags ran' },
+        );
+        const ran = await s.page.evaluate(() => window.__ran);
+        assert.ok(ran.indexOf('stats/w-slow.js') < ran.indexOf('stats/written.js'), `written tags out of document order: ${ran}`);
         await s.page.waitFor(() => (window.__loaded || []).includes('append'), null, { message: 'onload of the held tag' });
         assert.deepEqual(
           s
             .requests('stats.test')
             .map((r) => r.path)
             .sort(),
-          ['/append.js', '/written.js'],
+          ['/append.js', '/w-slow.js', '/written.js'],
         );
         await s.page.sleep(300);
         assert.deepEqual(s.requests('ads.test'), [], 'marketing was requested');

@@ -19,12 +19,21 @@ const page = (nonce = '') => `<!doctype html><html lang="en"><head><meta charset
 <script src="/own.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
 </head><body><iframe id="video" width="300" height="150" src="http://video.test:{{PORT}}/frame/unmarked"></iframe></body></html>`;
 
+// Two unmarked tags of an analytics host in the page's HTML, the first answering later.
+const orderPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script src="http://stats.test:{{PORT}}/order-slow.js?delay=300"></script>
+<script src="http://stats.test:{{PORT}}/order-fast.js"></script>
+</head><body><p>order</p></body></html>`;
+
 const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
 
 export default {
   name: 'synchronous page start',
   routes(server) {
     server.routes['/sync.html'] = (req, res) => server.html(res, page());
+    server.routes['/sync-order.html'] = (req, res) => server.html(res, orderPage);
     server.routes['/sync-nonce.html'] = (req, res) =>
       server.html(res, page('k3l1s1m'), { 'content-security-policy': "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'" });
   },
@@ -73,6 +82,21 @@ export default {
         await s.page.sleep(300);
         assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), []);
         assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
+      },
+    ],
+    [
+      "undecided, then analytics allowed: the held unmarked tags of the page's HTML run in document order",
+      async (s) => {
+        await s.page.evaluate(() => window.kelisim.reset());
+        await s.page.goto(`${s.origin}/sync-order.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        assert.equal(settled.state.decided, false);
+        await s.page.sleep(200);
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'ran before a decision');
+        await s.page.evaluate(() => window.kelisim.accept(['analytics']));
+        await s.page.waitFor(() => (window.__ran || []).length === 2, null, { message: 'both tags ran' });
+        assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/order-slow.js', 'stats/order-fast.js']);
       },
     ],
     [
