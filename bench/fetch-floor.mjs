@@ -1,7 +1,8 @@
 // The floor under any first visit that needs a download before it can act:
 // on the benchmark's shop page with no consent manager, an inline script at
 // the top of <head> starts a fetch() and an XMLHttpRequest for a file the
-// size of kelisim.wasm. Printed (medians, ms from navigation start): when each
+// size of kelisim.wasm, and a Worker that fetches and compiles it and posts
+// the compiled module back. Printed (medians, ms from navigation start): when each
 // was asked for, when the network had it all (Resource Timing), when the
 // page's own JavaScript got its body, when a setTimeout(0) set at the same
 // moment ran, DOMContentLoaded and the first paint. What this shows is the
@@ -32,6 +33,12 @@ x.responseType = 'arraybuffer';
 x.onload = () => performance.mark('floor:xhr body in JS');
 x.send();
 setTimeout(() => performance.mark('floor:setTimeout(0) ran'));
+try {
+  const w = new Worker(URL.createObjectURL(new Blob([
+    'fetch(' + JSON.stringify(new URL('/body.bin?worker', location.href).href) + ').then((r) => WebAssembly.compileStreaming(r)).then((m) => postMessage(m));',
+  ], { type: 'text/javascript' })));
+  w.onmessage = () => performance.mark('floor:worker-compiled module in JS');
+} catch (e) {}
 </script>`,
     embed: () => '',
   },
@@ -45,7 +52,7 @@ const server = http.createServer((req, res) => {
     return res.end(page);
   }
   if (url.pathname === '/body.bin') {
-    res.setHeader('content-type', 'application/octet-stream');
+    res.setHeader('content-type', url.search === '?worker' ? 'application/wasm' : 'application/octet-stream');
     return res.end(body);
   }
   const asset = SITE_ASSETS[url.pathname];
