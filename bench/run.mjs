@@ -5,11 +5,13 @@
 // host names. Contestants run interleaved, round after round; medians and
 // p25–p75 go to bench/RESULTS.md. How each figure is taken: bench/README.md.
 import http from 'node:http';
+import http2 from 'node:http2';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -234,9 +236,51 @@ function standinBody(host, url) {
 }
 
 function startServer() {
-  const server = http.createServer((req, res) => {
-    const host = (req.headers.host || '').split(':')[0].toLowerCase();
-    const url = new URL(req.url, `http://${req.headers.host}`);
+  const server = http.createServer((req, res) => answer(req, res, server.address().port));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * The same site over HTTP/2 (TLS, a certificate made for *.test now; the
+ * browser is told to accept it), for BENCH_ONLY=slow-h2: what most sites
+ * serve, where one connection carries every request by priority instead of
+ * HTTP/1.1's six per host.
+ */
+function startH2Server() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kelisim-bench-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=site.test',
+      '-addext',
+      'subjectAltName=DNS:*.test',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = http2.createSecureServer(
+    { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')), allowHTTP1: true },
+    (req, res) => answer(req, res, server.address().port),
+  );
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function answer(req, res, port) {
+  {
+    const authority = req.headers.host || req.headers[':authority'] || '';
+    const host = authority.split(':')[0].toLowerCase();
+    const url = new URL(req.url, `http://${authority}`);
     hits.push({ host, path: url.pathname });
     const send = (type, body) => {
       const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
@@ -257,14 +301,13 @@ function startServer() {
       if (r) return send(...r);
     } else {
       const page = /^\/p\/([a-z-]+)\/$/.exec(url.pathname);
-      if (page && byId[page[1]]) return send(TYPES['.html'], pageHtml(byId[page[1]], server.address().port));
+      if (page && byId[page[1]]) return send(TYPES['.html'], pageHtml(byId[page[1]], port));
       if (FILES.has(url.pathname)) return send(TYPES[path.extname(url.pathname)] || 'application/octet-stream', FILES.get(url.pathname));
       if (url.pathname === '/privacy') return send(TYPES['.html'], '<!doctype html><title>Privacy</title><p>Privacy policy.');
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found');
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+  }
 }
 
 // ----------------------------------------------------------- in-page probes
@@ -931,16 +974,16 @@ async function visitBytes(browser, c, port) {
   return out;
 }
 
-/** First visit under slow 4G: navigation start -> banner visible. */
-async function slowFirstVisit(browser, c, port) {
-  const context = await browser.newContext({ viewport: VIEWPORT });
+/** First visit under slow 4G: navigation start -> banner visible (`scheme` https: the HTTP/2 server). */
+async function slowFirstVisit(browser, c, port, scheme = 'http') {
+  const context = await browser.newContext({ viewport: VIEWPORT, ignoreHTTPSErrors: scheme === 'https' });
   await context.addInitScript(probe, { banner: c.banner || null, patience: SLOW_TIMEOUT_MS });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   try {
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
-    await page.goto(`http://site.test:${port}/p/${c.id}/`, { waitUntil: 'commit', timeout: SLOW_TIMEOUT_MS });
+    await page.goto(`${scheme}://site.test:${port}/p/${c.id}/`, { waitUntil: 'commit', timeout: SLOW_TIMEOUT_MS });
     await page.waitForFunction(() => window.__bench && window.__bench.bannerSeen, null, { timeout: SLOW_TIMEOUT_MS });
     const seen = await page.evaluate(() => window.__bench.bannerSeen);
     if (process.env.BENCH_SLOW_DEBUG)
@@ -950,7 +993,7 @@ async function slowFirstVisit(browser, c, port) {
         await page.evaluate(() =>
           performance
             .getEntriesByType('resource')
-            .map((e) => `${e.name.split('/').pop()} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`)
+            .map((e) => `${e.name.split('/').pop()} ${e.nextHopProtocol} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}`)
             .join(' | '),
         ),
       );
@@ -979,6 +1022,30 @@ async function visitsAndSlow4G(browser, port) {
   } finally {
     serving.compress = false;
     serving.cache = false;
+  }
+}
+
+/** BENCH_ONLY=slow-h2: slow-4G first banners over HTTP/1.1 and HTTP/2 in the same run, medians and ×vcc. */
+async function slowOverBoth(browser, port, h2port) {
+  serving.compress = true;
+  const runs = { 'HTTP/1.1': {}, 'HTTP/2': {} };
+  for (const r of Object.values(runs)) for (const id of SLOW_CONTESTANTS) r[id] = [];
+  for (let round = 0; round < SLOW_ROUNDS; round++) {
+    for (const id of SLOW_CONTESTANTS) {
+      runs['HTTP/1.1'][id].push(await slowFirstVisit(browser, byId[id], port));
+      runs['HTTP/2'][id].push(await slowFirstVisit(browser, byId[id], h2port, 'https'));
+    }
+    process.stdout.write(`\rbench: slow 4G over HTTP/1.1 and HTTP/2, round ${round + 1}/${SLOW_ROUNDS}`);
+  }
+  process.stdout.write('\n');
+  for (const [protocol, r] of Object.entries(runs)) {
+    const peer = summary(r[PEER]);
+    console.log(`\nslow 4G, first visit: navigation start -> banner visible, ${protocol} (median [p25-p75] ms, x vanilla-cookieconsent)`);
+    for (const id of SLOW_CONTESTANTS) {
+      const m = summary(r[id]);
+      const cell = m ? `${m.median.toFixed(0)} [${m.p25.toFixed(0)}-${m.p75.toFixed(0)}]` : '-';
+      console.log(`  ${byId[id].label.padEnd(50)} ${cell.padStart(20)}  ${m && peer ? `${(m.median / peer.median).toFixed(2)}x` : ''}`);
+    }
   }
 }
 
@@ -1283,6 +1350,18 @@ async function main() {
     } finally {
       await browser.close();
       server.close();
+    }
+    return;
+  }
+  // BENCH_ONLY=slow-h2: the slow-4G first visit over HTTP/1.1 and over HTTP/2, interleaved; printed only.
+  if (process.env.BENCH_ONLY === 'slow-h2') {
+    const h2 = await startH2Server();
+    try {
+      await slowOverBoth(browser, port, h2.address().port);
+    } finally {
+      await browser.close();
+      server.close();
+      h2.close();
     }
     return;
   }
