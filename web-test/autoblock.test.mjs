@@ -114,7 +114,8 @@ test("unmarked scripts in the page's HTML and written by document.write, held un
 <script>document.write('<script src="${stats}/w-slow.js?delay=400"><\\/script><script src="${stats}/w-fast.js"><\\/script>');</script>
 <script src="${stats}/slow.js?delay=400"></script>
 <script src="${stats}/fast.js"></script>
-</head><body><p>page</p></body></html>`,
+</head><body><p>page</p>
+<svg><script href="${stats}/svg.js" data-kelisim-in-order=""></script></svg></body></html>`,
     );
   const { page, errors, close } = await openPage(browser);
   await page.goto(`${server.origin}${path}`);
@@ -122,12 +123,14 @@ test("unmarked scripts in the page's HTML and written by document.write, held un
   await page.waitForTimeout(200);
   assert.equal(await page.evaluate(() => window.__ran), undefined, 'held before a decision');
   await page.evaluate(() => window.kelisim.accept(['analytics']));
-  await page.waitForFunction(() => (window.__ran || []).length === 4);
+  await page.waitForFunction(() => (window.__ran || []).length === 5);
+  const ran = await page.evaluate(() => window.__ran);
   assert.deepEqual(
-    await page.evaluate(() => window.__ran),
+    ran.filter((t) => t !== 'stats/svg.js'),
     ['stats/w-slow.js', 'stats/w-fast.js', 'stats/slow.js', 'stats/fast.js'],
     'document order',
   );
+  assert.ok(ran.includes('stats/svg.js'), 'an SVG script that carries the order mark is released too');
   const [wslow, wfast, slow, fast] = await page.evaluate(() =>
     ['/w-slow.js', '/w-fast.js', '/slow.js', '/fast.js'].map((p) => {
       const e = performance.getEntriesByType('resource').find((r) => new URL(r.name).pathname === p);

@@ -68,7 +68,7 @@ export function guardElements(win, state, onRealm) {
   // keeps) and put back in its ordered list (async = false) when released.
   const scriptAsync = Object.getOwnPropertyDescriptor(win.HTMLScriptElement.prototype, 'async');
   const ORDER = `${KEEP}in-order`;
-  const position = win.Node.prototype.compareDocumentPosition;
+  const { compareDocumentPosition: position, getRootNode } = win.Node.prototype;
   const attr = (el, name) => getAttribute.call(el, name) ?? (name === 'href' ? getAttributeNS.call(el, XLINK, 'href') : null);
   const has = (el, name) => hasAttribute.call(el, name);
   const set = (el, name, value) => setAttribute.call(el, name, value);
@@ -169,7 +169,12 @@ export function guardElements(win, state, onRealm) {
       try {
         // Markup parsed inert first (guard-html.js), in a document without a
         // window, is judged by its attribute: its engine may call it async.
-        if (!has(el, 'async') && (el.ownerDocument.defaultView === null || !scriptAsync.get.call(el))) set(el, ORDER, '');
+        if (
+          el.namespaceURI === 'http://www.w3.org/1999/xhtml' &&
+          !has(el, 'async') &&
+          (el.ownerDocument.defaultView === null || !scriptAsync.get.call(el))
+        )
+          set(el, ORDER, '');
       } catch {
         // not an HTML script (SVG): nothing to order
       }
@@ -206,7 +211,7 @@ export function guardElements(win, state, onRealm) {
       if (runnable(type)) set(el, DONE, '');
       if (has(el, ORDER)) {
         unset(el, ORDER);
-        scriptAsync.set.call(el, false);
+        if (el.namespaceURI === 'http://www.w3.org/1999/xhtml') scriptAsync.set.call(el, false); // a page may have put the mark on any element
       }
     } else {
       set(el, DONE, '');
@@ -595,10 +600,18 @@ export function guardElements(win, state, onRealm) {
         return []; // navigated to another origin since
       }
     });
-    // In document order: released scripts join the browser's ordered list in the order the markup meant.
-    const els = [...new Set([...held, ...found])]
-      .filter((el) => has(el, HELD))
-      .sort((a, b) => (position.call(a, b) & 4 ? -1 : position.call(b, a) & 4 ? 1 : 0));
+    // In document order within each tree (a document, a shadow root, a
+    // fragment): released scripts join the browser's ordered list in the
+    // order the markup meant. Nodes of different trees have no order that
+    // holds from one sort step to the next, so trees are never compared.
+    const trees = new Map();
+    for (const el of new Set([...held, ...found])) {
+      if (!has(el, HELD)) continue;
+      const root = getRootNode.call(el);
+      if (!trees.has(root)) trees.set(root, []);
+      trees.get(root).push(el);
+    }
+    const els = [...trees.values()].flatMap((list) => list.sort((a, b) => (position.call(a, b) & 4 ? -1 : 1)));
     const inScope = askable();
     const lists = els.map((el) => sources(el, true).map(absolute).filter(inScope));
     const urls = lists.flat();
