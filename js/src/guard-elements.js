@@ -68,6 +68,7 @@ export function guardElements(win, state, onRealm) {
   // keeps) and put back in its ordered list (async = false) when released.
   const scriptAsync = Object.getOwnPropertyDescriptor(win.HTMLScriptElement.prototype, 'async');
   const ORDER = `${KEEP}in-order`;
+  const htmlScript = (el) => el.namespaceURI === 'http://www.w3.org/1999/xhtml';
   const { compareDocumentPosition: position, getRootNode } = win.Node.prototype;
   const attr = (el, name) => getAttribute.call(el, name) ?? (name === 'href' ? getAttributeNS.call(el, XLINK, 'href') : null);
   const has = (el, name) => hasAttribute.call(el, name);
@@ -166,18 +167,10 @@ export function guardElements(win, state, onRealm) {
 
   function hold(el) {
     if (el.localName === 'script') {
-      try {
-        // Markup parsed inert first (guard-html.js), in a document without a
-        // window, is judged by its attribute: its engine may call it async.
-        if (
-          el.namespaceURI === 'http://www.w3.org/1999/xhtml' &&
-          !has(el, 'async') &&
-          (el.ownerDocument.defaultView === null || !scriptAsync.get.call(el))
-        )
-          set(el, ORDER, '');
-      } catch {
-        // not an HTML script (SVG): nothing to order
-      }
+      // Only HTML scripts have an order (SVG ones run as they come). Markup
+      // parsed inert first (guard-html.js), in a document without a window,
+      // is judged by its attribute: its engine may call it async.
+      if (htmlScript(el) && !has(el, 'async') && (el.ownerDocument.defaultView === null || !scriptAsync.get.call(el))) set(el, ORDER, '');
       set(el, `${KEEP}type`, getAttribute.call(el, 'type') || '');
       set(el, 'type', BLOCKED_TYPE);
     } else {
@@ -211,7 +204,7 @@ export function guardElements(win, state, onRealm) {
       if (runnable(type)) set(el, DONE, '');
       if (has(el, ORDER)) {
         unset(el, ORDER);
-        if (el.namespaceURI === 'http://www.w3.org/1999/xhtml') scriptAsync.set.call(el, false); // a page may have put the mark on any element
+        if (htmlScript(el)) scriptAsync.set.call(el, false); // a page may have put the mark on any script
       }
     } else {
       set(el, DONE, '');
