@@ -277,37 +277,35 @@ function startH2Server() {
 }
 
 function answer(req, res, port) {
-  {
-    const authority = req.headers.host || req.headers[':authority'] || '';
-    const host = authority.split(':')[0].toLowerCase();
-    const url = new URL(req.url, `http://${authority}`);
-    hits.push({ host, path: url.pathname });
-    const send = (type, body) => {
-      const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
-      served.set(`${host}${url.pathname}`, buf);
-      const own = host === 'site.test' && CONTESTANTS.some((c) => c.files[url.pathname]);
-      const headers = {
-        'content-type': type,
-        'cache-control': serving.cache && own ? 'max-age=3600' : 'no-store',
-        'access-control-allow-origin': '*',
-      };
-      const br = serving.compress && !type.startsWith('image/') && /\bbr\b/.test(req.headers['accept-encoding'] || '');
-      if (br) headers['content-encoding'] = 'br';
-      res.writeHead(200, headers);
-      res.end(br ? brotliOf(buf) : buf);
+  const authority = req.headers.host || req.headers[':authority'] || '';
+  const host = authority.split(':')[0].toLowerCase();
+  const url = new URL(req.url, `http://${authority}`);
+  hits.push({ host, path: url.pathname });
+  const send = (type, body) => {
+    const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
+    served.set(`${host}${url.pathname}`, buf);
+    const own = host === 'site.test' && CONTESTANTS.some((c) => c.files[url.pathname]);
+    const headers = {
+      'content-type': type,
+      'cache-control': serving.cache && own ? 'max-age=3600' : 'no-store',
+      'access-control-allow-origin': '*',
     };
-    if (host !== 'site.test') {
-      const r = standinBody(host, url);
-      if (r) return send(...r);
-    } else {
-      const page = /^\/p\/([a-z-]+)\/$/.exec(url.pathname);
-      if (page && byId[page[1]]) return send(TYPES['.html'], pageHtml(byId[page[1]], port));
-      if (FILES.has(url.pathname)) return send(TYPES[path.extname(url.pathname)] || 'application/octet-stream', FILES.get(url.pathname));
-      if (url.pathname === '/privacy') return send(TYPES['.html'], '<!doctype html><title>Privacy</title><p>Privacy policy.');
-    }
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found');
+    const br = serving.compress && !type.startsWith('image/') && /\bbr\b/.test(req.headers['accept-encoding'] || '');
+    if (br) headers['content-encoding'] = 'br';
+    res.writeHead(200, headers);
+    res.end(br ? brotliOf(buf) : buf);
+  };
+  if (host !== 'site.test') {
+    const r = standinBody(host, url);
+    if (r) return send(...r);
+  } else {
+    const page = /^\/p\/([a-z-]+)\/$/.exec(url.pathname);
+    if (page && byId[page[1]]) return send(TYPES['.html'], pageHtml(byId[page[1]], port));
+    if (FILES.has(url.pathname)) return send(TYPES[path.extname(url.pathname)] || 'application/octet-stream', FILES.get(url.pathname));
+    if (url.pathname === '/privacy') return send(TYPES['.html'], '<!doctype html><title>Privacy</title><p>Privacy policy.');
   }
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found');
 }
 
 // ----------------------------------------------------------- in-page probes
@@ -1039,7 +1037,7 @@ async function slowOverBoth(browser, port, h2port) {
   }
   process.stdout.write('\n');
   for (const [protocol, r] of Object.entries(runs)) {
-    const peer = summary(r[PEER]);
+    const peer = summary(r[PEER] || []); // null when vanilla-cookieconsent is not among BENCH_SLOW_CONTESTANTS
     console.log(`\nslow 4G, first visit: navigation start -> banner visible, ${protocol} (median [p25-p75] ms, x vanilla-cookieconsent)`);
     for (const id of SLOW_CONTESTANTS) {
       const m = summary(r[id]);
