@@ -115,6 +115,38 @@ const wasmId = createHash('sha384')
   .update(readFileSync(path.join(wasmOut, 'kelisim.wasm')))
   .digest('base64url')
   .slice(0, 16);
+// kelisim-first.js: what a first page view with an inline configuration needs
+// before its banner (the engine's bytes, the UI, the built-in texts), written
+// by kelisim.js as a parser-blocking script so that the engine answers while
+// the parser is still in <head>. The wasm rides as a string of one character
+// per byte (UTF-8 in the file: brotli keeps nearly all of its compression,
+// where base64 would cost a quarter more).
+const firstAssets = {
+  name: 'kelisim-first-assets',
+  setup(b) {
+    b.onResolve({ filter: /^kelisim-first-assets$/ }, () => ({ path: 'assets', namespace: 'kelisim-first' }));
+    b.onLoad({ filter: /.*/, namespace: 'kelisim-first' }, () => ({
+      contents: `export default ${JSON.stringify({
+        wasm: readFileSync(path.join(wasmOut, 'kelisim.wasm')).toString('latin1'),
+        texts: Object.fromEntries(
+          textFiles.map((f) => [f.replace(/^kelisim-texts-|\.json$/g, ''), readFileSync(path.join(dist, f), 'utf8')]),
+        ),
+      })};`,
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...browser,
+  charset: 'utf8',
+  plugins: [core, firstAssets],
+  entryPoints: [path.join(here, 'src/script-first.js')],
+  format: 'iife',
+  outfile: path.join(dist, 'kelisim-first.js'),
+});
+const firstIntegrity = `sha384-${createHash('sha384')
+  .update(readFileSync(path.join(dist, 'kelisim-first.js')))
+  .digest('base64')}`;
 await Promise.all([
   build({
     ...browser,
@@ -124,6 +156,7 @@ await Promise.all([
     define: {
       ...common.define,
       __KELISIM_APP_INTEGRITY__: JSON.stringify(appIntegrity),
+      __KELISIM_FIRST_INTEGRITY__: JSON.stringify(firstIntegrity),
       __KELISIM_WASM_ID__: JSON.stringify(wasmId),
       __KELISIM_TEXTS_ID__: JSON.stringify(textsId),
       __KELISIM_TEXTS_LANGS__: JSON.stringify(textFiles.map((f) => f.replace(/^kelisim-texts-|\.json$/g, ''))),
@@ -184,7 +217,17 @@ for (const doc of ['README.md', 'CHANGELOG.md', 'LICENSE']) {
 // SHA384SUMS in `sha384sum` format (`cd js/dist && sha384sum -c SHA384SUMS`).
 // A <script integrity> value is the same digest in base64: `sha384-` +
 // base64(digest); the README shows how to get it.
-const sums = ['kelisim.js', 'kelisim-app.js', 'kelisim.mjs', 'kelisim.wasm', ...textFiles, 'node.mjs', 'node.cjs', 'testing.mjs']
+const sums = [
+  'kelisim.js',
+  'kelisim-app.js',
+  'kelisim-first.js',
+  'kelisim.mjs',
+  'kelisim.wasm',
+  ...textFiles,
+  'node.mjs',
+  'node.cjs',
+  'testing.mjs',
+]
   .map(
     (file) =>
       `${createHash('sha384')

@@ -38,7 +38,7 @@ import { createBrowserInstance } from './runtime.js';
 import { createFacade } from './facade.js';
 import { cookiebotHint, createCookiebot } from './cookiebot.js';
 
-/* global __KELISIM_APP_INTEGRITY__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__, __KELISIM_TEXTS_LANGS__ */
+/* global __KELISIM_APP_INTEGRITY__, __KELISIM_FIRST_INTEGRITY__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__, __KELISIM_TEXTS_LANGS__ */
 (function main(win) {
   const doc = win.document;
   const script = doc.currentScript;
@@ -116,13 +116,42 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const moduleNow = textNow !== undefined && !memo ? cachedModule(win, __KELISIM_WASM_ID__) : null;
   // A first page view: its downloads start before anything else here, the
   // guards included (nothing else runs until this script ends).
-  const loads = (configUrl || inline) && !memo && !moduleNow ? startLoads() : null;
+  // A first page view with the configuration inline, from a tag the parser
+  // waits for: the engine, the UI and the texts come in one parser-blocking
+  // script written right after this one, so the engine answers (and the banner
+  // is drawn) before the parser leaves <head>. Otherwise they download in parallel.
+  const first = inline && !configUrl && !memo && !moduleNow && options.ui ? writeFirst() : null;
+  const loads = (configUrl || inline) && !memo && !moduleNow && !first ? startLoads() : null;
 
   const guards = installAllGuards(win);
   const facade = createFacade(win);
   win.kelisim = facade.instance;
   // A Cookiebot site's scripts look for window.Cookiebot right after the tag: made now, it answers "no response" until the engine is up.
   const cookiebot = cookiebotHint(script, inline) ? createCookiebot(win) : null;
+
+  /**
+   * Writes kelisim-first.js (pinned by the digest built into this file, with
+   * the tag's nonce) right after this script, when this script is one the
+   * parser waits for: the parser then runs it next, before any markup after
+   * the tag. Returns its element, or null where it cannot be written (an
+   * async or inserted tag, a document already parsed, Trusted Types).
+   */
+  function writeFirst() {
+    if (!script || script.async || script.defer || doc.readyState !== 'loading' || !script.parentNode) return null;
+    const src = new URL('kelisim-first.js', base).href;
+    const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+    try {
+      doc.write(
+        `<script src="${attr(src)}" integrity="${__KELISIM_FIRST_INTEGRITY__}"${nonce ? ` nonce="${attr(nonce)}"` : ''}></` + 'script>',
+      );
+    } catch {
+      return null; // e.g. a page that requires Trusted Types for document.write
+    }
+    const el = script.nextElementSibling;
+    if (!el || el.localName !== 'script' || el.src !== src) return null; // the write was ignored
+    el.setAttribute(DONE, '');
+    return el;
+  }
 
   /**
    * A first page view's downloads: the engine (compiled as it arrives), the
@@ -244,14 +273,54 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   // The first page view: hold, load (started above), then start.
   pushFallbackDefault(win);
   guards.watchParser(data.blockingmode === 'auto' || inlineAutoBlock(inline));
-  const { wasmUrl, wasm, text } = loads || startLoads();
-  Promise.all([loadCore({ url: wasmUrl, module: wasm }), text])
-    .then(([core, t]) => {
+  if (first) {
+    let settled = false;
+    // kelisim-first.js hands over what it carries, as soon as the parser has run it.
+    first.kelisimHandoff = ({ createUI, bytes, texts }) => {
+      if (settled || doc.currentScript !== first) return;
+      settled = true;
       mark('kelisim:loaded');
-      run(t, null, () => new Engine(core, t), false);
-      if (configUrl && integrity) later(() => storeConfig(win, configUrl, integrity, t)); // checked by the browser against the digest
-    })
-    .catch(fail);
+      app = Promise.resolve(createUI);
+      loadTexts.provide(texts);
+      const t = inline.textContent;
+      let core;
+      try {
+        core = instantiateCoreSync(new WebAssembly.Module(bytes));
+      } catch (err) {
+        const cause = err instanceof KelisimError ? err.message.replace(/^kelisim: cannot start its engine: /, '') : err && err.message;
+        fail(new KelisimError('wasm-load', `kelisim: cannot load its engine (kelisim.wasm, carried by ${first.src}): ${cause}`));
+        return;
+      }
+      try {
+        run(t, null, () => new Engine(core, t), false);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      later(() => storeModule(win, __KELISIM_WASM_ID__, bytes));
+    };
+    // Not loaded (missing, another build's, refused by a CSP): the same files, over the network.
+    first.addEventListener('error', () => {
+      if (settled) return;
+      settled = true;
+      win.console.warn(
+        `kelisim: cannot load ${first.src} (missing, or not the file this kelisim.js was built with): loading its files one by one`,
+      );
+      startPage(startLoads());
+    });
+    return;
+  }
+  startPage(loads || startLoads());
+
+  function startPage({ wasmUrl, wasm, text }) {
+    Promise.all([loadCore({ url: wasmUrl, module: wasm }), text])
+      .then(([core, t]) => {
+        mark('kelisim:loaded');
+        run(t, null, () => new Engine(core, t), false);
+        if (configUrl && integrity) later(() => storeConfig(win, configUrl, integrity, t)); // checked by the browser against the digest
+      })
+      .catch(fail);
+  }
 })(window);
 
 function idle(win, fn) {

@@ -37,7 +37,17 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
    * the DOM, hidden, until removePlaceholder). Nothing is requested from the
    * element's provider: no thumbnail, no preview.
    */
+  // Measuring an element while the parser is still at work forces a layout of
+  // a half-parsed page (about 10 ms a frame); until the document is parsed the
+  // element keeps its own box (nothing moves), and its placeholder comes then.
+  const waiting = new Map(); // element -> info, until DOMContentLoaded
   function placeholder(el, info) {
+    if (doc.readyState === 'loading') {
+      if (!waiting.size)
+        doc.addEventListener('DOMContentLoaded', () => waiting.forEach((i, e) => (waiting.delete(e), placeholder(e, i))), { once: true });
+      waiting.set(el, info);
+      return;
+    }
     if (placeholders.has(el) || !el.isConnected) return;
     const rect = el.getBoundingClientRect();
     const cs = win.getComputedStyle(el);
@@ -82,6 +92,7 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
   }
 
   function removePlaceholder(el) {
+    waiting.delete(el);
     const p = placeholders.get(el);
     if (!p) return;
     placeholders.delete(el);

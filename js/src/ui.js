@@ -105,10 +105,11 @@ export function createUI({ win, doc, start, enabled, actions }) {
     host.id = 'kelisim-root';
     host.style.setProperty('display', 'contents');
     root.addEventListener('click', onClick);
-    // First in <body>, so keyboard and screen reader users meet the banner first.
-    const attach = () => doc.body.prepend(host);
-    if (doc.body) attach();
-    else doc.addEventListener('DOMContentLoaded', attach, { once: true });
+    // First in <body>, so keyboard and screen reader users meet the banner
+    // first; while the parser is still in <head> (a first page view's banner,
+    // drawn before the body is parsed), before <body>, where it is first too.
+    if (doc.body) doc.body.prepend(host);
+    else doc.documentElement.append(host);
     return root;
   }
 

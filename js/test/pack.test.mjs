@@ -29,6 +29,7 @@ test('the tarball holds exactly the allow-listed files', () => {
     'dist/SHA384SUMS',
     'dist/cli.mjs',
     'dist/kelisim-app.js',
+    'dist/kelisim-first.js',
     'dist/kelisim-texts-en.json',
     'dist/kelisim-texts-kk.json',
     'dist/kelisim-texts-ru.json',
@@ -68,7 +69,7 @@ test('package.json: name, version, MIT, no install scripts, no dependencies (pla
   assert.deepEqual(manifest.bin, { kelisim: './dist/cli.mjs' });
   assert.equal(existsSync(installed('node_modules', 'playwright-core')), false);
   assert.equal(existsSync(path.join(app, 'node_modules', 'playwright-core')), false, 'npm installed no optional peer');
-  assert.deepEqual(manifest.sideEffects, ['./dist/kelisim.js', './dist/kelisim-app.js']);
+  assert.deepEqual(manifest.sideEffects, ['./dist/kelisim.js', './dist/kelisim-app.js', './dist/kelisim-first.js']);
   assert.ok(manifest.engines.node.startsWith('>=20'));
   const changelog = readFileSync(installed('dist', 'CHANGELOG.md'), 'utf8');
   assert.ok(changelog.includes(`## ${manifest.version}`), 'CHANGELOG.md has an entry for this version');

@@ -1,0 +1,138 @@
+// A first page view with the configuration inline: kelisim.js writes
+// kelisim-first.js (the engine, the UI and the built-in texts) as a
+// parser-blocking script, so the engine answers and the banner is drawn while
+// the parser is still in <head>. Where that script cannot be written or run,
+// the first page view downloads its files in parallel, as with data-config.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startServer, launch, openPage, kelisimSettled } from './harness.mjs';
+
+const basic = JSON.parse(readFileSync(new URL('../tests/fixtures/config-basic.json', import.meta.url), 'utf8'));
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  // kelisim.js beside a kelisim-first.js that is missing, or is not the one it was built with.
+  for (const dir of ['nofirst', 'badfirst'])
+    for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim.wasm', 'kelisim-texts-en.json'])
+      server.routes[`/${dir}/${file}`] = (req, res) => server.dist(res, file);
+  server.routes['/badfirst/kelisim-first.js'] = (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    res.end("window.__tampered = true; document.cookie = '_st=1; path=/';");
+  };
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page with the configuration inline; `head` comes right after kelisim's tag. */
+function page({ tag = '<script src="/kelisim/kelisim.js"></script>', head = '', headers = {} } = {}) {
+  const path = `/f${Math.random().toString(36).slice(2)}.html`;
+  server.routes[path] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${JSON.stringify(basic)}</script>
+${tag}
+${head}
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js?cookies=_st"></script>
+<script src="/own.js"></script></head><body><p>page</p>
+<script>window.__atBodyEnd = { dcl: document.readyState };</script></body></html>`,
+      headers,
+    );
+  return `${server.origin}${path}`;
+}
+
+// What the page's own head script, right after kelisim's tag, sees: the engine's answer and the banner already drawn.
+const EARLY = `<script>window.__early = { body: document.body !== null, decided: window.kelisim.state().decided,
+  banner: Boolean(document.getElementById('kelisim-root') && document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]')) };</script>`;
+
+const files = (requests) => requests.map((u) => new URL(u).pathname.replace(/^.*\//, '')).filter((f) => f.startsWith('kelisim'));
+
+test('first visit, inline configuration: one parser-blocking kelisim-first.js, and the banner is drawn before the body is parsed', async () => {
+  const { page: p, requests, errors, close } = await openPage(browser);
+  await p.goto(page({ head: EARLY }));
+  assert.deepEqual(await p.evaluate(() => window.__early), { body: false, decided: false, banner: true });
+  const settled = await kelisimSettled(p);
+  assert.equal(settled.ok, true, settled.message);
+  // Nothing else of kelisim's was downloaded: no engine, UI or texts file of their own.
+  assert.deepEqual(files(requests), ['kelisim.js', 'kelisim-first.js']);
+  // The banner's words are the built-in English texts, and its buttons work.
+  const banner = p.locator('#kelisim-root >> [data-kelisim="banner"]');
+  assert.match(await banner.textContent(), /cookie/i);
+  assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false, 'the gated script did not run before the click');
+  await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
+  await p.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  // The engine is kept for the next page view, which starts from it: no engine, texts or kelisim-first.js
+  // again (kelisim-app.js comes once the page is idle, for the button that reopens the preferences).
+  await p.waitForFunction(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
+  const before = requests.length;
+  await p.reload();
+  await p.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  await kelisimSettled(p);
+  assert.deepEqual(
+    files(requests.slice(before)).filter((f) => f !== 'kelisim-app.js'),
+    ['kelisim.js'],
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('first visit, reject: nothing gated runs and no cookie of a service not allowed is left', async () => {
+  const { page: p, close } = await openPage(browser);
+  await p.goto(page());
+  await kelisimSettled(p);
+  await p.locator('#kelisim-root >> [data-kelisim-action="reject-all"]').click();
+  await p.waitForTimeout(200);
+  assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false);
+  assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false);
+  assert.equal(await p.evaluate(() => window.kelisim.state().decided), true);
+  await close();
+});
+
+test('where kelisim-first.js cannot be written, or does not load, or is not the file kelisim.js was built with: the files download in parallel, the banner shows, nothing gated runs', async () => {
+  const cases = [
+    { name: 'async tag', tag: '<script async src="/kelisim/kelisim.js"></script>', first: 0 },
+    { name: 'deferred tag', tag: '<script defer src="/kelisim/kelisim.js"></script>', first: 0 },
+    { name: 'missing', tag: '<script src="/nofirst/kelisim.js"></script>', first: 1 },
+    { name: 'tampered', tag: '<script src="/badfirst/kelisim.js"></script>', first: 1 },
+  ];
+  for (const c of cases) {
+    const { page: p, requests, close } = await openPage(browser);
+    const warnings = [];
+    p.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await p.goto(page({ tag: c.tag, headers: c.headers }));
+    const settled = await kelisimSettled(p);
+    assert.equal(settled.ok, true, `${c.name}: ${settled.message}`);
+    const got = files(requests);
+    assert.equal(got.filter((f) => f === 'kelisim-first.js').length, c.first, `${c.name}: ${got}`);
+    assert.equal(warnings.filter((w) => w.includes('kelisim-first.js')).length, c.first, `${c.name}: ${warnings}`);
+    for (const f of ['kelisim.wasm', 'kelisim-app.js', 'kelisim-texts-en.json']) assert.ok(got.includes(f), `${c.name}: ${f} in ${got}`);
+    assert.equal(await p.locator('#kelisim-root >> [data-kelisim="banner"]').count(), 1, c.name);
+    assert.equal(await p.evaluate(() => window.__tampered), undefined, `${c.name}: a kelisim-first.js that fails its integrity never runs`);
+    assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false, c.name);
+    assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false, c.name);
+    await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
+    await p.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    await close();
+  }
+});
+
+test('first visit under a CSP without wasm-unsafe-eval: one wasm-load error, nothing gated runs, the page works', async () => {
+  const { page: p, close } = await openPage(browser);
+  await p.goto(page({ headers: { 'content-security-policy': `script-src 'self' 'unsafe-inline' http://stats.test:${server.port}` } }));
+  const settled = await kelisimSettled(p);
+  assert.equal(settled.ok, false);
+  assert.equal(settled.code, 'wasm-load');
+  assert.match(settled.message, /kelisim-first\.js/);
+  await p.waitForFunction(() => window.__ownRan === true);
+  await p.waitForTimeout(200);
+  assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false);
+  assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false);
+  assert.equal(await p.locator('#kelisim-root >> [data-kelisim="banner"]').count(), 0);
+  await close();
+});
