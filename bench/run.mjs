@@ -1267,7 +1267,7 @@ async function profileVisits(browser, port) {
 
 async function quickTimings(browser, port) {
   const ids = (process.env.BENCH_CONTESTANTS || 'baseline,kelisim,kelisim-url,vanilla-cookieconsent').split(',');
-  const rows = Object.fromEntries(ids.map((id) => [id, { banner: [], script: [], back: [], accept: [] }]));
+  const rows = Object.fromEntries(ids.map((id) => [id, { banner: [], script: [], back: [], accept: [], long: [], longest: [] }]));
   for (let round = 0; round <= ROUNDS; round++) {
     for (const id of ids) {
       const c = byId[id];
@@ -1279,6 +1279,8 @@ async function quickTimings(browser, port) {
       rows[id].script.push(f.scriptMs);
       rows[id].accept.push(f.acceptToAnalyticsMs);
       rows[id].back.push(b.analyticsMs);
+      rows[id].long.push(f.longTasks);
+      rows[id].longest.push(f.longestTaskMs);
       rows[id].marks = [...(rows[id].marks || []), f.marks];
       rows[id].backMarks = [...(rows[id].backMarks || []), b.marks];
       rows[id].acceptMarks = [...(rows[id].acceptMarks || []), f.acceptMarks || {}];
@@ -1301,7 +1303,8 @@ async function quickTimings(browser, port) {
       console.log(`${id} ${visit}, medians: ${at.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
     console.log(
-      `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}`,
+      `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}` +
+        `   first visit: long tasks in ${r.long.filter((n) => n > 0).length} of ${r.long.length} rounds, longest ${Math.max(0, ...r.longest)} ms`,
     );
   }
   // Round by round, each contestant against the first: the rounds share the

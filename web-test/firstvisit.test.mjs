@@ -47,16 +47,18 @@ ${head}
   return `${server.origin}${path}`;
 }
 
-// What the page's own head script, right after kelisim's tag, sees: the engine's answer and the banner already drawn.
-const EARLY = `<script>window.__early = { body: document.body !== null, decided: window.kelisim.state().decided,
-  banner: Boolean(document.getElementById('kelisim-root') && document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]')) };</script>`;
+// What the page's own head script, right after kelisim's tag, sees (kelisim not decided yet), and whether the banner
+// was drawn by the time the document was parsed (the engine starts and draws it in tasks of its own, right after).
+const EARLY = `<script>window.__early = { body: document.body !== null, decided: window.kelisim.state().decided };
+  document.addEventListener('DOMContentLoaded', () => { window.__atDcl = { banner: Boolean(document.getElementById('kelisim-root') && document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]')) }; });</script>`;
 
 const files = (requests) => requests.map((u) => new URL(u).pathname.replace(/^.*\//, '')).filter((f) => f.startsWith('kelisim'));
 
-test('first visit, inline configuration: one parser-blocking kelisim-first.js, and the banner is drawn before the body is parsed', async () => {
+test('first visit, inline configuration: one parser-blocking kelisim-first.js, and the banner is drawn by the time the document is parsed', async () => {
   const { page: p, requests, errors, close } = await openPage(browser);
   await p.goto(page({ head: EARLY }));
-  assert.deepEqual(await p.evaluate(() => window.__early), { body: false, decided: false, banner: true });
+  assert.deepEqual(await p.evaluate(() => window.__early), { body: false, decided: false });
+  assert.deepEqual(await p.evaluate(() => window.__atDcl), { banner: true });
   const settled = await kelisimSettled(p);
   assert.equal(settled.ok, true, settled.message);
   // Nothing else of kelisim's was downloaded: no engine, UI or texts file of their own.

