@@ -1,7 +1,7 @@
 // A first page view with the configuration inline: kelisim.js writes
 // kelisim-first.js (the engine, the UI and the built-in texts) as a
-// parser-blocking script, so the engine answers and the banner is drawn while
-// the parser is still in <head>. Where that script cannot be written or run,
+// parser-blocking script, so the engine answers and the banner is drawn right
+// after it, without waiting for the page's parse. Where that script cannot be written or run,
 // the first page view downloads its files in parallel, as with data-config.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

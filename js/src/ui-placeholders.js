@@ -32,15 +32,15 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
     );
   }
 
+  // Measuring an element while the parser is still at work forces a layout of
+  // a half-parsed page (about 10 ms a frame); until the document is parsed the
+  // element keeps its own box (nothing moves), and its placeholder comes then.
+  const waiting = new Map(); // element -> info, until DOMContentLoaded
   /**
    * Puts a placeholder of the same size beside a gated element (which stays in
    * the DOM, hidden, until removePlaceholder). Nothing is requested from the
    * element's provider: no thumbnail, no preview.
    */
-  // Measuring an element while the parser is still at work forces a layout of
-  // a half-parsed page (about 10 ms a frame); until the document is parsed the
-  // element keeps its own box (nothing moves), and its placeholder comes then.
-  const waiting = new Map(); // element -> info, until DOMContentLoaded
   function placeholder(el, info) {
     if (doc.readyState === 'loading') {
       if (!waiting.size)
