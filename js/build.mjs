@@ -102,14 +102,18 @@ await build({
 // written from their one source: the engine asks for the one it needs when
 // something is shown, and the shim fetches it beside kelisim.js.
 const textFiles = writeBuiltinTexts(path.join(here, '..', 'wasm', 'texts', 'builtin-texts.json'), dist);
+const langOf = (file) => file.replace(/^kelisim-texts-|\.json$/g, '');
+/** A dist file's digest as a <script integrity> value. */
+const integrityOf = (file) =>
+  `sha384-${createHash('sha384')
+    .update(readFileSync(path.join(dist, file)))
+    .digest('base64')}`;
 // Names this build's texts in the browser's storage, as the wasm id does the engine.
 const textsId = createHash('sha384')
   .update(textFiles.map((f) => readFileSync(path.join(dist, f))).join('\n'))
   .digest('base64url')
   .slice(0, 16);
-const appIntegrity = `sha384-${createHash('sha384')
-  .update(readFileSync(path.join(dist, 'kelisim-app.js')))
-  .digest('base64')}`;
+const appIntegrity = integrityOf('kelisim-app.js');
 // Names this build's engine in the browser's cache, so a cached wasm of another build is never used.
 const wasmId = createHash('sha384')
   .update(readFileSync(path.join(wasmOut, 'kelisim.wasm')))
@@ -117,8 +121,8 @@ const wasmId = createHash('sha384')
   .slice(0, 16);
 // kelisim-first.js: what a first page view with an inline configuration needs
 // before its banner (the engine's bytes, the UI, the built-in texts), written
-// by kelisim.js as a parser-blocking script so that the engine answers while
-// the parser is still in <head>. The wasm rides as a string of one character
+// by kelisim.js as a parser-blocking script so that the engine answers and
+// the banner is drawn without waiting for the page's parse. The wasm rides as a string of one character
 // per byte (UTF-8 in the file: brotli keeps nearly all of its compression,
 // where base64 would cost a quarter more).
 const firstAssets = {
@@ -128,9 +132,7 @@ const firstAssets = {
     b.onLoad({ filter: /.*/, namespace: 'kelisim-first' }, () => ({
       contents: `export default ${JSON.stringify({
         wasm: readFileSync(path.join(wasmOut, 'kelisim.wasm')).toString('latin1'),
-        texts: Object.fromEntries(
-          textFiles.map((f) => [f.replace(/^kelisim-texts-|\.json$/g, ''), readFileSync(path.join(dist, f), 'utf8')]),
-        ),
+        texts: Object.fromEntries(textFiles.map((f) => [langOf(f), readFileSync(path.join(dist, f), 'utf8')])),
       })};`,
       loader: 'js',
     }));
@@ -144,9 +146,7 @@ await build({
   format: 'iife',
   outfile: path.join(dist, 'kelisim-first.js'),
 });
-const firstIntegrity = `sha384-${createHash('sha384')
-  .update(readFileSync(path.join(dist, 'kelisim-first.js')))
-  .digest('base64')}`;
+const firstIntegrity = integrityOf('kelisim-first.js');
 await Promise.all([
   build({
     ...browser,
@@ -159,7 +159,7 @@ await Promise.all([
       __KELISIM_FIRST_INTEGRITY__: JSON.stringify(firstIntegrity),
       __KELISIM_WASM_ID__: JSON.stringify(wasmId),
       __KELISIM_TEXTS_ID__: JSON.stringify(textsId),
-      __KELISIM_TEXTS_LANGS__: JSON.stringify(textFiles.map((f) => f.replace(/^kelisim-texts-|\.json$/g, ''))),
+      __KELISIM_TEXTS_LANGS__: JSON.stringify(textFiles.map(langOf)),
     },
   }),
   build({ ...browser, entryPoints: [path.join(here, 'src/browser.js')], format: 'esm', outfile: path.join(dist, 'kelisim.mjs') }),

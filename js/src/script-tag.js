@@ -297,14 +297,14 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
       }
       // Three tasks, none of them long (one was 50-65 ms on a busy 2-CPU machine):
       // the engine compiled here, its page start next, then the banner.
-      soon(() => {
+      soon(win, () => {
         try {
           run(t, null, () => new Engine(core, t), false);
         } catch (err) {
           fail(err);
           return;
         }
-        soon(showUI);
+        soon(win, showUI);
         later(() => storeModule(win, __KELISIM_WASM_ID__, bytes));
       });
     };
@@ -337,8 +337,8 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
  * browser can be asked for that (scheduler.postTask); elsewhere now: a plain
  * timer would run after the parse, and the banner matters more than the split.
  */
-function soon(fn) {
-  const s = window.scheduler;
+function soon(win, fn) {
+  const s = win.scheduler;
   if (s && s.postTask) s.postTask(fn, { priority: 'user-blocking' });
   else fn();
 }
