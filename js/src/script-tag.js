@@ -227,19 +227,37 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     } catch {
       core = null; // tried again below, over the network, where a real failure is reported
     }
-    // Compiled off the main thread once the page is idle, before the engine is
-    // first asked; from the network when the kept bytes did not compile (they
-    // were dropped), and kept afresh for the next page view.
+    // Made ready once the page is idle, before the engine is first asked:
+    // compiled off the main thread (from the network when the kept bytes did
+    // not compile: they were dropped, and are kept afresh for the next page
+    // view), then, in an idle moment of its own, instantiated and given the
+    // configuration. The browser compiles a function's code when it first runs,
+    // so that first configuration is most of the engine's cost on a page
+    // view: without it, the first question would pay it in the same task.
     let warmed = null;
+    let made = null;
+    let asked = false; // load() ran: the engine is up, or its failure reported
     const warm = () =>
-      core || warmed
+      core || warmed || made || asked
         ? Promise.resolve()
         : compileCachedModule(win, __KELISIM_WASM_ID__)
             .then((module) => module || loadWasm(new URL('kelisim.wasm', base)))
-            .then((module) => {
-              warmed = module;
-            });
+            .then(
+              (module) =>
+                new Promise((resolve) =>
+                  idle(win, () => {
+                    try {
+                      if (!asked) made = configured(instantiateCoreSync(module), textNow);
+                    } catch {
+                      warmed = module; // instantiated again when asked, where a failure is reported
+                    }
+                    resolve();
+                  }),
+                ),
+            );
     const load = () => {
+      asked = true;
+      if (made) return made;
       try {
         const module = core ? null : warmed || cachedModule(win, __KELISIM_WASM_ID__);
         if (!core && !module) throw new KelisimError('wasm-load', "kelisim: cannot compile its engine from this browser's storage");
@@ -296,10 +314,13 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         return;
       }
       // Three tasks, none of them long (one was 50-65 ms on a busy 2-CPU machine):
-      // the engine compiled here, its page start next, then the banner.
+      // the engine compiled and given the configuration here (the browser
+      // compiles the code a call first runs: half of the engine's first page
+      // start), its page start next, then the banner.
+      const engine = configured(core, t);
       soon(win, () => {
         try {
-          run(t, null, () => new Engine(core, t), false);
+          run(t, null, () => engine, false);
         } catch (err) {
           fail(err);
           return;
@@ -341,6 +362,16 @@ function soon(win, fn) {
   const s = win.scheduler;
   if (s && s.postTask) s.postTask(fn, { priority: 'user-blocking' });
   else fn();
+}
+
+/**
+ * The engine bound to `text`, which it has been given already. What it
+ * answers is not read here: its first question answers for an invalid one.
+ */
+function configured(core, text) {
+  const engine = new Engine(core, text);
+  engine.configure();
+  return engine;
 }
 
 function idle(win, fn) {
