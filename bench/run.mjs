@@ -60,7 +60,7 @@ const KELISIM_FILES = {
   '/kelisim/kelisim-texts-kk.json': path.join(dist, 'kelisim-texts-kk.json'),
   '/kelisim/kelisim-texts-ru.json': path.join(dist, 'kelisim-texts-ru.json'),
   '/kelisim/kelisim-texts-en.json': path.join(dist, 'kelisim-texts-en.json'),
-  '/kelisim/kelisim-first.js': path.join(dist, 'kelisim-first.js'),
+  ...Object.fromEntries(['kk', 'ru', 'en'].map((l) => [`/kelisim/kelisim-first-${l}.js`, path.join(dist, `kelisim-first-${l}.js`)])),
   '/consent.json': KELISIM_CONFIG_FILE,
 };
 const KELISIM_GATED = (p) =>

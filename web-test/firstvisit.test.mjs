@@ -1,6 +1,6 @@
 // A first page view with the configuration inline: kelisim.js writes
-// kelisim-first.js (the engine, the UI and the built-in texts) as a
-// parser-blocking script, so the engine answers and the banner is drawn right
+// kelisim-first-<lang>.js (the engine, the UI and the built-in texts of the
+// language the banner will most likely be in) as a parser-blocking script, so the engine answers and the banner is drawn right
 // after it, without waiting for the page's parse. Where that script cannot be written or run,
 // the first page view downloads its files in parallel, as with data-config.
 import { test, before, after } from 'node:test';
@@ -14,11 +14,11 @@ let server;
 let browser;
 before(async () => {
   server = await startServer();
-  // kelisim.js beside a kelisim-first.js that is missing, or is not the one it was built with.
+  // kelisim.js beside a kelisim-first-en.js that is missing, or is not the one it was built with.
   for (const dir of ['nofirst', 'badfirst'])
     for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim.wasm', 'kelisim-texts-en.json'])
       server.routes[`/${dir}/${file}`] = (req, res) => server.dist(res, file);
-  server.routes['/badfirst/kelisim-first.js'] = (req, res) => {
+  server.routes['/badfirst/kelisim-first-en.js'] = (req, res) => {
     res.writeHead(200, { 'content-type': 'text/javascript' });
     res.end("window.__tampered = true; document.cookie = '_st=1; path=/';");
   };
@@ -30,13 +30,13 @@ after(async () => {
 });
 
 /** A page with the configuration inline; `head` comes right after kelisim's tag. */
-function page({ tag = '<script src="/kelisim/kelisim.js"></script>', head = '', headers = {} } = {}) {
+function page({ tag = '<script src="/kelisim/kelisim.js"></script>', head = '', headers = {}, lang = 'en', config = basic } = {}) {
   const path = `/f${Math.random().toString(36).slice(2)}.html`;
   server.routes[path] = (req, res) =>
     server.html(
       res,
-      `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<script type="application/json" id="kelisim-config">${JSON.stringify(basic)}</script>
+      `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${JSON.stringify(config)}</script>
 ${tag}
 ${head}
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js?cookies=_st"></script>
@@ -54,7 +54,7 @@ const EARLY = `<script>window.__early = { body: document.body !== null, decided:
 
 const files = (requests) => requests.map((u) => new URL(u).pathname.replace(/^.*\//, '')).filter((f) => f.startsWith('kelisim'));
 
-test('first visit, inline configuration: one parser-blocking kelisim-first.js, and the banner is drawn by the time the document is parsed', async () => {
+test('first visit, inline configuration: one parser-blocking kelisim-first-en.js, and the banner is drawn by the time the document is parsed', async () => {
   const { page: p, requests, errors, close } = await openPage(browser);
   await p.goto(page({ head: EARLY }));
   assert.deepEqual(await p.evaluate(() => window.__early), { body: false, decided: false });
@@ -62,14 +62,14 @@ test('first visit, inline configuration: one parser-blocking kelisim-first.js, a
   const settled = await kelisimSettled(p);
   assert.equal(settled.ok, true, settled.message);
   // Nothing else of kelisim's was downloaded: no engine, UI or texts file of their own.
-  assert.deepEqual(files(requests), ['kelisim.js', 'kelisim-first.js']);
+  assert.deepEqual(files(requests), ['kelisim.js', 'kelisim-first-en.js']);
   // The banner's words are the built-in English texts, and its buttons work.
   const banner = p.locator('#kelisim-root >> [data-kelisim="banner"]');
   assert.match(await banner.textContent(), /cookie/i);
   assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false, 'the gated script did not run before the click');
   await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
   await p.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
-  // The engine is kept for the next page view, which starts from it: no engine, texts or kelisim-first.js
+  // The engine is kept for the next page view, which starts from it: no engine, texts or kelisim-first-en.js
   // again (kelisim-app.js comes once the page is idle, for the button that reopens the preferences).
   await p.waitForFunction(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
   const before = requests.length;
@@ -80,6 +80,46 @@ test('first visit, inline configuration: one parser-blocking kelisim-first.js, a
     files(requests.slice(before)).filter((f) => f !== 'kelisim-app.js'),
     ['kelisim.js'],
   );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('first visit: the file of the language the banner is in, and only that one (no texts file of its own)', async () => {
+  const cases = [
+    { lang: 'ru', want: 'ru' },
+    { lang: 'kk-KZ', want: 'kk' },
+    { lang: 'de', want: 'en' }, // not offered: the browser's (en-US here), then the default
+    { lang: 'en', tag: '<script src="/kelisim/kelisim.js" data-language="kk"></script>', want: 'kk' },
+    { lang: 'de', config: { ...basic, language: { default: 'kk', translations: { kk: {}, ru: {} } } }, want: 'kk' }, // en-US not offered
+  ];
+  for (const c of cases) {
+    const { page: p, requests, errors, close } = await openPage(browser);
+    await p.goto(page(c));
+    const settled = await kelisimSettled(p);
+    assert.equal(settled.ok, true, settled.message);
+    assert.deepEqual(files(requests), ['kelisim.js', `kelisim-first-${c.want}.js`], JSON.stringify(c));
+    assert.equal(await p.evaluate(() => window.kelisim.language), c.want);
+    const banner = p.locator('#kelisim-root >> [data-kelisim="banner"]');
+    assert.equal(await banner.count(), 1);
+    assert.deepEqual(errors, []);
+    await close();
+  }
+});
+
+test('first visit, the engine names other texts than the file carried: fetched then, the banner in that language', async () => {
+  // The browser's languages change between kelisim.js's guess and the
+  // engine's page start (a page script before the tag makes them do so).
+  const before = `<script>let asked = 0;
+    Object.defineProperty(Navigator.prototype, 'languages', { configurable: true, get: () => (asked++ ? ['kk'] : ['ru']) });</script>`;
+  const { page: p, requests, errors, close } = await openPage(browser);
+  await p.goto(page({ lang: '', tag: `${before}<script src="/kelisim/kelisim.js"></script>` }));
+  const settled = await kelisimSettled(p);
+  assert.equal(settled.ok, true, settled.message);
+  assert.equal(await p.evaluate(() => window.kelisim.language), 'kk');
+  assert.deepEqual(files(requests), ['kelisim.js', 'kelisim-first-ru.js', 'kelisim-texts-kk.json']);
+  const title = await p.locator('#kelisim-root >> [data-kelisim="banner"]').textContent();
+  const kk = JSON.parse(readFileSync(new URL('../js/dist/kelisim-texts-kk.json', import.meta.url), 'utf8'));
+  assert.ok(title.includes(kk.texts['banner.title']), title);
   assert.deepEqual(errors, []);
   await close();
 });
@@ -96,7 +136,7 @@ test('first visit, reject: nothing gated runs and no cookie of a service not all
   await close();
 });
 
-test('where kelisim-first.js cannot be written, or does not load, or is not the file kelisim.js was built with: the files download in parallel, the banner shows, nothing gated runs', async () => {
+test('where kelisim-first-en.js cannot be written, or does not load, or is not the file kelisim.js was built with: the files download in parallel, the banner shows, nothing gated runs', async () => {
   const cases = [
     { name: 'async tag', tag: '<script async src="/kelisim/kelisim.js"></script>', first: 0 },
     { name: 'deferred tag', tag: '<script defer src="/kelisim/kelisim.js"></script>', first: 0 },
@@ -111,11 +151,15 @@ test('where kelisim-first.js cannot be written, or does not load, or is not the 
     const settled = await kelisimSettled(p);
     assert.equal(settled.ok, true, `${c.name}: ${settled.message}`);
     const got = files(requests);
-    assert.equal(got.filter((f) => f === 'kelisim-first.js').length, c.first, `${c.name}: ${got}`);
-    assert.equal(warnings.filter((w) => w.includes('kelisim-first.js')).length, c.first, `${c.name}: ${warnings}`);
+    assert.equal(got.filter((f) => f === 'kelisim-first-en.js').length, c.first, `${c.name}: ${got}`);
+    assert.equal(warnings.filter((w) => w.includes('kelisim-first-en.js')).length, c.first, `${c.name}: ${warnings}`);
     for (const f of ['kelisim.wasm', 'kelisim-app.js', 'kelisim-texts-en.json']) assert.ok(got.includes(f), `${c.name}: ${f} in ${got}`);
     assert.equal(await p.locator('#kelisim-root >> [data-kelisim="banner"]').count(), 1, c.name);
-    assert.equal(await p.evaluate(() => window.__tampered), undefined, `${c.name}: a kelisim-first.js that fails its integrity never runs`);
+    assert.equal(
+      await p.evaluate(() => window.__tampered),
+      undefined,
+      `${c.name}: a kelisim-first-en.js that fails its integrity never runs`,
+    );
     assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false, c.name);
     assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false, c.name);
     await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
@@ -130,7 +174,7 @@ test('first visit under a CSP without wasm-unsafe-eval: one wasm-load error, not
   const settled = await kelisimSettled(p);
   assert.equal(settled.ok, false);
   assert.equal(settled.code, 'wasm-load');
-  assert.match(settled.message, /kelisim-first\.js/);
+  assert.match(settled.message, /kelisim-first-en\.js/);
   await p.waitForFunction(() => window.__ownRan === true);
   await p.waitForTimeout(200);
   assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false);

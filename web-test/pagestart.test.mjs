@@ -57,7 +57,7 @@ test('window.kelisim answers from the stored decision right after the tag: first
   const url = inlinePage(basic, `${PROBE}<script src="/own.js"></script></head><body><p>x</p></body></html>`);
   const { page, close } = await openPage(browser);
   await page.goto(url);
-  // A first visit: nothing decided, nothing optional allowed (the engine, from kelisim-first.js, starts in a task
+  // A first visit: nothing decided, nothing optional allowed (the engine, from kelisim-first-<lang>.js, starts in a task
   // of its own right after: whether it has answered yet, the required category only).
   const first = await page.evaluate(() => window.__probe);
   assert.ok([0, 1].includes(first.categories.length) && first.categories.every((c) => c === 'necessary'), String(first.categories));

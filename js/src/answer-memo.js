@@ -190,6 +190,8 @@ export function reusingEngine(win, { buildId, configText, memo, load, warm, idle
       return answer;
     },
     texts: (request) => engine().texts(request),
+    /** Engine.rehearse, when the engine is up (never loaded for it). */
+    rehearse: (fn, request) => real && real.rehearse(fn, request),
     /** Makes the engine's first load cheaper (its compiling done off the main thread); resolves when done. */
     warm: () => (real || !warm ? Promise.resolve() : warm()),
     /** Every gate this page asked about, for a page start that answers them all. */

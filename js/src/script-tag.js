@@ -1,4 +1,4 @@
-// The classic <script> tag: kelisim.js, with kelisim-first.js, kelisim-app.js
+// The classic <script> tag: kelisim.js, with kelisim-first-<lang>.js, kelisim-app.js
 // and kelisim.wasm beside it. An inline <script type="application/json"
 // id="kelisim-config"> before it, or <script src="/kelisim/kelisim.js"
 // data-config="/consent.json" data-config-integrity="sha384-…">.
@@ -10,7 +10,7 @@
 // known while the parser is still in <head>, allowed tags start as the parser
 // reaches them, and window.kelisim answers at once. Otherwise (a first page
 // view) everything third-party is held until the engine answers: with the
-// configuration inline it comes in kelisim-first.js (with the UI and texts),
+// configuration inline it comes in kelisim-first-<lang>.js (with the UI and texts),
 // a parser-blocking script written right after this one; else it loads in
 // parallel with the configuration. The UI
 // (kelisim-app.js, pinned by the digest built into this file) loads only when
@@ -34,13 +34,14 @@ import {
 } from './wasm-cache.js';
 import { readMemo, reusingEngine } from './answer-memo.js';
 import { textsLoader } from './texts-fetch.js';
+import { likelyTexts } from './texts-guess.js';
 import { instantiateCoreSync, loadCore } from './core-loader.js';
 import { Engine } from './engine.js';
 import { createBrowserInstance } from './runtime.js';
 import { createFacade } from './facade.js';
 import { cookiebotHint, createCookiebot } from './cookiebot.js';
 
-/* global __KELISIM_APP_INTEGRITY__, __KELISIM_FIRST_INTEGRITY__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__, __KELISIM_TEXTS_LANGS__ */
+/* global __KELISIM_APP_INTEGRITY__, __KELISIM_FIRST__, __KELISIM_WASM_ID__, __KELISIM_TEXTS_ID__, __KELISIM_TEXTS_LANGS__ */
 (function main(win) {
   const doc = win.document;
   const script = doc.currentScript;
@@ -119,11 +120,15 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   // A first page view: its downloads start before anything else here, the
   // guards included (nothing else runs until this script ends).
   // A first page view with the configuration inline, from a tag the parser
-  // waits for: the engine, the UI and the texts come in one parser-blocking
-  // script written right after this one, so the engine answers (and the banner
-  // is drawn) right after it, without waiting for the page's parse. Otherwise
-  // they download in parallel.
-  const first = inline && !configUrl && !memo && !moduleNow && options.ui ? writeFirst() : null;
+  // waits for: the engine, the UI and the texts (of the language the banner
+  // will most likely be in) come in one parser-blocking script written right
+  // after this one, so the engine answers (and the banner is drawn) right
+  // after it, without waiting for the page's parse. Otherwise they download
+  // in parallel.
+  let parsed;
+  const config = () => (parsed === undefined ? (parsed = inline && !configUrl ? parseInline(inline) : null) : parsed);
+  const likely = () => likelyTexts(config(), options.language, doc, win.navigator, __KELISIM_TEXTS_LANGS__);
+  const first = inline && !configUrl && !memo && !moduleNow && options.ui ? writeFirst(likely()) : null;
   const loads = (configUrl || inline) && !memo && !moduleNow && !first ? startLoads() : null;
 
   const guards = installAllGuards(win);
@@ -133,19 +138,19 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
   const cookiebot = cookiebotHint(script, inline) ? createCookiebot(win) : null;
 
   /**
-   * Writes kelisim-first.js (pinned by the digest built into this file, with
-   * the tag's nonce) right after this script, when this script is one the
-   * parser waits for: the parser then runs it next, before any markup after
-   * the tag. Returns its element, or null where it cannot be written (an
+   * Writes kelisim-first-<lang>.js (pinned by the digest built into this
+   * file, with the tag's nonce) right after this script, when this script is
+   * one the parser waits for: the parser then runs it next, before any markup
+   * after the tag. Returns its element, or null where it cannot be written (an
    * async or inserted tag, a document already parsed, Trusted Types).
    */
-  function writeFirst() {
+  function writeFirst(lang) {
     if (!script || script.async || script.defer || doc.readyState !== 'loading' || !script.parentNode) return null;
-    const src = new URL('kelisim-first.js', base).href;
+    const src = new URL(`kelisim-first-${lang}.js`, base).href;
     const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     try {
       doc.write(
-        `<script src="${attr(src)}" integrity="${__KELISIM_FIRST_INTEGRITY__}"${nonce ? ` nonce="${attr(nonce)}"` : ''}></` + 'script>',
+        `<script src="${attr(src)}" integrity="${__KELISIM_FIRST__[lang]}"${nonce ? ` nonce="${attr(nonce)}"` : ''}></` + 'script>',
       );
     } catch {
       return null; // e.g. a page that requires Trusted Types for document.write
@@ -173,11 +178,9 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     if (options.ui)
       win.setTimeout(() => {
         loadUI().catch(() => {});
-        const named = String(options.language || doc.documentElement.lang || '')
-          .toLowerCase()
-          .replace(/[-_].*$/, '');
+        const lang = likely();
         // Not when this browser kept that file (a returning visitor whose engine is not stored yet).
-        if (__KELISIM_TEXTS_LANGS__.includes(named) && cachedTexts(win, __KELISIM_TEXTS_ID__, named) === undefined) loadTexts.ahead(named);
+        if (cachedTexts(win, __KELISIM_TEXTS_ID__, lang) === undefined) loadTexts.ahead(lang);
       });
     return { wasmUrl, wasm, text };
   }
@@ -293,10 +296,11 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
 
   // The first page view: hold, load (started above), then start.
   pushFallbackDefault(win);
-  guards.watchParser(data.blockingmode === 'auto' || inlineAutoBlock(inline));
+  const c = config();
+  guards.watchParser(data.blockingmode === 'auto' || Boolean(c && c.blocking && c.blocking.autoBlock === true));
   if (first) {
     let settled = false;
-    // kelisim-first.js hands over what it carries, as soon as the parser has run it.
+    // kelisim-first-<lang>.js hands over what it carries, as soon as the parser has run it.
     first.kelisimHandoff = ({ createUI, bytes, texts }) => {
       if (settled || doc.currentScript !== first) return;
       settled = true;
@@ -379,12 +383,16 @@ function idle(win, fn) {
   else win.setTimeout(fn, 200);
 }
 
-/** Whether an inline configuration asks for auto-blocking (read only to know what to hold before the engine is up). */
-function inlineAutoBlock(inline) {
+/**
+ * The inline configuration, parsed only to know what to do before the engine
+ * is up (whether to hold unmarked tags, which texts to download): null when
+ * it is not JSON (the engine then reports it).
+ */
+function parseInline(inline) {
   try {
-    const c = inline ? JSON.parse(inline.textContent) : null;
-    return Boolean(c && c.blocking && c.blocking.autoBlock === true);
+    const c = JSON.parse(inline.textContent);
+    return c && typeof c === 'object' ? c : null;
   } catch {
-    return false;
+    return null;
   }
 }

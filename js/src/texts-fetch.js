@@ -44,7 +44,7 @@ export function textsLoader(win, base, cache) {
   load.ahead = (lang) => {
     if (!early.has(lang)) early.set(lang, request(urlOf(lang)));
   };
-  /** The files' text when it came another way (kelisim-first.js): read as if fetched, and checked and kept the same way. */
+  /** The files' text when it came another way (kelisim-first-<lang>.js): read as if fetched, and checked and kept the same way. */
   load.provide = (texts) => {
     for (const [lang, text] of Object.entries(texts)) early.set(lang, Promise.resolve({ ok: true, text: () => Promise.resolve(text) }));
   };

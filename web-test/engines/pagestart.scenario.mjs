@@ -46,7 +46,7 @@ export default {
         const settled = await s.page.settled();
         assert.equal(settled.ok, true, settled.message);
         assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
-        // The configuration is inline: the engine, UI and texts came in kelisim-first.js, and the banner was drawn by DOMContentLoaded.
+        // The configuration is inline: the engine, UI and texts came in kelisim-first-en.js (the page's language), and the banner was drawn by DOMContentLoaded.
         assert.deepEqual(await s.page.evaluate(() => window.__early), { body: false, banner: true });
         assert.deepEqual(
           await s.page.evaluate(() =>
@@ -55,7 +55,7 @@ export default {
               .map((e) => e.name.replace(/^.*\//, ''))
               .filter((f) => f.startsWith('kelisim')),
           ),
-          ['kelisim.js', 'kelisim-first.js'],
+          ['kelisim.js', 'kelisim-first-en.js'],
         );
         await s.page.sleep(300);
         assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'an unmarked tracker ran');
