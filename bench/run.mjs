@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -170,11 +170,15 @@ if (process.env.BENCH_AB_DIST) {
     id: 'kelisim-b',
     label: `kelisim (quick start, the build in ${other})`,
     head: (p) => a.head(p).replace('/kelisim/kelisim.js', '/kelisim-b/kelisim.js'),
-    files: Object.fromEntries(
-      Object.entries(KELISIM_FILES).map(([url, file]) =>
-        url.startsWith('/kelisim/') ? [url.replace('/kelisim/', '/kelisim-b/'), path.join(other, path.basename(file))] : [url, file],
+    // Every kelisim file of that build (its set of files may differ from this one's).
+    files: {
+      ...Object.fromEntries(Object.entries(KELISIM_FILES).filter(([url]) => !url.startsWith('/kelisim/'))),
+      ...Object.fromEntries(
+        readdirSync(other)
+          .filter((f) => /^kelisim.*\.(js|json|wasm)$/.test(f))
+          .map((f) => [`/kelisim-b/${f}`, path.join(other, f)]),
       ),
-    ),
+    },
   });
 }
 const PEER = 'vanilla-cookieconsent';

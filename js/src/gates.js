@@ -4,6 +4,7 @@
 // placeholder (media) until then. The engine decides; this only moves
 // elements.
 import { DONE } from './guards.js';
+import { trustedScript, trustedScriptURL } from './trusted-types.js';
 
 export const GATED = [
   'script[type="text/plain"][data-category]',
@@ -54,9 +55,9 @@ function activateScript(doc, old) {
         s.addEventListener('error', resolve, { once: true });
       });
     }
-    s.src = src;
+    s.src = trustedScriptURL(doc.defaultView, src);
   } else {
-    s.textContent = old.textContent;
+    s.textContent = trustedScript(doc.defaultView, old.textContent);
   }
   old.replaceWith(s);
   return done;
@@ -69,7 +70,9 @@ function activateMedia(el) {
   el.removeAttribute('data-cookieblock-src');
   const srcset = el.getAttribute('data-srcset');
   if (srcset) el.setAttribute('srcset', srcset);
-  el.setAttribute(el.localName === 'object' ? 'data' : 'src', src);
+  // An <embed>'s src and an <object>'s data load plugins: script URLs to Trusted Types.
+  const sink = el.localName === 'object' || el.localName === 'embed';
+  el.setAttribute(el.localName === 'object' ? 'data' : 'src', sink ? trustedScriptURL(el.ownerDocument.defaultView, src) : src);
   if (el.localName === 'video' || el.localName === 'audio') el.load();
 }
 

@@ -214,7 +214,12 @@ export function guardElements(win, state, onRealm) {
         const v = getAttribute.call(el, KEEP + name);
         if (v == null) continue;
         unset(el, KEEP + name);
-        set(el, name, v);
+        try {
+          set(el, name, v);
+        } catch {
+          // Refused by the page's Trusted Types (an <iframe>'s srcdoc, an <embed>'s src given as a
+          // string): as the browser would have refused it when the page set it.
+        }
       }
       if (kind === 'source' && parent && parent.load) parent.load(); // its media element chose a source already
     }

@@ -4,6 +4,8 @@
 // (guard-elements.js), and the sink gets the cleaned markup: as a string when
 // it was given one, as nodes when it was given TrustedHTML (a plain string
 // would be refused under `require-trusted-types-for 'script'`).
+import { trustedHTML } from './trusted-types.js';
+
 const RISKY = /<\s*(script|i?frame|embed|object|img|image|link|source|video|audio)\b/i;
 const FRAME = /<\s*i?frame\b/i;
 // Elements whose innerHTML is text, not markup.
@@ -129,22 +131,28 @@ export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored
   // An unfinished tag at the end is held back until the next write completes
   // it, or written as it is once the writing script is done.
   const pending = new WeakMap();
+  // Markup written in pieces: what is left of an unfinished tag, and whether
+  // all of it came as TrustedHTML (then what kelisim writes in its place is
+  // TrustedHTML too; a string stays a string, for the page's Trusted Types to judge).
+  const trustedOnly = new WeakMap();
+  const as = (d, html) => (trustedOnly.get(d) ? trustedHTML(win, html) : html);
   function flush(d) {
     const rest = pending.get(d);
     pending.delete(d);
-    if (rest) write.call(d, cleaned(rest));
+    if (rest) write.call(d, as(d, cleaned(rest)));
   }
   const writer = (f, end) =>
     function kelisimWrite(...parts) {
       const before = pending.get(this) || '';
       const text = before + parts.join('') + end;
+      trustedOnly.set(this, (!before || trustedOnly.get(this)) && parts.every((p) => typeof p === 'object' && p !== null));
       const cut = unfinished(text);
       pending.set(this, text.slice(cut));
       if (cut < text.length) win.queueMicrotask(() => flush(this));
       const now = text.slice(0, cut);
       const t = sanitize(now);
       // Untouched markup goes as it came (a TrustedHTML stays one).
-      const out = !t && !before && cut === text.length ? f.apply(this, parts) : write.call(this, t ? innerHTML.get.call(t) : now);
+      const out = !t && !before && cut === text.length ? f.apply(this, parts) : write.call(this, as(this, t ? innerHTML.get.call(t) : now));
       if (FRAME.test(now)) guardFrames(this.querySelectorAll('iframe,frame'));
       return out;
     };

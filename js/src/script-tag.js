@@ -35,6 +35,7 @@ import {
 import { readMemo, reusingEngine } from './answer-memo.js';
 import { textsLoader } from './texts-fetch.js';
 import { likelyTexts } from './texts-guess.js';
+import { trustedHTML, trustedScriptURL } from './trusted-types.js';
 import { instantiateCoreSync, loadCore } from './core-loader.js';
 import { Engine } from './engine.js';
 import { createBrowserInstance } from './runtime.js';
@@ -100,7 +101,21 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
             ),
           ),
         );
-        el.src = where;
+        try {
+          el.src = trustedScriptURL(win, where);
+        } catch (err) {
+          // Trusted Types required, and the page's CSP does not allow kelisim's policy.
+          reject(
+            reportError(
+              win,
+              new KelisimError(
+                'app-load',
+                `kelisim: cannot load kelisim-app.js from ${where}: ${err.message} (a page that requires Trusted Types must allow the policy "kelisim")`,
+              ),
+            ),
+          );
+          return;
+        }
         (doc.head || doc.documentElement).appendChild(el);
       }));
 
@@ -150,10 +165,13 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
     const attr = (v) => String(v).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
     try {
       doc.write(
-        `<script src="${attr(src)}" integrity="${__KELISIM_FIRST__[lang]}"${nonce ? ` nonce="${attr(nonce)}"` : ''}></` + 'script>',
+        trustedHTML(
+          win,
+          `<script src="${attr(src)}" integrity="${__KELISIM_FIRST__[lang]}"${nonce ? ` nonce="${attr(nonce)}"` : ''}></` + 'script>',
+        ),
       );
     } catch {
-      return null; // e.g. a page that requires Trusted Types for document.write
+      return null; // e.g. a page that requires Trusted Types and does not allow kelisim's policy
     }
     const el = script.nextElementSibling;
     if (!el || el.localName !== 'script' || el.src !== src) return null; // the write was ignored

@@ -1,8 +1,20 @@
 // Strict CSP (SPEC §8): under `script-src 'self' 'wasm-unsafe-eval';
 // style-src 'self'` kelisim starts, draws its banner, dialog and placeholder,
 // and activates content with no violation reported. Without
-// 'wasm-unsafe-eval' the engine cannot compile: it fails closed, once.
+// 'wasm-unsafe-eval' the engine cannot compile: it fails closed, once. With
+// Trusted Types required for scripts and kelisim's policy allowed, a first
+// visit with the configuration inline starts and gates the same way.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const basic = readFileSync(new URL('../../tests/fixtures/config-basic.json', import.meta.url), 'utf8');
+const TRUSTED_TYPES = "script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; require-trusted-types-for 'script'; trusted-types kelisim";
+const ttPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${basic}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script type="text/plain" data-category="analytics" src="/order.js"></script>
+<script src="/own.js"></script>
+</head><body><p>Trusted Types</p></body></html>`;
 
 const STRICT = "script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 const page = `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -16,6 +28,7 @@ export default {
   name: 'strict CSP',
   routes(server) {
     server.routes['/strict-csp.html'] = (req, res) => server.html(res, page, { 'content-security-policy': STRICT });
+    server.routes['/trusted-types.html'] = (req, res) => server.html(res, ttPage, { 'content-security-policy': TRUSTED_TYPES });
     server.routes['/no-wasm-csp.html'] = (req, res) =>
       server.html(res, page, { 'content-security-policy': "script-src 'self'; style-src 'self'" });
   },
@@ -111,6 +124,29 @@ export default {
           JSON.stringify(probe.violations),
         );
         assert.equal(await s.page.evaluate(() => window.__inlineRan ?? null), null);
+      },
+    ],
+    [
+      "Trusted Types required, kelisim's policy allowed: a first visit's banner, accept all: the gated script runs, no violation",
+      async (s) => {
+        // A first visit again: the steps above decided on this origin.
+        await s.page.evaluate(() => {
+          for (const c of document.cookie.split(/;\s*/)) document.cookie = `${c.split('=')[0]}=; Max-Age=0; Path=/`;
+          localStorage.clear();
+        });
+        await s.page.goto(`${s.origin}/trusted-types.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        s.note(`Trusted Types in this engine: ${await s.page.evaluate(() => typeof window.trustedTypes)}`);
+        await s.page.waitForSelector('[data-kelisim="banner"]');
+        assert.equal(await s.page.evaluate(() => window.__order ?? null), null);
+        await s.page.click('[data-kelisim="banner"] [data-kelisim-action="accept-all"]');
+        await s.page.waitFor(() => (window.__order || []).includes('external-1'), null, { message: 'the gated script ran' });
+        await s.page.sleep(200);
+        const probe = await s.page.probe();
+        assert.deepEqual(probe.violations, []);
+        assert.deepEqual(probe.errors, []);
+        assert.deepEqual(probe.kelisimErrors, []);
       },
     ],
   ],
