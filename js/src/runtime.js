@@ -28,6 +28,15 @@ export function createBrowserInstance(engine, options) {
   const emit = events.emit;
   // What is not on the way to the banner or the page's own scripts waits for an idle moment.
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
+  // What a returning visitor's page does not need while it loads (the reopen
+  // button, the engine's own check of a kept answer) waits for the page's load
+  // event: an idle moment between two chunks of the parse would hold up the
+  // scripts the visitor allowed, which arrive then (the reopen button's UI and
+  // texts, 20-25 ms, ran before the analytics script in two rounds of three).
+  const afterLoad = (fn) => {
+    if (doc.readyState === 'complete') idle(fn);
+    else win.addEventListener('load', () => idle(fn), { once: true });
+  };
 
   const languages = (explicit) => ({
     language: explicit || '',
@@ -338,7 +347,7 @@ export function createBrowserInstance(engine, options) {
   // thread, this page's session storage opened (a round trip to the browser),
   // then the engine's own page start.
   if (latest.reused)
-    idle(() =>
+    afterLoad(() =>
       Promise.resolve()
         .then(() => engine.warm && engine.warm())
         .catch(() => {}) // not compiled ahead: the engine compiles when asked, and reports there
@@ -387,7 +396,7 @@ export function createBrowserInstance(engine, options) {
   }
   // The banner is on the critical path; a returning visitor's reopen button is not.
   if (latest.ask) ui.showBanner();
-  else if (latest.ui.reopenButton) idle(() => current.decided && ui.showReopen()); // no UI to load when there is no button
+  else if (latest.ui.reopenButton) afterLoad(() => current.decided && ui.showReopen()); // no UI to load when there is no button
   // kelisimReady waits for the banner when there is one to show.
   instance._shown = latest.ask ? ui.ready() : Promise.resolve();
   // A visitor who is asked will decide: the engine's decision is rehearsed
