@@ -341,11 +341,12 @@ export function createBrowserInstance(engine, options) {
   const firstRun = gates.apply(initial, latest.gates); // not awaited: a slow tag must not delay kelisimReady
   gates.rescan(); // anything added since the start call
   // An answer kept from an earlier page view started this page: once the page
-  // is idle, the engine answers the page start itself (what services not
+  // has loaded, the engine answers the page start itself (what services not
   // allowed left behind goes), and from then on its answer is the page's.
-  // In three idle moments, none of them long: the engine compiled off the main
-  // thread, this page's session storage opened (a round trip to the browser),
-  // then the engine's own page start.
+  // In idle moments, none of them long: the engine compiled off the main
+  // thread, then instantiated and given the configuration (engine.warm), this
+  // page's session storage opened (a round trip to the browser), then the
+  // engine's own page start.
   if (latest.reused)
     afterLoad(() =>
       Promise.resolve()

@@ -1,13 +1,14 @@
 // Trusted Types. On a page whose CSP requires them for scripts
 // (`require-trusted-types-for 'script'`), a plain string given to a script
 // sink (a <script>'s src or text, document.write, an <iframe>'s srcdoc, an
-// <embed>'s src) throws. kelisim's own sinks only ever take what kelisim
-// made (its own files' URLs, the markup it writes) or what the page's own
-// markup and scripts gave it to hold until consent (a gated script's src or
-// text, a held frame's srcdoc): they go through one policy of kelisim's,
-// "kelisim", which such a page allows beside its own
-// (`trusted-types <its own> kelisim`). The policy object stays in this
-// module: nothing else on the page can pass a string through it.
+// <embed>'s src) throws. What kelisim made (its own files' URLs, the markup
+// it writes) and what the page's own markup holds for consent (a gated
+// script's src or text, a gated embed's URL) go through one policy of
+// kelisim's, "kelisim", which such a page allows beside its own
+// (`trusted-types <its own> kelisim`). What the page's code hands kelisim (a
+// value set on an element kelisim holds, markup written while it guards)
+// keeps the trust it came with: a string stays a string. The policy object
+// stays in this module: nothing else on the page can pass a string through it.
 //
 // Where the browser has no Trusted Types, or the page does not allow the
 // policy, the values stay strings (and a page that enforces Trusted Types
