@@ -101,6 +101,23 @@ test('a returning visitor starts from the kept answer: gated scripts run before 
   await v.close();
 });
 
+test("a page whose load never ends: the kept answer's check and the reopen button come all the same, a few seconds in", async () => {
+  server.routes['/never.png'] = () => {}; // never answered: the page's load event never fires
+  const s = site();
+  s.config = { ...config, ui: { reopenButton: true } };
+  s.body = GATED;
+  const v = await returning(s);
+  s.body = GATED.replace('<p>page</p>', '<p>page</p><img src="/never.png" width="10" height="10" alt="">');
+  await v.page.goto(s.url, { waitUntil: 'domcontentloaded' });
+  await v.page.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+  const started = Date.now();
+  await v.page.locator(shadow('[data-kelisim="reopen"]')).waitFor({ timeout: 10000 });
+  await v.page.waitForFunction(() => window.__calls.includes('_start'), null, { timeout: 10000 });
+  assert.notEqual(await v.page.evaluate(() => document.readyState), 'complete', 'the load event did not fire');
+  assert.ok(Date.now() - started < 8000);
+  await v.close();
+});
+
 test('what a service not allowed left goes once the engine answers; its cookie write is asked about at once', async () => {
   const s = site();
   s.body = GATED;

@@ -20,6 +20,9 @@ import { NO_UI, lazyUI } from './ui-lazy.js';
  * right after kelisim's tag already sees the visitor's decision. The UI
  * (`options.loadUI`) arrives when something is to be shown.
  */
+/** The longest a returning visitor's reopen button and the kept answer's check wait for the page's load event. */
+const LOAD_WAIT_MS = 3000;
+
 export function createBrowserInstance(engine, options) {
   const win = options.window;
   const doc = win.document;
@@ -33,9 +36,17 @@ export function createBrowserInstance(engine, options) {
   // event: an idle moment between two chunks of the parse would hold up the
   // scripts the visitor allowed, which arrive then (the reopen button's UI and
   // texts, 20-25 ms, ran before the analytics script in two rounds of three).
+  // Not longer than LOAD_WAIT_MS: a page whose load never ends (a stalled
+  // image, a long poll) still gets them.
   const afterLoad = (fn) => {
-    if (doc.readyState === 'complete') idle(fn);
-    else win.addEventListener('load', () => idle(fn), { once: true });
+    if (doc.readyState === 'complete') return idle(fn);
+    let started = false;
+    const go = () => {
+      if (!started) idle(fn);
+      started = true;
+    };
+    win.addEventListener('load', go, { once: true });
+    win.setTimeout(go, LOAD_WAIT_MS);
   };
 
   const languages = (explicit) => ({
@@ -223,7 +234,8 @@ export function createBrowserInstance(engine, options) {
   const prepareTexts = () =>
     texts.answer(request(languages(instance.language)), latest.texts ? '' : latest.needTexts).then(
       (answer) => {
-        if (!latest.texts) latest = { ...latest, ...answer };
+        // Into the same answer: confirmStart tells a new answer (a decision, a reset) by its identity.
+        if (!latest.texts) Object.assign(latest, answer);
       },
       (err) => {
         throw reportError(win, err);
