@@ -182,3 +182,36 @@ test('first visit under a CSP without wasm-unsafe-eval: one wasm-load error, not
   assert.equal(await p.locator('#kelisim-root >> [data-kelisim="banner"]').count(), 0);
   await close();
 });
+
+test('first visit, an engine that aborts on its first call: one kelisim:error, kelisimReady rejects, nothing gated runs', async () => {
+  // Before kelisim's tag: every instance's one-argument entry point (the
+  // engine's call) throws as an abort inside the engine would.
+  const abort = `<script>const Native = WebAssembly.Instance;
+    WebAssembly.Instance = function (m, i) {
+      const real = new Native(m, i);
+      const exports = {};
+      for (const [k, v] of Object.entries(real.exports))
+        exports[k] = typeof v === 'function' && v.length === 1 ? () => { throw new WebAssembly.RuntimeError('kelisim.wasm aborted'); } : v;
+      return { exports };
+    };
+    window.__errors = []; addEventListener('kelisim:error', (e) => window.__errors.push(e.detail.code));</script>`;
+  const { page: p, close } = await openPage(browser);
+  await p.goto(page({ tag: `${abort}<script src="/kelisim/kelisim.js"></script>` }));
+  const settled = await p.evaluate(() =>
+    Promise.race([
+      window.kelisimReady.then(
+        () => ({ ok: true }),
+        (e) => ({ ok: false, message: e.message }),
+      ),
+      new Promise((resolve) => setTimeout(() => resolve({ pending: true }), 5000)),
+    ]),
+  );
+  assert.equal(settled.ok, false, JSON.stringify(settled));
+  assert.match(settled.message, /aborted/);
+  assert.equal((await p.evaluate(() => window.__errors)).length, 1);
+  await p.waitForFunction(() => window.__ownRan === true);
+  await p.waitForTimeout(200);
+  assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false);
+  assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false);
+  await close();
+});

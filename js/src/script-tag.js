@@ -339,7 +339,13 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
       // the engine compiled and given the configuration here (the browser
       // compiles the code a call first runs: half of the engine's first page
       // start), its page start next, then the banner.
-      const engine = configured(core, t);
+      let engine;
+      try {
+        engine = configured(core, t);
+      } catch (err) {
+        fail(err); // an engine that aborted: everything held stays held, reported once
+        return;
+      }
       soon(win, () => {
         try {
           run(t, null, () => engine, false);
