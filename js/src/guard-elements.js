@@ -59,7 +59,7 @@ export function guardElements(win, state, onRealm) {
   const origin = win.location.origin;
   const E = win.Element.prototype;
   const { getAttribute, getAttributeNS, setAttribute, removeAttribute, hasAttribute } = E;
-  const insertBefore = win.Node.prototype.insertBefore;
+  const { insertBefore, removeChild } = win.Node.prototype;
   const XHR = win.XMLHttpRequest;
   const held = new Set();
   // Held scripts that would have run in document order (parser-made, not
@@ -193,7 +193,7 @@ export function guardElements(win, state, onRealm) {
     const next = el.nextSibling;
     // Re-inserted, a script is prepared again, a link processed again.
     const again = parent && (kind === 'script' || kind === 'link');
-    if (again) el.remove();
+    if (again) removeChild.call(parent, el);
     if (kind === 'script') {
       const type = getAttribute.call(el, `${KEEP}type`);
       unset(el, `${KEEP}type`);
@@ -555,9 +555,18 @@ export function guardElements(win, state, onRealm) {
     todo.forEach((el, k) => {
       if (!answers.slice(i, (i += urls[k].length)).includes(true)) return;
       hold(el);
-      // Removing src would not stop the navigation the parser started;
-      // a new one to about:blank replaces it.
-      if (el.localName === 'iframe' || el.localName === 'frame') set(el, 'src', 'about:blank');
+      if (el.localName !== 'iframe' && el.localName !== 'frame') return;
+      // Removing src would not stop the navigation the parser started, nor
+      // would a new one to about:blank once the browser commits the first
+      // (another process runs a cross-site frame, its commit does not wait
+      // for this page's parser): taken out of the document, the frame and its
+      // navigation are gone, and put back it starts as about:blank.
+      set(el, 'src', 'about:blank');
+      const parent = el.parentNode;
+      if (!parent) return;
+      const next = el.nextSibling;
+      removeChild.call(parent, el);
+      insertBefore.call(parent, el, next);
     });
   }
   /** From now on, tags the parser inserts are held as the engine answers (`holdWhileUnknown`: also before it can). */
