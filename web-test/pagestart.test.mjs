@@ -104,6 +104,7 @@ test('returning visitor: allowed gated scripts start as the parser reaches them,
 <script type="text/plain" data-category="analytics">(window.__order = window.__order || []).push('gated-inline-1');</script>
 <script>window.__seenByNext = (window.__order || []).slice();</script>
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
+<script>window.__afterStats = (window.__ran || []).slice();</script>
 <script type="text/plain" data-category="analytics" src="/order.js"></script>
 <script type="text/plain" data-service="ads" src="http://ads.test:{{PORT}}/ads.js"></script>
 <script src="/slow.js?ms=700"></script>
@@ -127,12 +128,48 @@ test('returning visitor: allowed gated scripts start as the parser reaches them,
   assert.ok(stats >= 0 && slow >= 0, 'both requested');
   assert.ok(log[stats].time < log[slow].time + 600, 'stats.js requested before slow.js was answered');
   assert.deepEqual(await page.evaluate(() => window.__ranBeforeSlowEnded), ['stats/stats.js']);
+  // Run where it stands, as its markup would have without the gate: the parser waited for it.
+  assert.deepEqual(await page.evaluate(() => window.__afterStats), ['stats/stats.js']);
   assert.deepEqual(await page.evaluate(() => window.__order), ['gated-inline-1', 'external-1']);
   assert.equal(
     log.some((r) => r.host === 'ads.test'),
     false,
     'marketing stays blocked',
   );
+  await close();
+});
+
+test('returning visitor: allowed gated scripts the parser did not insert (document.write, a script) run once each, in order', async () => {
+  const url = inlinePage(
+    basic,
+    `
+<script>document.write('<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/written.js"><' + '/script>');</script>
+<script>
+  const s = document.createElement('script');
+  s.type = 'text/plain';
+  s.setAttribute('data-category', 'analytics');
+  s.src = 'http://stats.test:{{PORT}}/appended.js';
+  document.head.appendChild(s);
+</script>
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/parsed.js"></script>
+<script src="/own.js"></script></head><body><p>x</p></body></html>`,
+  );
+  const { page, close } = await openPage(browser);
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.evaluate(() => window.kelisim.accept(['analytics']));
+  await engineCached(page);
+  const before = server.log.length;
+  await page.reload();
+  await kelisimSettled(page);
+  await page.waitForFunction(() => (window.__ran || []).length >= 3);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.__ran), ['stats/written.js', 'stats/appended.js', 'stats/parsed.js']);
+  const asked = server.log
+    .slice(before)
+    .filter((r) => r.host === 'stats.test')
+    .map((r) => r.path);
+  assert.deepEqual(asked.sort(), ['/appended.js', '/parsed.js', '/written.js'], 'each asked for once');
   await close();
 });
 

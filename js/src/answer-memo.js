@@ -91,6 +91,10 @@ export function readMemo(win, buildId, configText) {
  * most once, when a question needs it), `warm()` (optional) prepares it
  * without the main thread; `idle(fn)` runs fn once the page is idle.
  */
+/** At most this many pages' scripts are kept, and this many scripts of a page. */
+const SCRIPT_PAGES = 20;
+const SCRIPTS_PER_PAGE = 12;
+
 export function reusingEngine(win, { buildId, configText, memo, load, warm, idle }) {
   let real = null;
   const engine = () => real || (real = load());
@@ -103,21 +107,37 @@ export function reusingEngine(win, { buildId, configText, memo, load, warm, idle
   let holdsNothing = false;
   const asked = new Map(); // every gate this page asked about
   let saving = false;
+  // The allowed gated scripts with a source that pages ran (path -> [{ src,
+  // gate, crossorigin, integrity }]), most recent page first: the next view
+  // of a page whose start reuses the kept decision asks for the ones the
+  // engine allowed under it as soon as it starts (the preload scanner cannot
+  // see a text/plain tag).
+  const path = win.location.pathname;
+  const scripts = new Map(memo && Array.isArray(memo.scripts) ? memo.scripts.filter((e) => Array.isArray(e) && e[0] !== path) : []);
+  const previous = (memo && Array.isArray(memo.scripts) && memo.scripts.find((e) => Array.isArray(e) && e[0] === path)) || null;
+  const here = [];
+  let reused = false;
 
   function save() {
     if (saving) return;
     saving = true;
-    idle(() => {
-      saving = false;
-      const store = kept && storage(win);
-      config = config || digest(configText);
-      const body = JSON.stringify({ ...kept, build: buildId, config, gates: Object.fromEntries(answers) });
-      try {
-        if (store) setOwnItem(store, KEY, `${digest(body)}\n${body}`);
-      } catch {
-        // Over quota: the next page start calls the engine.
-      }
-    });
+    idle(write);
+    // A page left before then (a link followed at once) keeps it too.
+    win.addEventListener('pagehide', write, { once: true });
+  }
+  function write() {
+    if (!saving) return;
+    saving = false;
+    win.removeEventListener('pagehide', write);
+    const store = kept && storage(win);
+    config = config || digest(configText);
+    const pages = [...(here.length ? [[path, here]] : previous ? [previous] : []), ...scripts].slice(0, SCRIPT_PAGES);
+    const body = JSON.stringify({ ...kept, build: buildId, config, gates: Object.fromEntries(answers), scripts: pages });
+    try {
+      if (store) setOwnItem(store, KEY, `${digest(body)}\n${body}`);
+    } catch {
+      // Over quota: the next page start calls the engine.
+    }
   }
   /** Whether a request reads the kept decision, before it expires. */
   const same = (request) => kept !== null && decisionOf(request, kept.cookies) === decision && request.now < kept.until;
@@ -156,6 +176,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, warm, idle
           Object.entries(m.gates).filter((e) => typeof e[1] === 'boolean'),
         );
         for (const g of gates) asked.set(gateKey(g), g);
+        reused = true;
         return { ...m.start, gates: gates.map((g) => m.gates[gateKey(g)]), reused: true };
       }
       const answer = engine().start(request);
@@ -194,6 +215,26 @@ export function reusingEngine(win, { buildId, configText, memo, load, warm, idle
     rehearse: (fn, request) => real && real.rehearse(fn, request),
     /** Makes the engine's first load cheaper (its compiling done off the main thread); resolves when done. */
     warm: () => (real || !warm ? Promise.resolve() : warm()),
+    /**
+     * The scripts this page ran on its last view whose gate the engine
+     * allowed under the kept decision this page start reused (none
+     * otherwise): { src, gate, crossorigin, integrity }.
+     */
+    preloads() {
+      if (!reused || !kept || !previous || !Array.isArray(previous[1])) return [];
+      // The guards judge each preload's URL: when they would ask the engine
+      // (auto-blocking, a decision that holds something), none, rather than
+      // load the engine for them.
+      const scope = kept.start && kept.start.blocking ? kept.start.blocking.urls : 'none';
+      if (scope !== 'none' && !holdsNothing) return [];
+      return previous[1].filter((s) => s && typeof s.src === 'string' && s.gate && answers.get(gateKey(s.gate)) === true);
+    },
+    /** An allowed gated script with a source this page runs (kept for its next view). */
+    ran(script) {
+      if (here.length >= SCRIPTS_PER_PAGE || here.some((s) => s.src === script.src)) return;
+      here.push(script);
+      if (kept) save();
+    },
     /** Every gate this page asked about, for a page start that answers them all. */
     asked: () => [...asked.values()],
     /** Answers a page start with the engine, for the next page view (after a decision). */

@@ -86,12 +86,51 @@ function complete(doc, el) {
 const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); // 4: b follows a
 
 /**
+ * Asks for scripts the parser will run (`list`: { src, crossorigin,
+ * integrity }) now, as the preload scanner would have for plain tags: a
+ * <link rel=preload> each, with the tag's nonce.
+ */
+export function preloadScripts(doc, list, nonce) {
+  const head = doc.head || doc.documentElement;
+  for (const { src, crossorigin, integrity } of list) {
+    if (!/^https?:/.test(src)) continue;
+    // Not marked as kelisim's own: a URL read from storage the page can
+    // write is judged by the guards like any other request.
+    const link = doc.createElement('link');
+    link.rel = 'preload';
+    link.as = 'script';
+    if (typeof crossorigin === 'string') link.setAttribute('crossorigin', crossorigin);
+    if (integrity) link.integrity = integrity;
+    if (nonce) link.nonce = nonce;
+    link.fetchPriority = 'high'; // as a plain script's: a preload inserted by script would wait behind the page's images
+    link.href = src;
+    head.appendChild(link);
+  }
+}
+
+/** What is kept of an allowed gated script that runs, for the next view of the page. */
+const scriptInfo = (doc, el, src) => ({
+  src: new URL(src, doc.baseURI).href,
+  gate: gateOf(el),
+  crossorigin: el.getAttribute('crossorigin'),
+  integrity: el.getAttribute('integrity') || '',
+});
+
+/**
  * `ask(gates)`: the engine's answers (bool[]) for these gates, in one call.
  * `placeholders`: { place(el, info), remove(el) } (the UI). `allow(gate)`:
- * "always allow" on a placeholder.
+ * "always allow" on a placeholder. `nonce`: kelisim's tag's. `ran(info)`:
+ * an allowed gated script with a source runs (scriptInfo).
  */
-export function createGates({ win, doc, ask, placeholders, allow }) {
+export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ran: onRun = () => {} }) {
   const pending = new Set();
+  // Allowed gated scripts the parser is about to run (made runnable in
+  // place), until it has passed them; and which of them ran.
+  const inPlace = new Set();
+  const ran = new WeakSet();
+  // Scripts the engine did not allow when the parser inserted them: not
+  // asked again once the parser has passed them, unless a decision came since.
+  let denied = new WeakSet();
   const placed = new WeakSet();
   let activation = Promise.resolve(); // settles once every script activated so far has run
   let busy = 0; // steps on that chain not yet settled
@@ -120,6 +159,8 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
   function activateOne(el) {
     placeholders.remove(el);
     if (el.localName === 'script') {
+      const src = el.getAttribute('data-src') || el.getAttribute('src');
+      if (src) onRun(scriptInfo(doc, el, src));
       const done = activateScript(doc, el);
       chain(() => done);
       return done;
@@ -128,11 +169,82 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
     return Promise.resolve();
   }
 
+  /**
+   * A gated script with a source, neither async, deferred nor a module, that
+   * the parser has just inserted (a script's end tag lets observers run
+   * before the parser prepares it), allowed now: made runnable where it
+   * stands, the parser fetches and runs it as it would have the markup
+   * without the gate, blocking the parsing behind it, rather than running a
+   * copy once the page's parsing, layout and paint leave the main thread
+   * free. Only while nothing activated before it is still to run (it would
+   * overtake it); behind a nonce on kelisim's tag only scripts with a nonce
+   * (under 'strict-dynamic' a parser's script without one is refused, a
+   * copy kelisim inserts is not).
+   */
+  function runInPlace() {
+    if (doc.readyState !== 'loading' || busy || queued) return;
+    const els = [...pending].filter(
+      (el) =>
+        el.localName === 'script' &&
+        (el.getAttribute('data-src') || el.getAttribute('src')) &&
+        ordered(el) &&
+        !el.hasAttribute('defer') &&
+        (!nonce || el.nonce) &&
+        el.isConnected &&
+        !el.hasAttribute(DONE) &&
+        !complete(doc, el),
+    );
+    if (!els.length) return;
+    const open = ask(els.map(gateOf));
+    els.forEach((el, i) => {
+      if (!open[i]) {
+        denied.add(el);
+        return;
+      }
+      pending.delete(el);
+      inPlace.add(el);
+      const seen = () => ran.add(el);
+      el.addEventListener('load', seen, { once: true });
+      el.addEventListener('error', seen, { once: true });
+      el.setAttribute(DONE, ''); // before src: the auto-block guard lets kelisim's own activations through
+      const src = el.getAttribute('data-src');
+      onRun(scriptInfo(doc, el, src || el.getAttribute('src')));
+      if (src) el.setAttribute('src', trustedScriptURL(win, src));
+      const type = el.getAttribute('data-type');
+      if (type) el.setAttribute('type', type);
+      else el.removeAttribute('type');
+    });
+  }
+  /**
+   * Those the parser has passed: a parser's script that blocks it has run (or
+   * failed) by then. One that did not was past preparing already (written by
+   * document.write, inserted by a script): a copy runs, in order.
+   */
+  function checkInPlace() {
+    for (const el of inPlace) {
+      if (!complete(doc, el)) continue;
+      inPlace.delete(el);
+      if (ran.has(el) || !el.isConnected) continue;
+      queued++;
+      chain(() => {
+        queued--;
+        return el.isConnected ? activateOne(el) : undefined;
+      });
+    }
+  }
+
   /** One engine call for every element waiting; scripts run strictly in document order. */
   function processPending() {
     scheduled = false;
+    if (inPlace.size) checkInPlace();
     const els = takeReady();
-    return els.length ? applyGates(els, ask(els.map(gateOf))) : activation;
+    if (!els.length) return activation;
+    const toAsk = els.filter((el) => !denied.has(el));
+    const answers = toAsk.length ? ask(toAsk.map(gateOf)) : [];
+    return applyGates(
+      els,
+      els.map((el) => !denied.has(el) && answers[toAsk.indexOf(el)]),
+    );
   }
   function applyGates(els, open) {
     els.forEach((el, i) => {
@@ -175,17 +287,25 @@ export function createGates({ win, doc, ask, placeholders, allow }) {
     return processPending();
   }
 
+  /** A decision came: what was denied earlier is asked again. */
+  const anew =
+    (fn) =>
+    (...args) => {
+      denied = new WeakSet();
+      return fn(...args);
+    };
   return {
     collect,
-    takeReady,
+    takeReady: anew(takeReady),
     /** Applies answers already at hand (the start's, a decision's) to these elements. */
-    apply: applyGates,
-    /** Asks about what waits, after the current task. */
+    apply: anew(applyGates),
+    /** Asks about what waits, after the current task; an allowed script the parser is about to run, now. */
     schedule() {
-      if (pending.size) schedule();
+      if (pending.size) runInPlace();
+      if (pending.size || inPlace.size) schedule();
     },
     /** Asks about what waits now; resolves once the scripts it activates have run. */
     settle: processPending,
-    rescan,
+    rescan: anew(rescan),
   };
 }

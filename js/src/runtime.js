@@ -10,7 +10,7 @@ import { presentKeys, probeDomain, removeAll, storageKeys } from './cookies.js';
 import { createReceipts } from './receipts.js';
 import { linkTabs } from './crosstab.js';
 import { connectCookiebot } from './cookiebot.js';
-import { createGates, gateOf } from './gates.js';
+import { createGates, gateOf, preloadScripts } from './gates.js';
 import { createEvents } from './events.js';
 import { createTextsTable } from './texts-table.js';
 import { NO_UI, lazyUI } from './ui-lazy.js';
@@ -77,6 +77,8 @@ export function createBrowserInstance(engine, options) {
     ask: (list) => query('gates', list),
     placeholders: { place: (el, info) => ui.placeholder(el, info), remove: (el) => ui.removePlaceholder(el) },
     allow: (gate) => decideWith('custom', { allow: gate }),
+    nonce: options.nonce,
+    ran: (script) => engine.ran && engine.ran(script),
   });
 
   // Page start is one engine call: the stored decision and the gates already in the page.
@@ -99,6 +101,8 @@ export function createBrowserInstance(engine, options) {
     ...(options.cookiebot ? options.cookiebot.questions() : {}),
   });
   const startAnswer = latest;
+  // A kept decision started the page: what it ran last time and the engine allowed, asked for now.
+  if (latest.reused && engine.preloads) preloadScripts(doc, engine.preloads(), options.nonce);
   /** A page start as the engine is asked it again (the same inputs as the first), with every gate the page asked about. */
   const pageStart = () =>
     request({

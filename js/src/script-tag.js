@@ -219,6 +219,7 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
       keepTexts,
       pushDefault,
       cookiebot,
+      nonce,
     });
     facade.become(instance);
     mark('kelisim:ready');

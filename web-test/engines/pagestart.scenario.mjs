@@ -15,7 +15,9 @@ const page = (nonce = '') => `<!doctype html><html lang="en"><head><meta charset
 <script${nonce ? ` nonce="${nonce}"` : ''}>window.__early = { body: document.body !== null }; document.addEventListener('DOMContentLoaded', () => { window.__early.banner = Boolean(document.getElementById('kelisim-root') && document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]')); });</script>
 <script type="text/plain" data-category="analytics"${nonce ? ` nonce="${nonce}"` : ''}>(window.__order = window.__order || []).push('gated');</script>
 <script${nonce ? ` nonce="${nonce}"` : ''}>window.__seenByNext = (window.__order || []).slice();</script>
-<script src="http://stats.test:{{PORT}}/unmarked.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/gated.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
+<script${nonce ? ` nonce="${nonce}"` : ''}>window.__afterGated = (window.__ran || []).slice();</script>
+${nonce ? '<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/no-nonce.js"></script>\n' : ''}<script src="http://stats.test:{{PORT}}/unmarked.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
 <script src="http://ads.test:{{PORT}}/unmarked.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
 <script src="/own.js"${nonce ? ` nonce="${nonce}"` : ''}></script>
 </head><body><iframe id="video" width="300" height="150" src="http://video.test:{{PORT}}/frame/unmarked"></iframe></body></html>`;
@@ -75,8 +77,10 @@ export default {
           ['gated'],
           'the gated inline script ran before the next one was parsed',
         );
+        // The allowed gated script ran where it stands, as its markup would have without the gate: the parser waited for it.
+        assert.deepEqual(await s.page.evaluate(() => window.__afterGated), ['stats/gated.js']);
         await s.page.sleep(300);
-        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), ['stats/unmarked.js']);
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), ['stats/gated.js', 'stats/unmarked.js']);
         assert.equal(
           await s.page.evaluate(() => document.getElementById('video').getAttribute('src')),
           'about:blank',
@@ -120,6 +124,12 @@ export default {
         assert.equal(settled.state.decided, true);
         await s.page.evaluate(() => window.kelisim.accept(['analytics']));
         await s.page.waitFor(() => (window.__order || []).includes('gated'));
+        // With the nonce, run where it stands; without one (refused to a parser's script under 'strict-dynamic'), kelisim's copy runs.
+        assert.deepEqual(await s.page.evaluate(() => window.__afterGated), ['stats/gated.js']);
+        await s.page.waitFor(() => (window.__ran || []).includes('stats/no-nonce.js'), null, {
+          message: 'the gated script without a nonce ran',
+        });
+        assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/gated.js', 'stats/unmarked.js', 'stats/no-nonce.js']);
       },
     ],
   ],
