@@ -152,6 +152,7 @@ test('returning visitor: allowed gated scripts the parser did not insert (docume
   document.head.appendChild(s);
 </script>
 <script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/parsed.js"></script>
+<script type="text/plain" data-category="analytics" data-type="module" src="/module.js"></script>
 <script src="/own.js"></script></head><body><p>x</p></body></html>`,
   );
   const { page, close } = await openPage(browser);
@@ -170,6 +171,10 @@ test('returning visitor: allowed gated scripts the parser did not insert (docume
     .filter((r) => r.host === 'stats.test')
     .map((r) => r.path);
   assert.deepEqual(asked.sort(), ['/appended.js', '/parsed.js', '/written.js'], 'each asked for once');
+  // The classic ones the page ran last time were preloaded as it started; a module is not an `as=script` preload.
+  const preloaded = await page.evaluate(() => [...document.querySelectorAll('link[rel=preload]')].map((l) => l.href.replace(/^.*\//, '')));
+  assert.deepEqual(preloaded.sort(), ['appended.js', 'parsed.js', 'written.js']);
+  await page.waitForFunction(() => (window.__log || []).includes('module:object'));
   await close();
 });
 

@@ -221,12 +221,7 @@ export function reusingEngine(win, { buildId, configText, memo, load, warm, idle
      * otherwise): { src, gate, crossorigin, integrity }.
      */
     preloads() {
-      if (!reused || !kept || !previous || !Array.isArray(previous[1])) return [];
-      // The guards judge each preload's URL: when they would ask the engine
-      // (auto-blocking, a decision that holds something), none, rather than
-      // load the engine for them.
-      const scope = kept.start && kept.start.blocking ? kept.start.blocking.urls : 'none';
-      if (scope !== 'none' && !holdsNothing) return [];
+      if (!reused || !previous || !Array.isArray(previous[1])) return [];
       return previous[1].filter((s) => s && typeof s.src === 'string' && s.gate && answers.get(gateKey(s.gate)) === true);
     },
     /** An allowed gated script with a source this page runs (kept for its next view). */

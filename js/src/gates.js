@@ -94,9 +94,11 @@ export function preloadScripts(doc, list, nonce) {
   const head = doc.head || doc.documentElement;
   for (const { src, crossorigin, integrity } of list) {
     if (!/^https?:/.test(src)) continue;
-    // Not marked as kelisim's own: a URL read from storage the page can
-    // write is judged by the guards like any other request.
+    // Marked as kelisim's own, as an activated gated script is: a gate the
+    // engine allowed lets its URL through, whatever its host (a page that
+    // writes this list could as well write that gated markup).
     const link = doc.createElement('link');
+    link.setAttribute(DONE, '');
     link.rel = 'preload';
     link.as = 'script';
     if (typeof crossorigin === 'string') link.setAttribute('crossorigin', crossorigin);
@@ -160,7 +162,7 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
     placeholders.remove(el);
     if (el.localName === 'script') {
       const src = el.getAttribute('data-src') || el.getAttribute('src');
-      if (src) onRun(scriptInfo(doc, el, src));
+      if (src && el.getAttribute('data-type') !== 'module') onRun(scriptInfo(doc, el, src)); // a module is no `as=script` preload
       const done = activateScript(doc, el);
       chain(() => done);
       return done;
