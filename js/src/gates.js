@@ -184,6 +184,7 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
    * copy kelisim inserts is not).
    */
   function runInPlace() {
+    if (inPlace.size) checkInPlace(); // one the parser passed without running it goes first
     if (doc.readyState !== 'loading' || busy || queued) return;
     const els = [...pending].filter(
       (el) =>

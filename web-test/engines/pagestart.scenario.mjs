@@ -30,6 +30,22 @@ const orderPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script src="http://stats.test:{{PORT}}/order-fast.js"></script>
 </head><body><p>order</p></body></html>`;
 
+// Allowed gated scripts the parser did not insert itself: one written by document.write, one a script appends.
+const latePage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script>document.write('<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/written.js?delay=300"><' + '/script>');</script>
+<script>
+  var s = document.createElement('script');
+  s.type = 'text/plain';
+  s.setAttribute('data-category', 'analytics');
+  s.src = 'http://stats.test:{{PORT}}/appended.js';
+  document.head.appendChild(s);
+</script>
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/parsed.js"></script>
+<script>window.__afterParsed = (window.__ran || []).slice();</script>
+</head><body><p>late</p></body></html>`;
+
 const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
 
 export default {
@@ -37,6 +53,7 @@ export default {
   routes(server) {
     server.routes['/sync.html'] = (req, res) => server.html(res, page());
     server.routes['/sync-order.html'] = (req, res) => server.html(res, orderPage);
+    server.routes['/sync-late.html'] = (req, res) => server.html(res, latePage);
     server.routes['/sync-nonce.html'] = (req, res) =>
       server.html(res, page('k3l1s1m'), { 'content-security-policy': "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'" });
   },
@@ -130,6 +147,21 @@ export default {
           message: 'the gated script without a nonce ran',
         });
         assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/gated.js', 'stats/unmarked.js', 'stats/no-nonce.js']);
+      },
+    ],
+    [
+      'a returning visitor: allowed gated scripts written by document.write or appended by a script run once each, in order',
+      async (s) => {
+        // Analytics is allowed since the steps before.
+        await s.page.goto(`${s.origin}/sync-late.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        await s.page.waitFor(() => (window.__ran || []).length >= 3, null, { message: 'all three ran' });
+        await s.page.sleep(300);
+        // The other two ran as copies, and the one the parser inserted waited for them: document order.
+        assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/written.js', 'stats/appended.js', 'stats/parsed.js']);
+        for (const name of ['/written.js', '/appended.js', '/parsed.js'])
+          assert.equal(s.requests('stats.test').filter((r) => r.path === name).length, 1, `${name} asked for once`);
       },
     ],
   ],
