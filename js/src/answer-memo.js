@@ -84,6 +84,10 @@ export function readMemo(win, buildId, configText) {
   }
 }
 
+/** At most this many pages' scripts are kept, and this many scripts of a page. */
+const SCRIPT_PAGES = 20;
+const SCRIPTS_PER_PAGE = 12;
+
 /**
  * The engine as the runtime calls it, reusing `memo` (from readMemo, or null)
  * for the page start when its inputs match, and keeping what the engine
@@ -91,10 +95,6 @@ export function readMemo(win, buildId, configText) {
  * most once, when a question needs it), `warm()` (optional) prepares it
  * without the main thread; `idle(fn)` runs fn once the page is idle.
  */
-/** At most this many pages' scripts are kept, and this many scripts of a page. */
-const SCRIPT_PAGES = 20;
-const SCRIPTS_PER_PAGE = 12;
-
 export function reusingEngine(win, { buildId, configText, memo, load, warm, idle }) {
   let real = null;
   const engine = () => real || (real = load());
