@@ -204,15 +204,21 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
         denied.add(el);
         return;
       }
+      const src = el.getAttribute('data-src');
+      el.setAttribute(DONE, ''); // before src: the auto-block guard lets kelisim's own activations through
+      try {
+        if (src) el.setAttribute('src', trustedScriptURL(win, src));
+      } catch {
+        // Trusted Types enforced without kelisim's policy: left as it is, to the copy.
+        el.removeAttribute(DONE);
+        return;
+      }
       pending.delete(el);
       inPlace.add(el);
       const seen = () => ran.add(el);
       el.addEventListener('load', seen, { once: true });
       el.addEventListener('error', seen, { once: true });
-      el.setAttribute(DONE, ''); // before src: the auto-block guard lets kelisim's own activations through
-      const src = el.getAttribute('data-src');
       onRun(scriptInfo(doc, el, src || el.getAttribute('src')));
-      if (src) el.setAttribute('src', trustedScriptURL(win, src));
       const type = el.getAttribute('data-type');
       if (type) el.setAttribute('type', type);
       else el.removeAttribute('type');
