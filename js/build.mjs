@@ -186,6 +186,17 @@ await Promise.all(
     }),
   ),
 );
+// Each starts with a UTF-8 byte order mark: the browser decodes a script
+// without a charset in its Content-Type (nginx's default for .js) in the
+// page's own encoding, and the engine's bytes and the texts are UTF-8 (a
+// windows-1251 page decoded them into other characters: the engine never
+// started, and no banner was shown). A BOM decides the decoding before either.
+for (const lang of textFiles.map(langOf)) {
+  const file = path.join(dist, firstFile(lang));
+  const bytes = readFileSync(file);
+  if (!(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf))
+    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]));
+}
 const firstIntegrity = Object.fromEntries(textFiles.map(langOf).map((lang) => [lang, integrityOf(firstFile(lang))]));
 await Promise.all([
   build({

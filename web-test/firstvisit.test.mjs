@@ -18,6 +18,12 @@ before(async () => {
   for (const dir of ['nofirst', 'badfirst'])
     for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim.wasm', 'kelisim-texts-en.json'])
       server.routes[`/${dir}/${file}`] = (req, res) => server.dist(res, file);
+  // A server that sends kelisim's files with no charset (nginx's default for .js).
+  for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim-first-en.js', 'kelisim-first-ru.js', 'kelisim-first-kk.js'])
+    server.routes[`/nocharset/${file}`] = (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      res.end(readFileSync(new URL(`../js/dist/${file}`, import.meta.url)));
+    };
   server.routes['/badfirst/kelisim-first-en.js'] = (req, res) => {
     res.writeHead(200, { 'content-type': 'text/javascript' });
     res.end("window.__tampered = true; document.cookie = '_st=1; path=/';");
@@ -142,6 +148,12 @@ test('where kelisim-first-en.js cannot be written, or does not load, or is not t
     { name: 'deferred tag', tag: '<script defer src="/kelisim/kelisim.js"></script>', first: 0 },
     { name: 'missing', tag: '<script src="/nofirst/kelisim.js"></script>', first: 1 },
     { name: 'tampered', tag: '<script src="/badfirst/kelisim.js"></script>', first: 1 },
+    // It loads and runs, but throws before handing its files over: the page's own btoa.
+    {
+      name: 'ran without handing over',
+      tag: `<script>window.btoa = function () { throw new Error('a page polyfill'); };</script><script src="/kelisim/kelisim.js"></script>`,
+      first: 1,
+    },
   ];
   for (const c of cases) {
     const { page: p, requests, close } = await openPage(browser);
@@ -164,6 +176,34 @@ test('where kelisim-first-en.js cannot be written, or does not load, or is not t
     assert.equal(await p.evaluate(() => (window.__ran || []).includes('stats/stats.js')), false, c.name);
     await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
     await p.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    await close();
+  }
+});
+
+test("first visit on a page in windows-1251 or windows-1252 whose server sends kelisim's files with no charset: the banner shows, in the page's language", async () => {
+  // The browser decodes such a script in the page's encoding; kelisim-first-<lang>.js
+  // carries the engine's bytes and the texts as UTF-8 (its byte order mark says so).
+  for (const [charset, lang] of [
+    ['windows-1251', 'ru'],
+    ['windows-1252', 'en'],
+    ['windows-1251', 'kk'],
+  ]) {
+    const { page: p, requests, errors, close } = await openPage(browser);
+    const url = page({
+      lang,
+      tag: '<script src="/nocharset/kelisim.js"></script>',
+      headers: { 'content-type': `text/html; charset=${charset}` },
+    });
+    await p.goto(url);
+    const settled = await kelisimSettled(p);
+    assert.equal(settled.ok, true, `${charset}: ${settled.message}`);
+    assert.deepEqual(files(requests), ['kelisim.js', `kelisim-first-${lang}.js`], charset);
+    const texts = JSON.parse(readFileSync(new URL(`../js/dist/kelisim-texts-${lang}.json`, import.meta.url), 'utf8')).texts;
+    const banner = await p.locator('#kelisim-root >> [data-kelisim="banner"]').textContent();
+    assert.ok(banner.includes(texts['banner.title']), `${charset}: ${banner}`);
+    await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
+    await p.waitForFunction(() => (window.__ran || []).includes('stats/stats.js'));
+    assert.deepEqual(errors, [], charset);
     await close();
   }
 });

@@ -367,6 +367,14 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
       );
       startPage(startLoads());
     });
+    // Loaded and run, but nothing handed over (it threw: a page's own btoa, a
+    // proxy that re-encoded it): the same files, over the network.
+    first.addEventListener('load', () => {
+      if (settled) return;
+      settled = true;
+      win.console.warn(`kelisim: ${first.src} ran without handing over its files: loading them one by one`);
+      startPage(startLoads());
+    });
     return;
   }
   startPage(loads || startLoads());

@@ -48,12 +48,28 @@ const latePage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
 
+// A page in a legacy encoding (windows-1251) whose server sends kelisim's
+// files with no charset (nginx's default for .js): a script is then decoded
+// in the page's encoding unless it says otherwise.
+const legacyPage = `<!doctype html><html lang="ru"><head>
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/legacy/kelisim.js"></script>
+<script src="/own.js"></script>
+</head><body><p>legacy</p></body></html>`;
+const ruTexts = JSON.parse(readFileSync(new URL('../../js/dist/kelisim-texts-ru.json', import.meta.url), 'utf8')).texts;
+
 export default {
   name: 'synchronous page start',
   routes(server) {
     server.routes['/sync.html'] = (req, res) => server.html(res, page());
     server.routes['/sync-order.html'] = (req, res) => server.html(res, orderPage);
     server.routes['/sync-late.html'] = (req, res) => server.html(res, latePage);
+    server.routes['/legacy/page.html'] = (req, res) => server.html(res, legacyPage, { 'content-type': 'text/html; charset=windows-1251' });
+    for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim-first-ru.js', 'kelisim-first-en.js', 'kelisim-first-kk.js'])
+      server.routes[`/legacy/${file}`] = (req, res) => {
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        res.end(readFileSync(new URL(`../../js/dist/${file}`, import.meta.url)));
+      };
     server.routes['/sync-nonce.html'] = (req, res) =>
       server.html(res, page('k3l1s1m'), { 'content-security-policy': "script-src 'nonce-k3l1s1m' 'strict-dynamic' 'wasm-unsafe-eval'" });
   },
@@ -162,6 +178,32 @@ export default {
         assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/written.js', 'stats/appended.js', 'stats/parsed.js']);
         for (const name of ['/written.js', '/appended.js', '/parsed.js'])
           assert.equal(s.requests('stats.test').filter((r) => r.path === name).length, 1, `${name} asked for once`);
+      },
+    ],
+    [
+      "first visit on a windows-1251 page whose server sends kelisim's files with no charset: the banner shows, in Russian",
+      async (s) => {
+        await s.page.evaluate(() => {
+          window.kelisim.reset();
+          localStorage.clear(); // no engine kept: a first visit
+        });
+        await s.page.goto(`${s.origin}/legacy/page.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        assert.deepEqual(
+          await s.page.evaluate(() =>
+            performance
+              .getEntriesByType('resource')
+              .map((e) => e.name.replace(/^.*\//, ''))
+              .filter((f) => f.startsWith('kelisim')),
+          ),
+          ['kelisim.js', 'kelisim-first-ru.js'],
+          'the engine and texts came in kelisim-first-ru.js',
+        );
+        const title = await s.page.evaluate(
+          () => document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]').textContent,
+        );
+        assert.ok(title.includes(ruTexts['banner.title']), title);
       },
     ],
   ],
