@@ -3,7 +3,7 @@
 // No Emscripten JavaScript is bundled: the shim instantiates kelisim.wasm
 // itself (src/entry-points.js), with the names the link gave its imports and
 // exports, read here from the glue the link wrote.
-import { build, transformSync } from 'esbuild';
+import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -129,44 +129,37 @@ const wasmId = createHash('sha384')
 // as a string of one character per byte (UTF-8 in the file: brotli keeps
 // nearly all of its compression, where base64 would cost a quarter more).
 /**
- * The engine's bytes as a string of one character per byte, for a script.
- * Some bytes can only be written escaped (`\0` for the wasm's most common
- * byte, `\v`, `\b`, …: two to four bytes each, 13.7 thousand escapes, 2.2 KB
- * brotli over the wasm's own size): each of those is swapped with a byte that
- * is written as it is and is rarer in this wasm, while that saves bytes.
- * `swaps` lists the pairs (an involution: kelisim-first undoes it the same
- * way). Measured on the output esbuild writes: 35.8 -> 34.0 KB brotli.
+ * The body of a template literal whose value is the engine's bytes, one
+ * character per byte: every byte as it is (a template literal may hold any
+ * character but these) except the backtick, the backslash, a `$` before `{`
+ * and CR (a template turns a raw CR into LF), escaped. esbuild would escape
+ * every control character (two to four bytes each: 13.7 thousand in this
+ * wasm), so the bundle carries a placeholder this replaces. Against swapping
+ * those bytes for rarer ones and back in the browser (a pass over every
+ * byte: 1.7-5.5 ms in Chromium, on a first visit's way to its banner): 0.1 KB
+ * brotli more, and no pass at all.
  */
-function wasmString(bytes) {
-  const written = (text) => Buffer.byteLength(transformSync(`x(${JSON.stringify(text)})`, { minify: true, charset: 'utf8' }).code);
-  const cost = (b) => written(String.fromCharCode(65, b, 65)) - written('AA');
-  const count = new Array(256).fill(0);
-  for (const b of bytes) count[b]++;
-  const costs = Array.from({ length: 256 }, (_, b) => cost(b));
-  const plain = [...costs.keys()].filter((b) => costs[b] === 1).sort((a, b) => count[a] - count[b] || a - b);
-  const escaped = [...costs.keys()]
-    .filter((b) => costs[b] > (b < 128 ? 1 : 2))
-    .sort((a, b) => count[b] * costs[b] - count[a] * costs[a] || a - b);
-  const table = [...costs.keys()];
-  const swaps = [];
-  for (const b of escaped) {
-    const c = plain.shift();
-    if (c === undefined || count[c] >= count[b]) break;
-    table[b] = c;
-    table[c] = b;
-    swaps.push(b, c);
+function wasmTemplate(bytes) {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x60) out += '\\`';
+    else if (b === 0x5c) out += '\\\\';
+    else if (b === 0x0d) out += '\\r';
+    else if (b === 0x24 && bytes[i + 1] === 0x7b) out += '\\$';
+    else out += String.fromCharCode(b);
   }
-  return { text: Buffer.from(bytes.map((b) => table[b])).toString('latin1'), swaps };
+  return `\`${out}\``;
 }
-const firstWasm = wasmString(readFileSync(path.join(wasmOut, 'kelisim.wasm')));
+const WASM_PLACEHOLDER = '__KELISIM_WASM_BYTES__';
+const firstWasm = readFileSync(path.join(wasmOut, 'kelisim.wasm'));
 const firstAssets = (lang) => ({
   name: 'kelisim-first-assets',
   setup(b) {
     b.onResolve({ filter: /^kelisim-first-assets$/ }, () => ({ path: 'assets', namespace: 'kelisim-first' }));
     b.onLoad({ filter: /.*/, namespace: 'kelisim-first' }, () => ({
       contents: `export default ${JSON.stringify({
-        wasm: firstWasm.text,
-        swaps: firstWasm.swaps,
+        wasm: WASM_PLACEHOLDER,
         texts: { [lang]: readFileSync(path.join(dist, `kelisim-texts-${lang}.json`), 'utf8') },
       })};`,
       loader: 'js',
@@ -186,16 +179,17 @@ await Promise.all(
     }),
   ),
 );
-// Each starts with a UTF-8 byte order mark: the browser decodes a script
+// The engine's bytes go in where the placeholder is. Each file starts with a
+// UTF-8 byte order mark: the browser decodes a script
 // without a charset in its Content-Type (nginx's default for .js) in the
 // page's own encoding, and the engine's bytes and the texts are UTF-8 (a
 // windows-1251 page decoded them into other characters: the engine never
 // started, and no banner was shown). A BOM decides the decoding before either.
 for (const lang of textFiles.map(langOf)) {
   const file = path.join(dist, firstFile(lang));
-  const bytes = readFileSync(file);
-  if (!(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf))
-    writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]));
+  const parts = readFileSync(file, 'utf8').split(JSON.stringify(WASM_PLACEHOLDER));
+  if (parts.length !== 2) throw new Error(`js/build.mjs: ${file} holds the engine's placeholder ${parts.length - 1} times, not once`);
+  writeFileSync(file, `\uFEFF${parts[0]}${wasmTemplate(firstWasm)}${parts[1]}`, 'utf8');
 }
 const firstIntegrity = Object.fromEntries(textFiles.map(langOf).map((lang) => [lang, integrityOf(firstFile(lang))]));
 await Promise.all([
