@@ -47,6 +47,14 @@ const latePage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 </head><body><p>late</p></body></html>`;
 
 const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
+/** The names of kelisim's files this page view downloaded, in order. */
+const kelisimFiles = (s) =>
+  s.page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name.replace(/^.*\//, ''))
+      .filter((f) => f.startsWith('kelisim')),
+  );
 
 // A page in a legacy encoding (windows-1251) whose server sends kelisim's
 // files with no charset (nginx's default for .js): a script is then decoded
@@ -83,15 +91,7 @@ export default {
         assert.deepEqual(await s.page.evaluate(() => window.__sync), { type: 'object', analytics: false, decided: false });
         // The configuration is inline: the engine, UI and texts came in kelisim-first-en.js (the page's language), and the banner was drawn by DOMContentLoaded.
         assert.deepEqual(await s.page.evaluate(() => window.__early), { body: false, banner: true });
-        assert.deepEqual(
-          await s.page.evaluate(() =>
-            performance
-              .getEntriesByType('resource')
-              .map((e) => e.name.replace(/^.*\//, ''))
-              .filter((f) => f.startsWith('kelisim')),
-          ),
-          ['kelisim.js', 'kelisim-first-en.js'],
-        );
+        assert.deepEqual(await kelisimFiles(s), ['kelisim.js', 'kelisim-first-en.js']);
         await s.page.sleep(300);
         assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'an unmarked tracker ran');
         assert.equal(await s.page.evaluate(() => document.getElementById('video').getAttribute('src')), 'about:blank');
@@ -190,16 +190,7 @@ export default {
         await s.page.goto(`${s.origin}/legacy/page.html`);
         const settled = await s.page.settled();
         assert.equal(settled.ok, true, settled.message);
-        assert.deepEqual(
-          await s.page.evaluate(() =>
-            performance
-              .getEntriesByType('resource')
-              .map((e) => e.name.replace(/^.*\//, ''))
-              .filter((f) => f.startsWith('kelisim')),
-          ),
-          ['kelisim.js', 'kelisim-first-ru.js'],
-          'the engine and texts came in kelisim-first-ru.js',
-        );
+        assert.deepEqual(await kelisimFiles(s), ['kelisim.js', 'kelisim-first-ru.js'], 'the engine and texts came in kelisim-first-ru.js');
         const title = await s.page.evaluate(
           () => document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]').textContent,
         );
