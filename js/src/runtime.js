@@ -31,23 +31,27 @@ export function createBrowserInstance(engine, options) {
   const emit = events.emit;
   // What is not on the way to the banner or the page's own scripts waits for an idle moment.
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
-  // What a returning visitor's page does not need while it loads (the reopen
-  // button, the engine's own check of a kept answer) waits for the page's load
-  // event: an idle moment between two chunks of the parse would hold up the
-  // scripts the visitor allowed, which arrive then (the reopen button's UI and
-  // texts, 20-25 ms, ran before the analytics script in two rounds of three).
-  // Not longer than LOAD_WAIT_MS: a page whose load never ends (a stalled
-  // image, a long poll) still gets them.
-  const afterLoad = (fn) => {
-    if (doc.readyState === 'complete') return idle(fn);
+  /**
+   * `fn` when the page is next idle after `ready` settles; not later than
+   * LOAD_WAIT_MS: a page whose load never ends (a stalled image, a long poll),
+   * or a script that never arrives, does not keep it waiting.
+   */
+  const idleAfter = (ready, fn) => {
     let started = false;
     const go = () => {
       if (!started) idle(fn);
       started = true;
     };
-    win.addEventListener('load', go, { once: true });
+    Promise.resolve(ready).then(go, go);
     win.setTimeout(go, LOAD_WAIT_MS);
   };
+  // What a returning visitor's page does not need while it loads (the reopen
+  // button, the engine's own check of a kept answer) waits for the page's load
+  // event: an idle moment between two chunks of the parse would hold up the
+  // scripts the visitor allowed, which arrive then (the reopen button's UI and
+  // texts, 20-25 ms, ran before the analytics script in two rounds of three).
+  const afterLoad = (fn) =>
+    idleAfter(doc.readyState === 'complete' || new Promise((resolve) => win.addEventListener('load', resolve, { once: true })), fn);
 
   const languages = (explicit) => ({
     language: explicit || '',
@@ -188,14 +192,14 @@ export function createBrowserInstance(engine, options) {
     // Nothing it starts runs before this task ends.
     const ran = answer.reload ? null : (held.release(answer.urls), gates.apply(waiting, answer.gates));
     readHeader = doc.cookie; // after the write: a round trip to the browser
-    ui.hide();
-    ui.showReopen(); // now: focus leaving a closed dialog lands on it
+    ui.decided();
     receipts.send(answer.receipt).catch(() => {});
     linked().announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
     // The next page start, answered now that the engine is up, so that it need not wait for it.
-    if (engine.prepare && answer.memo) idle(() => engine.prepare(pageStart()));
+    // After the scripts this decision allowed have run: the engine's work would hold up their start.
+    if (engine.prepare && answer.memo) idleAfter(ran, () => engine.prepare(pageStart()));
     if (answer.reload) win.location.reload();
     else if (cookiebot) cookiebot.decided(ran);
     return instance.state();
@@ -221,10 +225,7 @@ export function createBrowserInstance(engine, options) {
     if (!accepted.length && !rejected.length && next.decided === current.decided && next.updated === current.updated) return; // nothing new here
     removeAll(win, guards.setCookie, latest.cleanup); // the other tab deleted the shared ones; a tag here may have set them again
     applyState(latest, accepted, rejected);
-    if (next.decided) {
-      ui.hide();
-      ui.showReopen();
-    }
+    if (next.decided) ui.decided();
     emit('change', { state: instance.state(), accepted, rejected });
     guards.release();
     const ran = gates.rescan();

@@ -1,7 +1,7 @@
 // The UI as the runtime sees it: kelisim-app.js arrives only when something
 // is to be shown, so calls made before it has arrived wait, in order.
 
-const CALLS = ['showBanner', 'showPreferences', 'showReopen', 'hide', 'setTexts', 'placeholder', 'removePlaceholder'];
+const CALLS = ['showBanner', 'showPreferences', 'showReopen', 'hide', 'decided', 'setTexts', 'placeholder', 'removePlaceholder'];
 /** No UI at all (`ui: false`): every call does nothing. */
 export const NO_UI = Object.fromEntries(CALLS.map((name) => [name, () => {}]));
 NO_UI.ready = () => Promise.resolve();

@@ -45,6 +45,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
       showPreferences: noop,
       showReopen: noop,
       hide: noop,
+      decided: noop,
       setTexts: noop,
       placeholder: noop,
       removePlaceholder: noop,
@@ -339,6 +340,22 @@ export function createUI({ win, doc, start, enabled, actions }) {
     });
   }
 
+  /**
+   * Closes the dialog; the banner is hidden at once, without a layout in
+   * this frame (it is fixed: nothing moves), and is no longer a banner to the
+   * page's selectors or to assistive technology; its node goes when the page
+   * is next idle.
+   */
+  function hide() {
+    closePreferences();
+    const banner = view('banner');
+    if (!banner) return;
+    banner.setAttribute('data-kelisim', 'closed');
+    if (opener && banner.contains(opener)) opener = null; // focus cannot go back into it: the reopen button takes it
+    whenIdle(() => banner.remove());
+  }
+  const whenIdle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 200 }) : win.setTimeout(fn, 20));
+
   // ---- reopen button -------------------------------------------------------
 
   function showReopen() {
@@ -372,10 +389,15 @@ export function createUI({ win, doc, start, enabled, actions }) {
     showBanner,
     showPreferences: (trigger) => showPreferences(trigger), // focus returns to the trigger (a data-kelisim-open link) on close
     showReopen,
-    hide() {
-      closePreferences();
-      const banner = view('banner');
-      if (banner) banner.remove();
+    hide,
+    decided() {
+      const dialog = view('preferences');
+      hide();
+      // With a dialog closing, now: focus goes back to the button. After the
+      // banner, when the page is next idle: a new box at the top of <body> is
+      // a layout, and the scripts the decision allowed are loading.
+      if (dialog) showReopen();
+      else whenIdle(() => view('banner') || showReopen());
     },
     setTexts,
     placeholder: placeholders.place,
