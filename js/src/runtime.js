@@ -31,27 +31,23 @@ export function createBrowserInstance(engine, options) {
   const emit = events.emit;
   // What is not on the way to the banner or the page's own scripts waits for an idle moment.
   const idle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 1000 }) : win.setTimeout(fn, 50));
-  /**
-   * `fn` when the page is next idle after `ready` settles; not later than
-   * LOAD_WAIT_MS: a page whose load never ends (a stalled image, a long poll),
-   * or a script that never arrives, does not keep it waiting.
-   */
-  const idleAfter = (ready, fn) => {
-    let started = false;
-    const go = () => {
-      if (!started) idle(fn);
-      started = true;
-    };
-    Promise.resolve(ready).then(go, go);
-    win.setTimeout(go, LOAD_WAIT_MS);
-  };
   // What a returning visitor's page does not need while it loads (the reopen
   // button, the engine's own check of a kept answer) waits for the page's load
   // event: an idle moment between two chunks of the parse would hold up the
   // scripts the visitor allowed, which arrive then (the reopen button's UI and
   // texts, 20-25 ms, ran before the analytics script in two rounds of three).
-  const afterLoad = (fn) =>
-    idleAfter(doc.readyState === 'complete' || new Promise((resolve) => win.addEventListener('load', resolve, { once: true })), fn);
+  // Not longer than LOAD_WAIT_MS: a page whose load never ends (a stalled
+  // image, a long poll) still gets them.
+  const afterLoad = (fn) => {
+    if (doc.readyState === 'complete') return idle(fn);
+    let started = false;
+    const go = () => {
+      if (!started) idle(fn);
+      started = true;
+    };
+    win.addEventListener('load', go, { once: true });
+    win.setTimeout(go, LOAD_WAIT_MS);
+  };
 
   const languages = (explicit) => ({
     language: explicit || '',
@@ -198,8 +194,7 @@ export function createBrowserInstance(engine, options) {
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
     // The next page start, answered now that the engine is up, so that it need not wait for it.
-    // After the scripts this decision allowed have run: the engine's work would hold up their start.
-    if (engine.prepare && answer.memo) idleAfter(ran, () => engine.prepare(pageStart()));
+    if (engine.prepare && answer.memo) idle(() => engine.prepare(pageStart()));
     if (answer.reload) win.location.reload();
     else if (cookiebot) cookiebot.decided(ran);
     return instance.state();
