@@ -309,3 +309,21 @@ test('360 px and 200 % zoom: the dialog fits the screen and scrolls inside, its 
     await close();
   }
 });
+
+test('keyboard only: Enter on "reject all" decides once; focus leaves the banner, and Enter pressed again decides nothing more', async () => {
+  const { page, close } = await open(server.url());
+  await page.evaluate(() => {
+    window.__consents = 0;
+    window.addEventListener('kelisim:consent', () => window.__consents++);
+  });
+  await page.locator(sel.action('reject-all', sel.banner)).focus();
+  await page.keyboard.press('Enter');
+  assert.notEqual((await focused(page)).key, 'reject-all');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Space');
+  await page.locator(sel.reopen).waitFor();
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__consents), 1);
+  assert.equal((await state(page)).method, 'reject-all');
+  await close();
+});

@@ -128,7 +128,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
 
   function onClick(e) {
     const btn = e.target.closest('[data-kelisim-action]');
-    if (!btn) return;
+    if (!btn || btn.closest('[data-kelisim="closed"]')) return;
     const action = btn.getAttribute('data-kelisim-action');
     if (action === 'preferences') return showPreferences(btn);
     if (action === 'close') return closePreferences();
@@ -352,6 +352,8 @@ export function createUI({ win, doc, start, enabled, actions }) {
     if (!banner) return;
     banner.setAttribute('data-kelisim', 'closed');
     if (opener && banner.contains(opener)) opener = null; // focus cannot go back into it: the reopen button takes it
+    const focused = deepActive(doc);
+    if (banner.contains(focused)) focused.blur(); // as when it is removed: a key pressed again does not reach it
     whenIdle(() => banner.remove());
   }
   const whenIdle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 200 }) : win.setTimeout(fn, 20));
