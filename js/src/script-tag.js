@@ -358,23 +358,17 @@ import { cookiebotHint, createCookiebot } from './cookiebot.js';
         later(() => storeModule(win, __KELISIM_WASM_ID__, bytes));
       });
     };
-    // Not loaded (missing, another build's, refused by a CSP): the same files, over the network.
-    first.addEventListener('error', () => {
+    /** The same files over the network, once, when the first file did not hand them over. */
+    const overNetwork = (why) => () => {
       if (settled) return;
       settled = true;
-      win.console.warn(
-        `kelisim: cannot load ${first.src} (missing, or not the file this kelisim.js was built with): loading its files one by one`,
-      );
+      win.console.warn(`kelisim: ${why}: loading its files one by one`);
       startPage(startLoads());
-    });
-    // Loaded and run, but nothing handed over (it threw: a page's own btoa, a
-    // proxy that re-encoded it): the same files, over the network.
-    first.addEventListener('load', () => {
-      if (settled) return;
-      settled = true;
-      win.console.warn(`kelisim: ${first.src} ran without handing over its files: loading them one by one`);
-      startPage(startLoads());
-    });
+    };
+    // Not loaded (missing, another build's, refused by a CSP).
+    first.addEventListener('error', overNetwork(`cannot load ${first.src} (missing, or not the file this kelisim.js was built with)`));
+    // Loaded and run, but nothing handed over (it threw: a page's own btoa, a proxy that re-encoded it).
+    first.addEventListener('load', overNetwork(`${first.src} ran without handing over its files`));
     return;
   }
   startPage(loads || startLoads());
