@@ -36,6 +36,13 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
   // a half-parsed page (about 10 ms a frame); until the document is parsed the
   // element keeps its own box (nothing moves), and its placeholder comes then.
   const waiting = new Map(); // element -> info, until DOMContentLoaded
+  // Then each is measured where the browser lays the page out anyway: a
+  // ResizeObserver's first report comes after a frame's layout, so reading a
+  // box there forces none, and every element of that frame is read before
+  // any placeholder goes in (one layout for all, however many embeds the
+  // page has, where measuring each as it came laid the page out each time).
+  const measuring = new Map(); // element -> info, until its first report
+  let observer = null;
   /**
    * Puts a placeholder of the same size beside a gated element (which stays in
    * the DOM, hidden, until removePlaceholder). Nothing is requested from the
@@ -49,25 +56,45 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
       return;
     }
     if (placeholders.has(el) || !el.isConnected) return;
+    if (!measuring.has(el)) (observer = observer || new win.ResizeObserver(reported)).observe(el);
+    measuring.set(el, info);
+  }
+
+  function reported(entries) {
+    const boxes = [];
+    for (const { target: el } of entries) {
+      observer.unobserve(el);
+      const info = measuring.get(el);
+      if (measuring.delete(el) && !placeholders.has(el) && el.isConnected) boxes.push([el, info, measure(el)]);
+    }
+    boxes.forEach((b) => build(...b));
+  }
+
+  /** The element's box (its size, display, margins), so that nothing around it moves (no layout shift). */
+  function measure(el) {
     const rect = el.getBoundingClientRect();
     const cs = win.getComputedStyle(el);
+    const box = {};
+    for (const prop of ['display', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'vertical-align', 'float'])
+      box[prop] = cs.getPropertyValue(prop);
+    const inline = box.display === 'inline';
+    if (inline || box.display === 'none') box.display = 'inline-block';
+    // An inline <img> without src shows its alt text, not its future box: its size attributes then.
+    const measured = rect.width && !(inline && el.localName === 'img');
+    for (const [prop, px] of [
+      ['width', rect.width],
+      ['height', rect.height],
+    ]) {
+      const v = el.getAttribute(prop);
+      box[prop] = measured ? `${px}px` : v && /^\d+(\.\d+)?$/.test(v) ? `${v}px` : v;
+    }
+    return box;
+  }
+
+  function build(el, info, measured) {
     const [ph, shadow] = shadowHost();
-    const set = (prop, value) => value && ph.style.setProperty(prop, value);
-    const size = (attr) => {
-      const v = el.getAttribute(attr);
-      return v && /^\d+(\.\d+)?$/.test(v) ? `${v}px` : v;
-    };
-    // The element's box, so that nothing around it moves (no layout shift).
-    set('display', cs.display === 'inline' || cs.display === 'none' ? 'inline-block' : cs.display);
-    set('box-sizing', 'border-box');
-    // An inline <img> without src shows its alt text, not its future box: use its size attributes then.
-    const measured = rect.width && !(el.localName === 'img' && cs.display === 'inline');
-    set('width', measured ? `${rect.width}px` : size('width'));
-    set('height', measured ? `${rect.height}px` : size('height'));
-    set('max-width', '100%');
-    set('overflow', 'hidden');
-    for (const prop of ['margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'vertical-align', 'float'])
-      set(prop, cs.getPropertyValue(prop));
+    for (const [prop, value] of Object.entries({ ...measured, 'box-sizing': 'border-box', 'max-width': '100%', overflow: 'hidden' }))
+      if (value) ph.style.setProperty(prop, value);
     const box = h(doc, 'div', { 'data-kelisim': 'placeholder', class: 'ph' });
     const p = {
       host: ph,
@@ -93,6 +120,7 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
 
   function removePlaceholder(el) {
     waiting.delete(el);
+    if (measuring.delete(el)) observer.unobserve(el);
     const p = placeholders.get(el);
     if (!p) return;
     placeholders.delete(el);

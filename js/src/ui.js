@@ -352,8 +352,16 @@ export function createUI({ win, doc, start, enabled, actions }) {
     if (!banner) return;
     banner.setAttribute('data-kelisim', 'closed');
     if (opener && banner.contains(opener)) opener = null; // focus cannot go back into it: the reopen button takes it
-    const focused = deepActive(doc);
-    if (banner.contains(focused)) focused.blur(); // as when it is removed: a key pressed again does not reach it
+    // Focus leaves it as when it is removed, in the next frame: a blur in this
+    // task would compute the page's styles here, between the click and the
+    // scripts it allowed (the frame computes them anyway). A key pressed
+    // before then reaches a closed banner, whose clicks are ignored.
+    const leave = () => {
+      const focused = deepActive(doc);
+      if (banner.contains(focused)) focused.blur();
+    };
+    if (win.requestAnimationFrame) win.requestAnimationFrame(leave);
+    else leave();
     whenIdle(() => banner.remove());
   }
   const whenIdle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 200 }) : win.setTimeout(fn, 20));
