@@ -11,7 +11,7 @@ const FRAME = /<\s*i?frame\b/i;
 // Elements whose innerHTML is text, not markup.
 const RAW = /^(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
 
-export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored }) {
+export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored, adopt }) {
   const doc = win.document;
   const E = win.Element.prototype;
   const innerHTML = Object.getOwnPropertyDescriptor(E, 'innerHTML');
@@ -36,6 +36,8 @@ export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored
     const root = node.getRootNode ? node.getRootNode() : doc;
     const t = sanitize(html);
     const out = !t ? viaString(html) : typeof html === 'string' ? viaString(innerHTML.get.call(t)) : viaNodes(t.content);
+    // Beside the node too: outerHTML and insertAdjacentHTML put their nodes there.
+    if (t) adopt(node.parentNode || node);
     if (FRAME.test(html)) guardFrames(root.querySelectorAll('iframe,frame'));
     return out;
   }

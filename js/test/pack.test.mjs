@@ -55,7 +55,8 @@ test('the tarball holds exactly the allow-listed files', () => {
   // engine build and catalogue), which runs in Node only: no site loads it.
   // Auto-blocking without holes (element, HTML, frame, network and storage guards) cost about 11 KB.
   // A first visit's kelisim-first-<lang>.js, one per built-in language, each carry the engine (about 44 KB gzip each).
-  assert.ok(pack.info.size < 462_000, `the tarball is ${pack.info.size} bytes`);
+  // README.md and CHANGELOG.md ride along (about 35 KB gzip), and grow with each change's figures.
+  assert.ok(pack.info.size < 465_000, `the tarball is ${pack.info.size} bytes`);
 });
 
 test('package.json: name, version, MIT, no install scripts, no dependencies (playwright-core an optional peer), side effects only in the script-tag bundle', () => {
