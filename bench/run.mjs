@@ -336,6 +336,23 @@ function probe({ banner, patience = 8000 }) {
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) B.longtasks.push([e.startTime, e.duration]);
   }).observe({ type: 'longtask', buffered: true });
+  // Long animation frames (over 50 ms, Chromium): which scripts they ran, for BENCH_ONLY=timings.
+  B.frames = [];
+  try {
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries())
+        B.frames.push(
+          e.scripts.map((x) => ({
+            // The invoker without its origin (the port changes from run to run).
+            what: `${x.invokerType} ${String(x.invoker).replace(/^https?:\/\/[^/]*\/(.*\/)?/, '')}`,
+            ms: x.duration,
+            forced: x.forcedStyleAndLayoutDuration,
+          })),
+        );
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // another engine, or a Chromium without them
+  }
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) if (!e.hadRecentInput) B.shifts.push([e.startTime, e.value]);
   }).observe({ type: 'layout-shift', buffered: true });
@@ -511,6 +528,7 @@ async function firstVisit(browser, c, port) {
     const snap = await v.page.evaluate(() => ({
       shifts: window.__bench.shifts,
       longtasks: window.__bench.longtasks,
+      frames: window.__bench.frames,
       marks: window.__bench.marks,
       wasm: window.__bench.memories.map((mem) => mem.buffer.byteLength),
     }));
@@ -519,6 +537,7 @@ async function firstVisit(browser, c, port) {
     if (PROFILING) out.profile = (await v.cdp.send('Profiler.stop')).profile;
     out.cls = cls(snap.shifts);
     out.longTasks = snap.longtasks.length;
+    out.longFrames = snap.frames;
     out.longestTaskMs = snap.longtasks.reduce((a, [, d]) => Math.max(a, d), 0);
     out.wasmBytes = snap.wasm.length ? snap.wasm.reduce((a, b) => a + b, 0) : null;
     await v.cdp.send('HeapProfiler.collectGarbage');
@@ -1285,6 +1304,7 @@ async function quickTimings(browser, port) {
       rows[id].back.push(b.analyticsMs);
       rows[id].long.push(f.longTasks);
       rows[id].longest.push(f.longestTaskMs);
+      rows[id].frames = [...(rows[id].frames || []), f.longFrames || []];
       rows[id].marks = [...(rows[id].marks || []), f.marks];
       rows[id].backMarks = [...(rows[id].backMarks || []), b.marks];
       rows[id].acceptMarks = [...(rows[id].acceptMarks || []), f.acceptMarks || {}];
@@ -1306,6 +1326,26 @@ async function quickTimings(browser, port) {
       const at = names.map((k) => [k, median(marks.map((m) => m[k]))]).sort((a, b) => a[1] - b[1]);
       console.log(`${id} ${visit}, medians: ${at.map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
+    // The scripts that ran in the first visit's frames over 50 ms: in how many
+    // rounds, and their median time in such a frame (forced style and layout in it).
+    const ran = new Map();
+    r.frames.forEach((frames) => {
+      for (const x of frames.flat()) {
+        const e = ran.get(x.what) || { rounds: new Set(), ms: [], forced: [] };
+        e.rounds.add(frames);
+        e.ms.push(x.ms);
+        e.forced.push(x.forced);
+        ran.set(x.what, e);
+      }
+    });
+    if (ran.size)
+      console.log(
+        `${id} first visit, scripts in frames over 50 ms (rounds, median ms, forced style and layout): ` +
+          [...ran]
+            .sort((a, b) => b[1].rounds.size - a[1].rounds.size)
+            .map(([what, e]) => `${what} ${e.rounds.size}x ${median(e.ms)} (${median(e.forced)})`)
+            .join('; '),
+      );
     console.log(
       `${id.padEnd(24)} ${median(r.banner).padStart(7)} ${median(r.script).padStart(7)} ${median(r.accept).padStart(7)} ${median(r.back).padStart(7)}` +
         `   first visit: long tasks in ${r.long.filter((n) => n > 0).length} of ${r.long.length} rounds, longest ${Math.max(0, ...r.longest)} ms`,
