@@ -60,14 +60,23 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
     measuring.set(el, info);
   }
 
+  // Built in a task of their own, after the frame that measured them: inside
+  // it (the page's first layout is there too) the building made it a long one.
+  const measured = new Map(); // element -> [info, box], until built
   function reported(entries) {
-    const boxes = [];
     for (const { target: el } of entries) {
       observer.unobserve(el);
       const info = measuring.get(el);
-      if (measuring.delete(el) && !placeholders.has(el) && el.isConnected) boxes.push([el, info, measure(el)]);
+      if (measuring.delete(el) && !placeholders.has(el) && el.isConnected) {
+        if (!measured.size) win.setTimeout(buildMeasured);
+        measured.set(el, [info, measure(el)]);
+      }
     }
-    boxes.forEach((b) => build(...b));
+  }
+  function buildMeasured() {
+    const all = [...measured];
+    measured.clear();
+    for (const [el, [info, box]] of all) if (!placeholders.has(el) && el.isConnected) build(el, info, box);
   }
 
   /** The element's box (its size, display, margins), so that nothing around it moves (no layout shift). */
@@ -91,9 +100,9 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
     return box;
   }
 
-  function build(el, info, measured) {
+  function build(el, info, size) {
     const [ph, shadow] = shadowHost();
-    for (const [prop, value] of Object.entries({ ...measured, 'box-sizing': 'border-box', 'max-width': '100%', overflow: 'hidden' }))
+    for (const [prop, value] of Object.entries({ ...size, 'box-sizing': 'border-box', 'max-width': '100%', overflow: 'hidden' }))
       if (value) ph.style.setProperty(prop, value);
     const box = h(doc, 'div', { 'data-kelisim': 'placeholder', class: 'ph' });
     const p = {
@@ -121,6 +130,7 @@ export function createPlaceholders({ win, doc, actions, h, shadowHost, fill, run
   function removePlaceholder(el) {
     waiting.delete(el);
     if (measuring.delete(el)) observer.unobserve(el);
+    measured.delete(el);
     const p = placeholders.get(el);
     if (!p) return;
     placeholders.delete(el);
