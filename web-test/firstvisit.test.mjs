@@ -265,3 +265,18 @@ test('first visit, an engine that aborts on its first call: one kelisim:error, k
   assert.equal(await p.evaluate(() => document.cookie.includes('_st=')), false);
   await close();
 });
+
+test('after accept all, the reopen button waits until the scripts the decision allowed have run (an idle moment before they arrive would hold them up)', async () => {
+  const { page: p, close } = await openPage(browser);
+  await p.goto(
+    page({ head: '<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/slow.js?delay=400"></script>' }),
+  );
+  await p.locator('#kelisim-root >> [data-kelisim="banner"]').waitFor();
+  await p.locator('#kelisim-root >> [data-kelisim-action="accept-all"]').click();
+  await p.waitForTimeout(200);
+  assert.deepEqual(await p.evaluate(() => (window.__ran || []).filter((r) => r === 'stats/slow.js')), [], 'still on its way');
+  assert.equal(await p.locator('#kelisim-root >> [data-kelisim="reopen"]').count(), 0, 'the reopen button came before the allowed script');
+  await p.waitForFunction(() => (window.__ran || []).includes('stats/slow.js'));
+  await p.locator('#kelisim-root >> [data-kelisim="reopen"]').waitFor({ timeout: 2000 });
+  await close();
+});

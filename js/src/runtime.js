@@ -187,14 +187,28 @@ export function createBrowserInstance(engine, options) {
     // (the UI, the receipt, other tabs, listeners) is done while it loads.
     // Nothing it starts runs before this task ends.
     const ran = answer.reload ? null : (held.release(answer.urls), gates.apply(waiting, answer.gates));
+    // What follows the decision unseen (the closed banner's node, the reopen
+    // button, the next page start) waits until the scripts it allowed have
+    // run: an idle moment before they arrive would hold them up (over
+    // loopback, or from the HTTP cache, they arrive within 10 ms, and the
+    // reopen button's layout and paint came first).
+    const afterRan = (fn) => {
+      let started = false;
+      const go = () => {
+        if (!started) idle(fn);
+        started = true;
+      };
+      Promise.resolve(ran).then(go, go);
+      win.setTimeout(go, LOAD_WAIT_MS); // a script whose server never answers
+    };
     readHeader = doc.cookie; // after the write: a round trip to the browser
-    ui.decided();
+    ui.decided(afterRan);
     receipts.send(answer.receipt).catch(() => {});
     linked().announce(`${answer.cookie.name}=${answer.cookie.value}`);
     emit('consent', instance.state());
     emit('change', { state: instance.state(), accepted: answer.changes.accepted, rejected: answer.changes.rejected });
     // The next page start, answered now that the engine is up, so that it need not wait for it.
-    if (engine.prepare && answer.memo) idle(() => engine.prepare(pageStart()));
+    if (engine.prepare && answer.memo) afterRan(() => engine.prepare(pageStart()));
     if (answer.reload) win.location.reload();
     else if (cookiebot) cookiebot.decided(ran);
     return instance.state();

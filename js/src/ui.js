@@ -344,9 +344,9 @@ export function createUI({ win, doc, start, enabled, actions }) {
    * Closes the dialog; the banner is hidden at once, without a layout in
    * this frame (it is fixed: nothing moves), and is no longer a banner to the
    * page's selectors or to assistive technology; its node goes when the page
-   * is next idle.
+   * is next idle (or when `later` says).
    */
-  function hide() {
+  function hide(later = whenIdle) {
     closePreferences();
     const banner = view('banner');
     if (!banner) return;
@@ -362,7 +362,7 @@ export function createUI({ win, doc, start, enabled, actions }) {
     };
     if (win.requestAnimationFrame) win.requestAnimationFrame(leave);
     else leave();
-    whenIdle(() => banner.remove());
+    later(() => banner.remove());
   }
   const whenIdle = (fn) => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 200 }) : win.setTimeout(fn, 20));
 
@@ -400,14 +400,15 @@ export function createUI({ win, doc, start, enabled, actions }) {
     showPreferences: (trigger) => showPreferences(trigger), // focus returns to the trigger (a data-kelisim-open link) on close
     showReopen,
     hide,
-    decided() {
+    /** `later(fn)`: when what the decision allowed has run, in an idle moment. */
+    decided(later = whenIdle) {
       const dialog = view('preferences');
-      hide();
+      hide(later);
       // With a dialog closing, now: focus goes back to the button. After the
-      // banner, when the page is next idle: a new box at the top of <body> is
-      // a layout, and the scripts the decision allowed are loading.
+      // banner, later: a new box at the top of <body> is a layout, and the
+      // scripts the decision allowed are loading.
       if (dialog) showReopen();
-      else whenIdle(() => view('banner') || showReopen());
+      else later(() => view('banner') || showReopen());
     },
     setTexts,
     placeholder: placeholders.place,
