@@ -223,6 +223,51 @@ test("autoBlock: unmarked third-party tags in the page's HTML never run before a
   await close();
 });
 
+test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTML (nested too) are held like the rest", async () => {
+  const html = `</head><body>
+<div id="host"><template shadowrootmode="open"><p>in a shadow root</p>
+<script src="http://stats.test:{{PORT}}/shadow-1.js"></script>
+<iframe width="300" height="150" src="http://video.test:{{PORT}}/frame/shadow"></iframe>
+<span id="inner"><template shadowrootmode="open"><script src="http://stats.test:{{PORT}}/shadow-2.js"></script></template></span>
+<script src="http://cdn.test:{{PORT}}/shadow-lib.js"></script>
+</template></div>
+<script src="/own.js"></script>
+</body></html>`;
+  const url = inlinePage(withAutoBlock(basic), html);
+  const { page, close } = await openPage(browser);
+  const ran = () => page.evaluate(() => window.__ran || []);
+  const frameSrc = () => page.evaluate(() => document.getElementById('host').shadowRoot.querySelector('iframe').getAttribute('src'));
+  const frameLoaded = () => page.frames().some((f) => f.url().includes('video.test'));
+
+  // First page view: held until the engine answers "no".
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await ran(), ['cdn/shadow-lib.js'], 'only the host no service names ran');
+  assert.equal(await frameSrc(), 'about:blank');
+  assert.equal(frameLoaded(), false);
+
+  // After "reject all", with the engine starting synchronously.
+  await page.evaluate(() => window.kelisim.rejectAll());
+  await engineCached(page);
+  await page.reload();
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await ran(), ['cdn/shadow-lib.js']);
+  assert.equal(frameLoaded(), false);
+
+  // Accepted: they run, in document order, and the frame loads.
+  await page.evaluate(() => window.kelisim.accept(['analytics', 'embedded']));
+  await page.reload();
+  await page.waitForFunction(() => (window.__ran || []).length >= 3);
+  await page.waitForTimeout(200);
+  assert.deepEqual(await ran(), ['stats/shadow-1.js', 'stats/shadow-2.js', 'cdn/shadow-lib.js']);
+  await page.waitForFunction(() =>
+    document.getElementById('host').shadowRoot.querySelector('iframe').getAttribute('src')?.includes('video.test'),
+  );
+  await close();
+});
+
 test('a stale stored decision never runs anything: revision bump, new service, expiry', async () => {
   const gated = `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
 <script type="text/plain" data-service="stats" src="http://stats.test:{{PORT}}/by-service.js"></script>

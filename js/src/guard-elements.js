@@ -588,17 +588,35 @@ export function guardElements(win, state, onRealm) {
   // records for every insertion once per subtree observer.
   let parsing = false;
   const watchers = [];
-  new win.MutationObserver((records) => {
+  const WATCH = { childList: true, subtree: true };
+  // A shadow root the parser attached (a declarative one in the page's HTML,
+  // <template shadowrootmode="open">) gets what the parser goes on to put in
+  // it without a record for an observer of the document: from the batch that
+  // brings its host (a script's end tag lets observers run first), it is
+  // watched too, and what it holds already counts as added. A closed one is
+  // out of any script's reach: a known gap (README).
+  const shadowOf = Object.getOwnPropertyDescriptor(win.Element.prototype, 'shadowRoot').get;
+  const watched = new WeakSet();
+  const observer = new win.MutationObserver((records) => {
     const { roots, inner } = addedRoots(records);
     const found = new Set(collect(roots)); // an element may come both as an added node and inside an added parent
     for (const el of inner) if (URLS[el.localName]) found.add(el);
+    for (const list of [roots, inner])
+      for (const el of list) {
+        const shadow = shadowOf.call(el);
+        if (!shadow || watched.has(shadow)) continue;
+        watched.add(shadow);
+        observer.observe(shadow, WATCH);
+        for (const x of collect([shadow], true)) found.add(x);
+      }
     for (const el of found) if (has(el, HELD)) held.add(el); // held markup the parser made
     if (found.size) {
       if (parsing) holdParsed([...found]);
       guardFrames(found);
     }
     for (const fn of watchers) fn(roots);
-  }).observe(doc.documentElement, { childList: true, subtree: true });
+  });
+  observer.observe(doc.documentElement, WATCH);
   // A same-origin document that replaced a frame's first one has a window of its own.
   doc.addEventListener('load', (e) => e.target.localName === 'iframe' && guardFrames([e.target]), true);
 

@@ -46,6 +46,16 @@ const latePage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <script>window.__afterParsed = (window.__ran || []).slice();</script>
 </head><body><p>late</p></body></html>`;
 
+// Unmarked tags inside declarative shadow roots of the page's HTML (one nested in the other).
+const shadowPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/kelisim/kelisim.js"></script>
+</head><body><div id="host"><template shadowrootmode="open"><p>in a shadow root</p>
+<script src="http://stats.test:{{PORT}}/shadow-1.js"></script>
+<iframe width="300" height="150" src="http://video.test:{{PORT}}/frame/shadow"></iframe>
+<span><template shadowrootmode="open"><script src="http://stats.test:{{PORT}}/shadow-2.js"></script></template></span>
+</template></div></body></html>`;
+
 const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
 /** The names of kelisim's files this page view downloaded, in order. */
 const kelisimFiles = (s) =>
@@ -72,6 +82,7 @@ export default {
     server.routes['/sync.html'] = (req, res) => server.html(res, page());
     server.routes['/sync-order.html'] = (req, res) => server.html(res, orderPage);
     server.routes['/sync-late.html'] = (req, res) => server.html(res, latePage);
+    server.routes['/sync-shadow.html'] = (req, res) => server.html(res, shadowPage);
     server.routes['/legacy/page.html'] = (req, res) => server.html(res, legacyPage, { 'content-type': 'text/html; charset=windows-1251' });
     for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim-first-ru.js', 'kelisim-first-en.js', 'kelisim-first-kk.js'])
       server.routes[`/legacy/${file}`] = (req, res) => {
@@ -195,6 +206,24 @@ export default {
           () => document.getElementById('kelisim-root').shadowRoot.querySelector('[data-kelisim="banner"]').textContent,
         );
         assert.ok(title.includes(ruTexts['banner.title']), title);
+      },
+    ],
+    [
+      "undecided: unmarked tags inside declarative shadow roots of the page's HTML are held, then run once allowed",
+      async (s) => {
+        await s.page.evaluate(() => window.kelisim.reset());
+        await s.page.goto(`${s.origin}/sync-shadow.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        await s.page.sleep(300);
+        const frameSrc = () =>
+          s.page.evaluate(() => document.getElementById('host').shadowRoot.querySelector('iframe').getAttribute('src'));
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'ran before a decision');
+        assert.equal(await frameSrc(), 'about:blank');
+        await s.page.evaluate(() => window.kelisim.acceptAll());
+        await s.page.waitFor(() => (window.__ran || []).length === 2, null, { message: 'both tags ran' });
+        assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/shadow-1.js', 'stats/shadow-2.js']);
+        assert.ok((await frameSrc()).includes('video.test'));
       },
     ],
   ],
