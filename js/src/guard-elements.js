@@ -32,7 +32,15 @@ const URLS = {
   audio: ['src'],
   track: ['src'],
   input: ['src'], // type="image"
+  // SVG: an image, a filter's image (a <use> of another origin's file is
+  // refused before it is asked for).
+  image: ['href'],
+  feImage: ['href'],
 };
+// The legacy background attribute loads an image. These common elements
+// load only through it: looked at when they have attributes.
+const BY_ATTRIBUTE = /^(body|table|thead|tbody|tfoot|tr|td|th)$/;
+for (const kind of 'body table thead tbody tfoot tr td th'.split(' ')) URLS[kind] = ['background'];
 // Frames are also looked for without a URL: their window gets the guards.
 const SELECTOR = `${Object.keys(URLS)
   .flatMap((t) => URLS[t].map((a) => `${t}[*|${a}]`))
@@ -58,7 +66,7 @@ export function guardElements(win, state, onRealm) {
   const doc = win.document;
   const origin = win.location.origin;
   const E = win.Element.prototype;
-  const { getAttribute, getAttributeNS, setAttribute, removeAttribute, hasAttribute } = E;
+  const { getAttribute, getAttributeNS, setAttribute, removeAttribute, removeAttributeNS, hasAttribute, hasAttributes } = E;
   const { insertBefore, removeChild } = win.Node.prototype;
   const XHR = win.XMLHttpRequest;
   const held = new Set();
@@ -160,7 +168,7 @@ export function guardElements(win, state, onRealm) {
       return url != null && (kept || runnable(getAttribute.call(el, 'type'))) ? [url] : [];
     }
     return URLS[kind].flatMap((name) => {
-      const v = getAttribute.call(el, kept ? KEEP + name : name);
+      const v = kept ? getAttribute.call(el, KEEP + name) : attr(el, name);
       return v == null ? [] : urlsIn(kind, name, v);
     });
   }
@@ -175,10 +183,11 @@ export function guardElements(win, state, onRealm) {
       set(el, 'type', BLOCKED_TYPE);
     } else {
       for (const name of URLS[el.localName]) {
-        const v = getAttribute.call(el, name);
+        const v = attr(el, name);
         if (v == null) continue;
         set(el, KEEP + name, v);
         unset(el, name);
+        if (name === 'href') removeAttributeNS.call(el, XLINK, 'href'); // released as a plain href
       }
     }
     set(el, HELD, '');
@@ -286,7 +295,8 @@ export function guardElements(win, state, onRealm) {
       // A shadow host may have no children of its own: what it shows is in its shadow root.
       if (deep && n.nodeType === 1) collect([n.content, n.shadowRoot].filter(Boolean), deep, out);
       if (!n.firstElementChild) continue;
-      out.push(...n.querySelectorAll(SELECTOR));
+      // In an HTML document the selector's SVG names match HTML elements of any case too (<feimage>): not ours.
+      for (const el of n.querySelectorAll(SELECTOR)) if (URLS[el.localName]) out.push(el);
       if (deep) for (const el of n.querySelectorAll('*')) collect([el.content, el.shadowRoot].filter(Boolean), deep, out);
     }
     return out;
@@ -369,6 +379,7 @@ export function guardElements(win, state, onRealm) {
     'HTMLVideoElement poster',
     'HTMLTrackElement src',
     'HTMLInputElement src',
+    'HTMLBodyElement background', // a table's has no property
   ]) {
     const [ctor, ...keys] = line.split(' ');
     for (const key of keys)
@@ -421,6 +432,36 @@ export function guardElements(win, state, onRealm) {
       configurable: true,
     },
   ]);
+  // An SVG element's href is an SVGAnimatedString whose baseVal sets the
+  // attribute, and which does not say whose it is: its element's href tells.
+  const hrefOwners = new WeakMap();
+  for (const ctor of ['SVGImageElement', 'SVGFEImageElement']) {
+    const c = win[ctor];
+    const d = c && Object.getOwnPropertyDescriptor(c.prototype, 'href');
+    if (d && d.get)
+      patches.push([
+        ctor,
+        'href',
+        {
+          get() {
+            const animated = d.get.call(this);
+            hrefOwners.set(animated, this);
+            return animated;
+          },
+          enumerable: true,
+          configurable: true,
+        },
+      ]);
+  }
+  setter(
+    'SVGAnimatedString',
+    'baseVal',
+    (s) =>
+      function kelisimBaseVal(value) {
+        const el = hrefOwners.get(this);
+        if (!(el && onAttr(el, 'href', value))) s.call(this, value);
+      },
+  );
   for (const key of ['setAttributeNode', 'setAttributeNodeNS']) method('Element', key, (f) => attach(f, (el) => el));
   for (const key of ['setNamedItem', 'setNamedItemNS']) method('NamedNodeMap', key, (f) => attach(f, (map) => owners.get(map)));
   for (const [ctor, key] of [
@@ -600,7 +641,7 @@ export function guardElements(win, state, onRealm) {
   const observer = new win.MutationObserver((records) => {
     const { roots, inner } = addedRoots(records);
     const found = new Set(collect(roots)); // an element may come both as an added node and inside an added parent
-    for (const el of inner) if (URLS[el.localName]) found.add(el);
+    for (const el of inner) if (URLS[el.localName] && (!BY_ATTRIBUTE.test(el.localName) || hasAttributes.call(el))) found.add(el);
     for (const list of [roots, inner])
       for (const el of list) {
         const shadow = shadowOf.call(el);

@@ -6,7 +6,9 @@
 // would be refused under `require-trusted-types-for 'script'`).
 import { trustedHTML } from './trusted-types.js';
 
-const RISKY = /<\s*(script|i?frame|embed|object|img|image|link|source|video|audio)\b/i;
+// Markup that may load a URL (the element kinds guard-elements.js looks at,
+// and the legacy background attribute): parsed inert and checked first.
+const RISKY = /<\s*(script|i?frame|embed|object|img|image|feimage|link|source|video|audio|track|input)\b|\sbackground\s*=/i;
 const FRAME = /<\s*i?frame\b/i;
 // Elements whose innerHTML is text, not markup.
 const RAW = /^(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)$/;
@@ -20,21 +22,42 @@ export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored
   const POSITIONS = { beforebegin: E.before, afterbegin: E.prepend, beforeend: E.append, afterend: E.after };
   const write = win.Document.prototype.write;
 
-  /** The markup parsed inert, with what must wait held; null when nothing in it changed. */
-  function sanitize(html) {
+  /**
+   * The markup parsed inert, with what must wait held; null when nothing in
+   * it changed. `svg`: the sink parses it inside an SVG element, where
+   * <image> is an SVG image (in HTML, an <img> without a src) and <feImage>
+   * a filter's: parsed inside an <svg> here too, then taken out of it.
+   */
+  function sanitize(html, svg) {
     if (!RISKY.test(html) || fromIgnored()) return null;
     const t = doc.createElement('template');
-    innerHTML.set.call(t, html);
+    let wrapped = false;
+    if (svg)
+      try {
+        innerHTML.set.call(t, trustedHTML(win, `<svg>${html}</svg>`));
+        wrapped = true;
+      } catch {
+        // Trusted Types refuse kelisim's policy: parsed as HTML, as before.
+      }
+    if (wrapped) {
+      const wrapper = t.content.firstChild;
+      replaceWith.call(wrapper, ...wrapper.childNodes);
+    } else innerHTML.set.call(t, html);
     return check([t.content], true).changed ? t : null;
   }
   const cleaned = (html) => {
     const t = sanitize(html);
     return t ? innerHTML.get.call(t) : html;
   };
-  /** Runs a sink on cleaned markup; the frames it made get their windows guarded at once. */
-  function run(node, html, viaString, viaNodes) {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const inSvg = (el) => Boolean(el && el.namespaceURI === SVG && el.localName !== 'foreignObject');
+  /**
+   * Runs a sink on cleaned markup; the frames it made get their windows
+   * guarded at once. `context`: the element the sink parses the markup in.
+   */
+  function run(node, html, viaString, viaNodes, context = node) {
     const root = node.getRootNode ? node.getRootNode() : doc;
-    const t = sanitize(html);
+    const t = sanitize(html, inSvg(context));
     const out = !t ? viaString(html) : typeof html === 'string' ? viaString(innerHTML.get.call(t)) : viaNodes(t.content);
     // Beside the node too: outerHTML and insertAdjacentHTML put their nodes there.
     if (t) adopt(node.parentNode || node);
@@ -87,6 +110,7 @@ export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored
           html,
           (h) => s.call(this, h),
           (nodes) => replaceWith.call(this, nodes),
+          this.parentNode,
         );
       },
   );
@@ -101,6 +125,7 @@ export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored
           html,
           (h) => f.call(this, position, h),
           (nodes) => (where ? where.call(this, nodes) : f.call(this, position, html)),
+          /^(beforebegin|afterend)$/i.test(String(position)) ? this.parentNode : this,
         );
       },
   );
@@ -109,11 +134,13 @@ export function guardHtml({ win, method, setter, check, guardFrames, fromIgnored
     'createContextualFragment',
     (f) =>
       function kelisimFragment(html) {
+        const start = this.startContainer;
         return run(
           this,
           html,
           (h) => f.call(this, h),
           (nodes) => nodes,
+          start && start.nodeType === 1 ? start : start && start.parentNode,
         );
       },
   );

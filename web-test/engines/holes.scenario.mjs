@@ -11,7 +11,7 @@ const BLOCKED = 'ads.test';
 const CONTROL = 'other.test';
 const WAYS = {
   attributes: ['setAttributeNS', 'emptyThenSrc', 'svgHref', 'objectData', 'embedSrcAttribute'],
-  elements: ['image', 'imgSrcset'],
+  elements: ['image', 'imgSrcset', 'svgImageXlink', 'svgImageBaseVal', 'svgImageMarkup', 'svgFeImage', 'tableBackground'],
   html: ['createContextualFragment', 'shadowRootInnerHTML', 'setHTMLUnsafe', 'templateClone', 'domParserImport'],
   frames: ['insideBlankFrame', 'movedFromFrame', 'frameLoadEvent', 'contentDocumentWrite', 'srcdoc', 'dataUrl', 'blobUrl'],
 };

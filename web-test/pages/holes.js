@@ -194,6 +194,52 @@
       linkImagesrcset: function (base, id) {
         el('link', { rel: 'preload', as: 'image', imagesrcset: pixel(base, id) + ' 1x' }, d.head);
       },
+      // SVG: an image (href, xlink:href, its SVGAnimatedString, markup), a filter's image.
+      svgImage: function (base, id) {
+        var svg = d.body.appendChild(d.createElementNS(SVG, 'svg'));
+        var i = d.createElementNS(SVG, 'image');
+        i.setAttribute('href', pixel(base, id));
+        svg.appendChild(i);
+      },
+      svgImageXlink: function (base, id) {
+        var svg = d.body.appendChild(d.createElementNS(SVG, 'svg'));
+        var i = d.createElementNS(SVG, 'image');
+        i.setAttributeNS(XLINK, 'xlink:href', pixel(base, id));
+        svg.appendChild(i);
+      },
+      svgImageBaseVal: function (base, id) {
+        var svg = d.body.appendChild(d.createElementNS(SVG, 'svg'));
+        var i = svg.appendChild(d.createElementNS(SVG, 'image'));
+        i.href.baseVal = pixel(base, id);
+      },
+      svgImageMarkup: function (base, id) {
+        var svg = d.body.appendChild(d.createElementNS(SVG, 'svg'));
+        svg.innerHTML = '<image width="4" height="4" href="' + pixel(base, id) + '"/>';
+      },
+      svgFeImage: function (base, id) {
+        var svg = d.body.appendChild(d.createElementNS(SVG, 'svg'));
+        svg.innerHTML =
+          '<filter id="f-' +
+          id +
+          '"><feImage href="' +
+          pixel(base, id) +
+          '"/></filter><rect width="4" height="4" filter="url(#f-' +
+          id +
+          ')"/>';
+      },
+      // The legacy background attribute of body and table parts.
+      tableBackground: function (base, id) {
+        el('div', {}).innerHTML = '<table background="' + pixel(base, id) + '"><tr><td>x</td></tr></table>';
+      },
+      cellBackgroundAttribute: function (base, id) {
+        var td = el('div', {}).appendChild(d.createElement('table')).insertRow().insertCell();
+        td.textContent = 'x';
+        td.setAttribute('background', pixel(base, id));
+      },
+      bodyBackground: function (base, id) {
+        var frame = el('iframe', {});
+        frame.contentDocument.body.background = pixel(base, id);
+      },
     },
     // HTML parsed into the page by APIs besides innerHTML
     html: {
