@@ -38,16 +38,17 @@ export function createBrowserInstance(engine, options) {
   // texts, 20-25 ms, ran before the analytics script in two rounds of three).
   // Not longer than LOAD_WAIT_MS: a page whose load never ends (a stalled
   // image, a long poll) still gets them.
-  const afterLoad = (fn) => {
-    if (doc.readyState === 'complete') return idle(fn);
+  const afterLoad = (fn) => (doc.readyState === 'complete' ? idle(fn) : win.addEventListener('load', idleOnce(fn), { once: true }));
+  /** A function that schedules `fn` for an idle moment the first time it is called, or LOAD_WAIT_MS from now. */
+  function idleOnce(fn) {
     let started = false;
     const go = () => {
       if (!started) idle(fn);
       started = true;
     };
-    win.addEventListener('load', go, { once: true });
     win.setTimeout(go, LOAD_WAIT_MS);
-  };
+    return go;
+  }
 
   const languages = (explicit) => ({
     language: explicit || '',
@@ -191,15 +192,11 @@ export function createBrowserInstance(engine, options) {
     // button, the next page start) waits until the scripts it allowed have
     // run: an idle moment before they arrive would hold them up (over
     // loopback, or from the HTTP cache, they arrive within 10 ms, and the
-    // reopen button's layout and paint came first).
+    // reopen button's layout and paint came first). Not longer than
+    // LOAD_WAIT_MS: a script whose server never answers.
     const afterRan = (fn) => {
-      let started = false;
-      const go = () => {
-        if (!started) idle(fn);
-        started = true;
-      };
+      const go = idleOnce(fn);
       Promise.resolve(ran).then(go, go);
-      win.setTimeout(go, LOAD_WAIT_MS); // a script whose server never answers
     };
     readHeader = doc.cookie; // after the write: a round trip to the browser
     ui.decided(afterRan);
