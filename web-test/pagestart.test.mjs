@@ -268,6 +268,69 @@ test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTM
   await close();
 });
 
+test('marked tags inside shadow roots (declarative, nested, closed ones a script attached) wait for consent, then run in document order', async () => {
+  const gated = (name) => `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/${name}.js"></script>`;
+  const html = `</head><body>
+${gated('doc-1')}
+<div id="host"><template shadowrootmode="open"><p>a card</p>
+${gated('shadow-1')}
+<iframe data-category="embedded" data-src="http://video.test:{{PORT}}/frame/shadow" width="300" height="150"></iframe>
+<span><template shadowrootmode="open">${gated('shadow-2')}</template></span>
+</template><p>the host's own child</p></div>
+<div id="widget"></div>
+<script>
+  // A closed root a script attaches: out of the page's reach, not of kelisim's.
+  const s = document.createElement('script');
+  s.type = 'text/plain';
+  s.setAttribute('data-category', 'analytics');
+  s.src = 'http://stats.test:{{PORT}}/closed.js';
+  document.getElementById('widget').attachShadow({ mode: 'closed' }).append(s);
+</script>
+${gated('doc-2')}
+<script src="/own.js"></script>
+</body></html>`;
+  const url = inlinePage(basic, html);
+  const { page, close } = await openPage(browser);
+  const ran = () => page.evaluate(() => window.__ran || []);
+  const frameLoaded = () => page.frames().some((f) => f.url().includes('video.test'));
+  // Playwright's CSS reaches into open shadow roots: the frame's placeholder is in the host's, the placeholder's box in one of its own.
+  const placeholders = () => page.locator('#host [data-kelisim="placeholder"]').count();
+
+  // First page view: nothing marked runs; the frame in the shadow root gets its placeholder.
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await ran(), []);
+  assert.equal(frameLoaded(), false);
+  await page.waitForFunction(() => document.getElementById('host').shadowRoot.querySelector('iframe').hidden);
+  assert.equal(await placeholders(), 1, 'the gated frame inside the shadow root has a placeholder');
+
+  // "Accept all" on this page: the five scripts run in the page's order, the frame loads.
+  await page.evaluate(() => window.kelisim.acceptAll());
+  await page.waitForFunction(() => (window.__ran || []).length >= 5);
+  await page.waitForFunction(() => document.getElementById('host').shadowRoot.querySelector('iframe[src*="video.test"]'));
+  await page.waitForTimeout(200);
+  assert.deepEqual(await ran(), ['stats/doc-1.js', 'stats/shadow-1.js', 'stats/shadow-2.js', 'stats/closed.js', 'stats/doc-2.js']);
+  assert.equal(await placeholders(), 0);
+
+  // The next page view, the engine starting synchronously: the same, as the parser goes.
+  await engineCached(page);
+  await page.reload();
+  await page.waitForFunction(() => (window.__ran || []).length >= 5);
+  await page.waitForTimeout(200);
+  assert.deepEqual(await ran(), ['stats/doc-1.js', 'stats/shadow-1.js', 'stats/shadow-2.js', 'stats/closed.js', 'stats/doc-2.js']);
+  await page.waitForFunction(() => document.getElementById('host').shadowRoot.querySelector('iframe[src*="video.test"]'));
+
+  // After "reject all": nothing marked runs again.
+  await page.evaluate(() => window.kelisim.rejectAll());
+  await page.reload();
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await ran(), []);
+  assert.equal(frameLoaded(), false);
+  await close();
+});
+
 test('a stale stored decision never runs anything: revision bump, new service, expiry', async () => {
   const gated = `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/stats.js"></script>
 <script type="text/plain" data-service="stats" src="http://stats.test:{{PORT}}/by-service.js"></script>

@@ -79,11 +79,32 @@ function activateMedia(el) {
 /** Whether the parser has finished this element (something follows it, or parsing is over). */
 function complete(doc, el) {
   if (doc.readyState !== 'loading') return true;
-  for (let n = el; n && n !== doc.documentElement; n = n.parentNode) if (n.nextSibling) return true;
+  // Out of a shadow root through its host: the parser finishes the host's shadow tree before what follows the host.
+  for (let n = el; n && n !== doc.documentElement; n = n.parentNode || n.host) if (n.nextSibling) return true;
   return false;
 }
 
-const byDocumentOrder = (a, b) => (a.compareDocumentPosition(b) & 4 ? -1 : 1); // 4: b follows a
+/** `el`, then the host of its shadow root, that host's host, … up to a node of the document's own tree. */
+function hostChain(el) {
+  const chain = [el];
+  for (let root = el.getRootNode(); root.host; root = root.host.getRootNode()) chain.unshift(root.host);
+  return chain;
+}
+/**
+ * Document order, a shadow root's content taken as standing where its host
+ * is (before the host's own children): nodes of two trees are compared
+ * through the hosts that bring them into one.
+ */
+function byDocumentOrder(a, b) {
+  if (a.getRootNode() === b.getRootNode()) return a.compareDocumentPosition(b) & 4 ? -1 : 1; // 4: b follows a
+  const pa = hostChain(a);
+  const pb = hostChain(b);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  if (i === pa.length) return -1; // a is a host b's tree hangs from
+  if (i === pb.length) return 1;
+  return pa[i].compareDocumentPosition(pb[i]) & 4 ? -1 : 1;
+}
 
 /**
  * Asks for scripts the parser will run (`list`: { src, crossorigin,
@@ -124,7 +145,7 @@ const scriptInfo = (doc, el, src) => ({
  * "always allow" on a placeholder. `nonce`: kelisim's tag's. `ran(info)`:
  * an allowed gated script with a source runs (scriptInfo).
  */
-export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ran: onRun = () => {} }) {
+export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ran: onRun = () => {}, shadowRoots = () => [] }) {
   const pending = new Set();
   // Allowed gated scripts the parser is about to run (made runnable in
   // place), until it has passed them; and which of them ran.
@@ -145,10 +166,16 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
   }
   let scheduled = false;
 
+  /** The gated elements in `node` (an element, or a shadow root) join the waiting list. */
   function collect(node) {
-    if (node.nodeType !== 1) return;
-    if (node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
+    if (node.nodeType !== 1 && node.nodeType !== 11) return;
+    if (node.nodeType === 1 && node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
     for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
+  }
+  /** The whole page: the document and the open shadow roots in it. */
+  function collectAll() {
+    collect(doc.documentElement);
+    for (const root of shadowRoots()) collect(root);
   }
 
   /** The waiting elements the parser has finished, in document order, taken off the waiting list. */
@@ -292,7 +319,7 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
     win.queueMicrotask(processPending);
   }
   function rescan() {
-    collect(doc.documentElement);
+    collectAll();
     return processPending();
   }
 
@@ -305,6 +332,7 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
     };
   return {
     collect,
+    collectAll,
     takeReady: anew(takeReady),
     /** Applies answers already at hand (the start's, a decision's) to these elements. */
     apply: anew(applyGates),

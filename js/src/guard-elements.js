@@ -555,6 +555,19 @@ export function guardElements(win, state, onRealm) {
       ]);
     }
 
+  // A shadow root a script attaches (closed ones too) is watched from then on (see watchShadow below).
+  method(
+    'Element',
+    'attachShadow',
+    (f) =>
+      function kelisimAttachShadow(...args) {
+        const root = f.apply(this, args);
+        attached.set(this, root);
+        watchRoot(root);
+        return root;
+      },
+  );
+
   const mark = patches[0][2].set;
   /** Puts the guards into a window of this page (this one, or a same-origin frame's). */
   function guardRealm(w) {
@@ -636,26 +649,42 @@ export function guardElements(win, state, onRealm) {
   // brings its host (a script's end tag lets observers run first), it is
   // watched too, and what it holds already counts as added. A closed one is
   // out of any script's reach: a known gap (README).
+  // A root a script attaches (Element.attachShadow, closed ones too) is
+  // watched from then on, so that the runtime's gates find marked markup in
+  // it as they do in the document.
   const shadowOf = Object.getOwnPropertyDescriptor(win.Element.prototype, 'shadowRoot').get;
+  const attached = new WeakMap(); // host -> the root a script attached to it
+  const rootOf = (el) => shadowOf.call(el) || attached.get(el);
   const watched = new WeakSet();
+  // Every root watched, weakly: a root whose host is gone is not kept alive for this.
+  const shadows = new Set();
+  function watchRoot(root) {
+    if (watched.has(root)) return false;
+    watched.add(root);
+    shadows.add(typeof win.WeakRef === 'function' ? new win.WeakRef(root) : { deref: () => root });
+    observer.observe(root, WATCH);
+    return true;
+  }
+  /** Watches `el`'s shadow root and those nested in it, once each; what they hold goes into `found`, each root into `added`. */
+  function watchShadow(el, found, added) {
+    const shadow = rootOf(el);
+    if (!shadow || !watchRoot(shadow)) return;
+    added.push(shadow);
+    for (const x of collect([shadow], true)) found.add(x);
+    for (const inner of shadow.querySelectorAll('*')) watchShadow(inner, found, added);
+  }
   const observer = new win.MutationObserver((records) => {
     const { roots, inner } = addedRoots(records);
     const found = new Set(collect(roots)); // an element may come both as an added node and inside an added parent
     for (const el of inner) if (URLS[el.localName] && (!BY_ATTRIBUTE.test(el.localName) || hasAttributes.call(el))) found.add(el);
-    for (const list of [roots, inner])
-      for (const el of list) {
-        const shadow = shadowOf.call(el);
-        if (!shadow || watched.has(shadow)) continue;
-        watched.add(shadow);
-        observer.observe(shadow, WATCH);
-        for (const x of collect([shadow], true)) found.add(x);
-      }
+    const added = [];
+    for (const list of [roots, inner]) for (const el of list) watchShadow(el, found, added);
     for (const el of found) if (has(el, HELD)) held.add(el); // held markup the parser made
     if (found.size) {
       if (parsing) holdParsed([...found]);
       guardFrames(found);
     }
-    for (const fn of watchers) fn(roots);
+    for (const fn of watchers) fn(added.length ? roots.concat(added) : roots);
   });
   observer.observe(doc.documentElement, WATCH);
   // A same-origin document that replaced a frame's first one has a window of its own.
@@ -711,8 +740,22 @@ export function guardElements(win, state, onRealm) {
 
   return {
     watchParser,
-    /** `fn(roots)` with each batch of insertions the page's observer sees: the added subtrees' highest nodes (every added element is in one). */
+    /**
+     * `fn(roots)` with each batch of insertions the page's observer sees: the
+     * added subtrees' highest nodes (every added element is in one), and the
+     * shadow roots first seen in it (what the parser put there came with no record).
+     */
     onAdded: (fn) => watchers.push(fn),
+    /** The open shadow roots the observer watches whose host is in a document now. */
+    shadowRoots() {
+      const out = [];
+      for (const ref of shadows) {
+        const root = ref.deref();
+        if (!root) shadows.delete(ref);
+        else if (root.host.isConnected) out.push(root);
+      }
+      return out;
+    },
     held: heldNow,
     /** Releases what is now allowed; called when the engine answers. */
     release() {

@@ -19,6 +19,7 @@ export function installGuards(win, onRealm) {
   return {
     watchParser: elements.watchParser,
     onAdded: elements.onAdded,
+    shadowRoots: elements.shadowRoots,
     held: elements.held,
     /** The engine answers from now on. */
     ready(d) {

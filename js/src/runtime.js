@@ -80,10 +80,11 @@ export function createBrowserInstance(engine, options) {
     allow: (gate) => decideWith('custom', { allow: gate }),
     nonce: options.nonce,
     ran: (script) => engine.ran && engine.ran(script),
+    shadowRoots: () => (guards.shadowRoots ? guards.shadowRoots() : []),
   });
 
   // Page start is one engine call: the stored decision and the gates already in the page.
-  gates.collect(doc.documentElement);
+  gates.collectAll();
   const initial = gates.takeReady();
   const opening = request(languages(options.language)); // document.cookie read once: each read may be a round trip to the browser
   let readHeader = opening.cookieHeader; // the cookies the engine last read the decision from
@@ -156,7 +157,7 @@ export function createBrowserInstance(engine, options) {
    * `choice`: { preset, categories, services } or { allow: gate }.
    */
   function decideWith(method, choice) {
-    gates.collect(doc.documentElement);
+    gates.collectAll();
     const waiting = gates.takeReady();
     const held = guards.held();
     const answer = engine.decide(

@@ -56,6 +56,24 @@ const shadowPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <span><template shadowrootmode="open"><script src="http://stats.test:{{PORT}}/shadow-2.js"></script></template></span>
 </template></div></body></html>`;
 
+// Marked tags inside shadow roots: declarative ones (one nested in the other), and a closed one a script attaches.
+const marked = (name) => `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/${name}.js"></script>`;
+const markedShadowPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/kelisim/kelisim.js"></script>
+</head><body>${marked('doc-1')}
+<div id="host"><template shadowrootmode="open">${marked('shadow-1')}
+<span><template shadowrootmode="open">${marked('shadow-2')}</template></span></template></div>
+<div id="widget"></div>
+<script>
+  var s = document.createElement('script');
+  s.type = 'text/plain';
+  s.setAttribute('data-category', 'analytics');
+  s.src = 'http://stats.test:{{PORT}}/closed.js';
+  document.getElementById('widget').attachShadow({ mode: 'closed' }).appendChild(s);
+</script>
+${marked('doc-2')}</body></html>`;
+
 const engineCached = (s) => s.page.waitFor(() => (localStorage.getItem('kelisim:wasm') || '').length > 1000);
 /** The names of kelisim's files this page view downloaded, in order. */
 const kelisimFiles = (s) =>
@@ -83,6 +101,7 @@ export default {
     server.routes['/sync-order.html'] = (req, res) => server.html(res, orderPage);
     server.routes['/sync-late.html'] = (req, res) => server.html(res, latePage);
     server.routes['/sync-shadow.html'] = (req, res) => server.html(res, shadowPage);
+    server.routes['/sync-marked-shadow.html'] = (req, res) => server.html(res, markedShadowPage);
     server.routes['/legacy/page.html'] = (req, res) => server.html(res, legacyPage, { 'content-type': 'text/html; charset=windows-1251' });
     for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim-first-ru.js', 'kelisim-first-en.js', 'kelisim-first-kk.js'])
       server.routes[`/legacy/${file}`] = (req, res) => {
@@ -224,6 +243,26 @@ export default {
         await s.page.waitFor(() => (window.__ran || []).length === 2, null, { message: 'both tags ran' });
         assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/shadow-1.js', 'stats/shadow-2.js']);
         assert.ok((await frameSrc()).includes('video.test'));
+      },
+    ],
+    [
+      'undecided: marked tags inside shadow roots (declarative, nested, a closed one a script attached) wait, then run in document order',
+      async (s) => {
+        await s.page.evaluate(() => window.kelisim.reset());
+        await s.page.goto(`${s.origin}/sync-marked-shadow.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        await s.page.sleep(300);
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'ran before a decision');
+        await s.page.evaluate(() => window.kelisim.acceptAll());
+        await s.page.waitFor(() => (window.__ran || []).length === 5, null, { message: 'all five ran' });
+        assert.deepEqual(await s.page.evaluate(() => window.__ran), [
+          'stats/doc-1.js',
+          'stats/shadow-1.js',
+          'stats/shadow-2.js',
+          'stats/closed.js',
+          'stats/doc-2.js',
+        ]);
       },
     ],
   ],
