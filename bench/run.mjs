@@ -516,7 +516,7 @@ async function firstVisit(browser, c, port) {
   const v = await openVisit(browser, c, port);
   const out = { errors: v.errors };
   try {
-    if (TRACING) await browser.startTracing(v.page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading'] });
+    if (TRACING) await browser.startTracing(v.page, { categories: TRACE_CATEGORIES });
     await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
     out.bannerMs = await v.page.evaluate(() => window.__bench.bannerSeen);
     if (TRACING) out.trace = JSON.parse(String(await browser.stopTracing()));
@@ -588,7 +588,7 @@ async function returningVisit(browser, c, port, state) {
   const v = await openVisit(browser, c, port, state);
   const out = { errors: v.errors };
   try {
-    if (TRACING) await browser.startTracing(v.page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading'] });
+    if (TRACING) await browser.startTracing(v.page, { categories: TRACE_CATEGORIES });
     await v.page.goto(v.url, { waitUntil: 'load', timeout: VISIT_TIMEOUT_MS });
     out.analyticsMs = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
     if (TRACING) out.trace = JSON.parse(String(await browser.stopTracing()));
@@ -1160,6 +1160,8 @@ function writeSection(section) {
 // ------------------------------------------------------------- profiling
 const PROFILING = process.env.BENCH_ONLY === 'profile';
 const TRACING = PROFILING && process.env.BENCH_TRACE === '1';
+// BENCH_TRACE_CATEGORIES=a,b: other trace categories (e.g. toplevel, for the tasks themselves).
+const TRACE_CATEGORIES = (process.env.BENCH_TRACE_CATEGORIES || 'devtools.timeline,blink.user_timing,v8.execute,loading').split(',');
 
 /** The main thread's tasks of a returning visit, from navigation start to analytics: what held the page up. */
 function mainThreadTasks(trace) {

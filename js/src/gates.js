@@ -172,7 +172,7 @@ export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ra
     if (node.nodeType === 1 && node.matches(GATED) && !node.hasAttribute(DONE)) pending.add(node);
     for (const el of node.querySelectorAll(GATED)) if (!el.hasAttribute(DONE)) pending.add(el);
   }
-  /** The whole page: the document and the open shadow roots in it. */
+  /** The whole page: the document and the shadow roots the guards watch in it. */
   function collectAll() {
     collect(doc.documentElement);
     for (const root of shadowRoots()) collect(root);

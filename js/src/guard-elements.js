@@ -746,7 +746,7 @@ export function guardElements(win, state, onRealm) {
      * shadow roots first seen in it (what the parser put there came with no record).
      */
     onAdded: (fn) => watchers.push(fn),
-    /** The open shadow roots the observer watches whose host is in a document now. */
+    /** The shadow roots the observer watches (open ones the parser made, any a script attached) whose host is in a document now. */
     shadowRoots() {
       const out = [];
       for (const ref of shadows) {
