@@ -416,37 +416,26 @@ export function guardElements(win, state, onRealm) {
       const el = owner(this);
       return el && a && a.nodeType === 2 && onAttr(el, nameOf(a), a.value) ? null : f.call(this, a);
     };
-  // A NamedNodeMap does not say whose it is: `attributes` tells.
+  // A NamedNodeMap, and an SVG element's href (an SVGAnimatedString whose
+  // baseVal sets the attribute), do not say whose they are: the getter that
+  // hands them out tells.
   const owners = new WeakMap();
-  const attributesOf = Object.getOwnPropertyDescriptor(E, 'attributes').get;
-  patches.push([
-    'Element',
-    'attributes',
-    {
-      get() {
-        const map = attributesOf.call(this);
-        owners.set(map, this);
-        return map;
-      },
-      enumerable: true,
-      configurable: true,
-    },
-  ]);
-  // An SVG element's href is an SVGAnimatedString whose baseVal sets the
-  // attribute, and which does not say whose it is: its element's href tells.
-  const hrefOwners = new WeakMap();
-  for (const ctor of ['SVGImageElement', 'SVGFEImageElement']) {
+  for (const [ctor, key] of [
+    ['Element', 'attributes'],
+    ['SVGImageElement', 'href'],
+    ['SVGFEImageElement', 'href'],
+  ]) {
     const c = win[ctor];
-    const d = c && Object.getOwnPropertyDescriptor(c.prototype, 'href');
+    const d = c && Object.getOwnPropertyDescriptor(c.prototype, key);
     if (d && d.get)
       patches.push([
         ctor,
-        'href',
+        key,
         {
           get() {
-            const animated = d.get.call(this);
-            hrefOwners.set(animated, this);
-            return animated;
+            const value = d.get.call(this);
+            owners.set(value, this);
+            return value;
           },
           enumerable: true,
           configurable: true,
@@ -458,7 +447,7 @@ export function guardElements(win, state, onRealm) {
     'baseVal',
     (s) =>
       function kelisimBaseVal(value) {
-        const el = hrefOwners.get(this);
+        const el = owners.get(this);
         if (!(el && onAttr(el, 'href', value))) s.call(this, value);
       },
   );
