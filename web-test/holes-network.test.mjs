@@ -335,6 +335,66 @@ test('fetchLater (secure contexts): a refused one is never sent, an allowed one 
   }
 });
 
+test('WebTransport (secure contexts): a refused session never opens and nothing leaves the browser; an allowed one is opened', async () => {
+  // CDP reports each session the browser opens (the stand-in server speaks no HTTP/3: an opened one then fails its handshake).
+  const wt = (t) => `https://ads.test:${server.port}/wt?t=${t}`;
+  server.routes['/holes-wt.html'] = (req, res) =>
+    server.html(
+      res,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wt</title>
+<script src="/kelisim/kelisim.js" data-config="/fixtures/config-basic.json" data-ui="false"></script>
+<script>
+  // Before the engine has answered (the configuration is still loading): refused, it cannot wait.
+  window.__early = new WebTransport(${JSON.stringify(wt('early'))}).ready.then(() => 'ready', (e) => e.name);
+</script></head><body></body></html>`,
+    );
+  const p = await openPage(browser);
+  const cdp = await p.page.context().newCDPSession(p.page);
+  await cdp.send('Network.enable');
+  const opened = [];
+  cdp.on('Network.webTransportCreated', (e) => opened.push(e.url));
+  const open = (t) =>
+    p.page.evaluate(async (u) => {
+      const session = new WebTransport(u);
+      const ready = await session.ready.then(
+        () => 'ready',
+        (e) => e.name,
+      );
+      const closed = await session.closed.then(
+        () => 'closed',
+        (e) => e.name,
+      );
+      return `${ready} ${closed} ${session instanceof WebTransport}`;
+    }, wt(t));
+  try {
+    await p.page.goto(`http://localhost:${server.port}/holes-wt.html`);
+    assert.equal(await p.page.evaluate(() => window.__early), 'WebTransportError', JSON.stringify(p.errors));
+    await kelisimSettled(p.page);
+    for (const how of ['undecided', 'rejectAll']) {
+      if (how !== 'undecided') await decide(p, how);
+      const t = `wt-${how}-${++serial}`;
+      assert.equal(await open(t), 'WebTransportError WebTransportError true', how);
+      await sleep(300);
+      assert.deepEqual(
+        opened.filter((u) => u.includes(t)),
+        [],
+        `${how}: a session was opened`,
+      );
+    }
+    assert.deepEqual(
+      opened.filter((u) => u.includes('t=early')),
+      [],
+      'a session was opened before the engine answered',
+    );
+    await decide(p, 'acceptAll');
+    const t = `wt-accepted-${++serial}`;
+    await open(t);
+    assert.ok(await until(() => opened.some((u) => u.includes(t))), 'an allowed session is opened');
+  } finally {
+    await p.close();
+  }
+});
+
 test('a URL or key that reads differently the second time, or a Request of another realm, is judged by what the browser gets', async () => {
   const p = await openPage(browser);
   try {

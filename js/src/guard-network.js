@@ -1,6 +1,6 @@
 // Requests that page scripts make themselves: fetch, fetchLater,
-// XMLHttpRequest, sendBeacon, WebSocket, EventSource, <a ping>, form submissions and
-// window.open. A request to a host of a service that is not allowed (the
+// XMLHttpRequest, sendBeacon, WebSocket, EventSource, WebTransport, <a ping>, form
+// submissions and window.open. A request to a host of a service that is not allowed (the
 // engine's `urls` answer) fails as a network failure would; one outside the
 // scope the engine names (the site's own origin, unless a service names its
 // host) goes through untouched, as does one to a host no service names. Until
@@ -171,6 +171,7 @@ export function installNetworkGuard(top) {
 
     guardSocket(win, 'WebSocket', ['open', 'message', 'error', 'close'], base);
     guardSocket(win, 'EventSource', ['open', 'message', 'error'], base);
+    guardTransport(win, base);
 
     // A popup must open within the visitor's click, which cannot wait for the
     // engine: before its answer one for another host is refused (null), as a
@@ -254,10 +255,7 @@ export function installNetworkGuard(top) {
       if (v === PASS) return Reflect.construct(Native, [url, ...rest], new.target);
       return standIn(url, rest, v);
     }
-    Object.setPrototypeOf(Guarded, Native);
-    Guarded.prototype = proto;
-    Object.defineProperty(proto, 'constructor', { value: Guarded, writable: true, configurable: true });
-    Object.defineProperty(win, name, { value: Guarded, writable: true, configurable: true });
+    replace(win, name, Guarded);
 
     function standIn(url, rest, v) {
       const t = new win.EventTarget();
@@ -305,6 +303,59 @@ export function installNetworkGuard(top) {
       else answered.then(() => connect(verdict(url, base())));
       return t;
     }
+  }
+
+  /**
+   * WebTransport (secure contexts only): one that may connect is the
+   * browser's own. One refused, or asked for before the engine has answered
+   * (a session's streams cannot be handed over later as a socket's messages
+   * are), never opens, as one whose server cannot be reached: `ready` and
+   * `closed` reject, its streams error, nothing is sent.
+   */
+  function guardTransport(win, base) {
+    const Native = win.WebTransport;
+    if (!Native) return;
+    const message = 'Opening handshake failed.';
+    const error = () => {
+      try {
+        return new win.WebTransportError({ message }); // Chromium's constructor takes one dictionary
+      } catch {
+        return new win.DOMException(message, 'NetworkError');
+      }
+    };
+    const rejected = () => {
+      const p = win.Promise.reject(error());
+      p.catch(() => {}); // as the browser's own: the page sees it only where it looks
+      return p;
+    };
+    const stream = (Kind) => new win[Kind]({ start: (c) => c.error(error()) });
+    replace(win, 'WebTransport', function Guarded(input, ...rest) {
+      if (!new.target) return Native(input, ...rest); // the browser's own TypeError
+      const url = String(input);
+      if (verdict(url, base()) === PASS) return Reflect.construct(Native, [url, ...rest], new.target);
+      const t = Object.create(Native.prototype);
+      for (const [key, value] of Object.entries({
+        ready: rejected(),
+        closed: rejected(),
+        draining: new win.Promise(() => {}),
+        datagrams: { readable: stream('ReadableStream'), writable: stream('WritableStream') },
+        incomingBidirectionalStreams: stream('ReadableStream'),
+        incomingUnidirectionalStreams: stream('ReadableStream'),
+        createBidirectionalStream: rejected,
+        createUnidirectionalStream: rejected,
+        close() {},
+      }))
+        Object.defineProperty(t, key, { value, writable: true, configurable: true });
+      return t;
+    });
+  }
+  /** `Guarded` in the place of the browser's constructor `name`: the same prototype and static side. */
+  function replace(win, name, Guarded) {
+    const Native = win[name];
+    Object.setPrototypeOf(Guarded, Native);
+    Guarded.prototype = Native.prototype;
+    Object.defineProperty(Native.prototype, 'constructor', { value: Guarded, writable: true, configurable: true });
+    Object.defineProperty(win, name, { value: Guarded, writable: true, configurable: true });
   }
 
   realm(top);

@@ -56,7 +56,7 @@ test('the tarball holds exactly the allow-listed files', () => {
   // Auto-blocking without holes (element, HTML, frame, network and storage guards) cost about 11 KB.
   // A first visit's kelisim-first-<lang>.js, one per built-in language, each carry the engine (about 44 KB gzip each).
   // README.md and CHANGELOG.md ride along (about 35 KB gzip), and grow with each change's figures.
-  assert.ok(pack.info.size < 469_000, `the tarball is ${pack.info.size} bytes`);
+  assert.ok(pack.info.size < 470_000, `the tarball is ${pack.info.size} bytes`);
 });
 
 test('package.json: name, version, MIT, no install scripts, no dependencies (playwright-core an optional peer), side effects only in the script-tag bundle', () => {
