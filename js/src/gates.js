@@ -143,9 +143,10 @@ const scriptInfo = (doc, el, src) => ({
  * `ask(gates)`: the engine's answers (bool[]) for these gates, in one call.
  * `placeholders`: { place(el, info), remove(el) } (the UI). `allow(gate)`:
  * "always allow" on a placeholder. `nonce`: kelisim's tag's. `ran(info)`:
- * an allowed gated script with a source runs (scriptInfo).
+ * an allowed gated script with a source runs (scriptInfo). `shadowRoots()`:
+ * the shadow roots the guards watch, searched as the document is.
  */
-export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ran: onRun = () => {}, shadowRoots = () => [] }) {
+export function createGates({ win, doc, ask, placeholders, allow, nonce = '', ran: onRun = () => {}, shadowRoots }) {
   const pending = new Set();
   // Allowed gated scripts the parser is about to run (made runnable in
   // place), until it has passed them; and which of them ran.

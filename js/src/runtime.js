@@ -80,7 +80,7 @@ export function createBrowserInstance(engine, options) {
     allow: (gate) => decideWith('custom', { allow: gate }),
     nonce: options.nonce,
     ran: (script) => engine.ran && engine.ran(script),
-    shadowRoots: () => (guards.shadowRoots ? guards.shadowRoots() : []),
+    shadowRoots: () => guards.shadowRoots(),
   });
 
   // Page start is one engine call: the stored decision and the gates already in the page.
