@@ -223,8 +223,22 @@ test("autoBlock: unmarked third-party tags in the page's HTML never run before a
   await close();
 });
 
+// The parser may end a task right after a shadow host's start tag, before its
+// template: kelisim then sees the host without its root, and what the parser
+// puts in that root before kelisim looks again can run (a known gap, README;
+// the test after the next pins it down with a page sent in two pieces). An
+// observer of the trees kelisim's own watches notes each host it saw without
+// its root, at the same checkpoints as kelisim's.
+const PAUSES = `<script>window.__paused = [];
+new MutationObserver(function (records, mo) {
+  records.forEach(function (r) { r.addedNodes.forEach(function (n) {
+    if (n.id !== 'host' && n.id !== 'inner') return;
+    if (!n.shadowRoot) window.__paused.push(n.id); else mo.observe(n.shadowRoot, { childList: true, subtree: true });
+  }); });
+}).observe(document.documentElement, { childList: true, subtree: true });</script>`;
+
 test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTML (nested too) are held like the rest", async () => {
-  const html = `</head><body>
+  const html = `${PAUSES}</head><body>
 <div id="host"><template shadowrootmode="open"><p>in a shadow root</p>
 <script src="http://stats.test:{{PORT}}/shadow-1.js"></script>
 <iframe width="300" height="150" src="http://video.test:{{PORT}}/frame/shadow"></iframe>
@@ -238,12 +252,20 @@ test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTM
   const ran = () => page.evaluate(() => window.__ran || []);
   const frameSrc = () => page.evaluate(() => document.getElementById('host').shadowRoot.querySelector('iframe').getAttribute('src'));
   const frameLoaded = () => page.frames().some((f) => f.url().includes('video.test'));
+  // Only the host no service names ran, and what a root the parser paused before held (the outer one holds the inner).
+  const onlyAllowed = async (when) => {
+    const paused = await page.evaluate(() => window.__paused);
+    const gap = { host: ['stats/shadow-1.js', 'stats/shadow-2.js'], inner: ['stats/shadow-2.js'] };
+    const extra = (await ran()).filter((x) => x !== 'cdn/shadow-lib.js' && !paused.some((id) => gap[id].includes(x)));
+    assert.deepEqual(extra, [], `${when} (the parser paused before the template of: ${paused.join(', ') || 'none'})`);
+    assert.ok((await ran()).includes('cdn/shadow-lib.js'));
+  };
 
   // First page view: held until the engine answers "no".
   await page.goto(url);
   await kelisimSettled(page);
   await page.waitForTimeout(300);
-  assert.deepEqual(await ran(), ['cdn/shadow-lib.js'], 'only the host no service names ran');
+  await onlyAllowed('before a decision');
   assert.equal(await frameSrc(), 'about:blank');
   assert.equal(frameLoaded(), false);
 
@@ -253,7 +275,7 @@ test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTM
   await page.reload();
   await kelisimSettled(page);
   await page.waitForTimeout(300);
-  assert.deepEqual(await ran(), ['cdn/shadow-lib.js']);
+  await onlyAllowed('after reject all');
   assert.equal(frameLoaded(), false);
 
   // Accepted: they run, in document order, and the frame loads.
@@ -267,6 +289,76 @@ test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTM
   );
   await close();
 });
+
+/**
+ * A page sent in two pieces, the first ending with a shadow host's start tag
+ * (`<span id="late">`), the second, half a second later, with its template
+ * (`root`): the parser attaches that root in a task after the one that made
+ * the host.
+ */
+function pausedPage(root) {
+  const path = `/late${Math.random().toString(36).slice(2)}.html`;
+  server.routes[path] = (req, res) => {
+    const port = new URL(server.origin).port;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.write(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${JSON.stringify(withAutoBlock(basic))}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script>window.__paused = [];
+new MutationObserver(function (records) {
+  records.forEach(function (r) { r.addedNodes.forEach(function (n) { if (n.id === 'late' && !n.shadowRoot) window.__paused.push(n.id); }); });
+}).observe(document.documentElement, { childList: true, subtree: true });</script>
+</head><body><p>the page</p><span id="late">`);
+    setTimeout(() => res.end(`<template shadowrootmode="open">${root.replaceAll('{{PORT}}', port)}</template></span></body></html>`), 500);
+  };
+  return `${server.origin}${path}`;
+}
+
+test('a declarative root the parser attached after a pause: its frame is held, its marked script runs once allowed', async () => {
+  const url = pausedPage(
+    '<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/late-marked.js"></script>' +
+      '<iframe width="300" height="150" src="http://video.test:{{PORT}}/frame/late"></iframe>',
+  );
+  const { page, close } = await openPage(browser);
+  const ran = () => page.evaluate(() => window.__ran || []);
+  const frameLoaded = () => page.frames().some((f) => f.url().includes('video.test'));
+  await page.goto(url);
+  await kelisimSettled(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.__paused), ['late'], 'the parser paused between the host and its template');
+  assert.deepEqual(await ran(), []);
+  assert.equal(frameLoaded(), false);
+  assert.equal(
+    await page.evaluate(() => document.getElementById('late').shadowRoot.querySelector('iframe').getAttribute('src')),
+    'about:blank',
+  );
+
+  await page.evaluate(() => window.kelisim.acceptAll());
+  await page.waitForFunction(() => (window.__ran || []).length >= 1);
+  assert.deepEqual(await ran(), ['stats/late-marked.js']);
+  await page.waitForFunction(() => document.getElementById('late').shadowRoot.querySelector('iframe[src*="video.test"]'));
+  await close();
+});
+
+// Not closed: what the parser puts in such a root before kelisim looks again
+// (here an unmarked script, the root's first content) is not seen in time.
+test(
+  'known gap: an unmarked script in a declarative root the parser attached after a pause',
+  { todo: 'not closable by a page script: no record, no event reaches a page script before the parser runs it' },
+  async () => {
+    const url = pausedPage('<script src="http://stats.test:{{PORT}}/late-unmarked.js"></script>');
+    const { page, close } = await openPage(browser);
+    try {
+      await page.goto(url);
+      await kelisimSettled(page);
+      await page.waitForTimeout(300);
+      assert.deepEqual(await page.evaluate(() => window.__paused), ['late']);
+      assert.deepEqual(await page.evaluate(() => window.__ran || []), []);
+    } finally {
+      await close();
+    }
+  },
+);
 
 test('marked tags inside shadow roots (declarative, nested, closed ones a script attached) wait for consent, then run in document order', async () => {
   const gated = (name) => `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/${name}.js"></script>`;

@@ -662,20 +662,41 @@ export function guardElements(win, state, onRealm) {
     for (const x of collect([shadow], true)) found.add(x);
     for (const inner of shadow.querySelectorAll('*')) watchShadow(inner, found, added);
   }
-  const observer = new win.MutationObserver((records) => {
+  // The parser attaches a declarative root when it reaches the template, and
+  // it may pause between a host's start tag and that template: the elements it
+  // had open when a batch ended are looked at again with the next batch, and
+  // once more when it has finished. What a root attached so late held before
+  // that look (an unmarked script may have run) is a known gap (README).
+  let open = [];
+  function stillOpen() {
+    const out = [];
+    const walk = (el) => {
+      for (; el; el = el.lastElementChild) {
+        const shadow = rootOf(el);
+        if (!shadow) out.push(el);
+        else if (watched.has(shadow)) walk(shadow.lastElementChild);
+      }
+    };
+    if (doc.readyState === 'loading') walk(doc.documentElement);
+    return out;
+  }
+  function batch(records) {
     const { roots, inner } = addedRoots(records);
     const found = new Set(collect(roots)); // an element may come both as an added node and inside an added parent
     for (const el of inner) if (URLS[el.localName] && (!BY_ATTRIBUTE.test(el.localName) || hasAttributes.call(el))) found.add(el);
     const added = [];
-    for (const list of [roots, inner]) for (const el of list) watchShadow(el, found, added);
+    for (const list of [roots, inner, open]) for (const el of list) watchShadow(el, found, added);
+    open = stillOpen();
     for (const el of found) if (has(el, HELD)) held.add(el); // held markup the parser made
     if (found.size) {
       if (parsing) holdParsed([...found]);
       guardFrames(found);
     }
     for (const fn of watchers) fn(added.length ? roots.concat(added) : roots);
-  });
+  }
+  const observer = new win.MutationObserver(batch);
   observer.observe(doc.documentElement, WATCH);
+  doc.addEventListener('readystatechange', () => open.length && batch(observer.takeRecords()));
   // A same-origin document that replaced a frame's first one has a window of its own.
   doc.addEventListener('load', (e) => e.target.localName === 'iframe' && guardFrames([e.target]), true);
 
