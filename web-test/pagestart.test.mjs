@@ -296,7 +296,7 @@ test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTM
  * (`root`): the parser attaches that root in a task after the one that made
  * the host.
  */
-function pausedPage(root) {
+function pausedPage(root, pageScript = '') {
   const path = `/late${Math.random().toString(36).slice(2)}.html`;
   server.routes[path] = (req, res) => {
     const port = new URL(server.origin).port;
@@ -308,6 +308,7 @@ function pausedPage(root) {
 new MutationObserver(function (records) {
   records.forEach(function (r) { r.addedNodes.forEach(function (n) { if (n.id === 'late' && !n.shadowRoot) window.__paused.push(n.id); }); });
 }).observe(document.documentElement, { childList: true, subtree: true });</script>
+<script>${pageScript}</script>
 </head><body><p>the page</p><span id="late">`);
     setTimeout(() => res.end(`<template shadowrootmode="open">${root.replaceAll('{{PORT}}', port)}</template></span></body></html>`), 500);
   };
@@ -318,6 +319,8 @@ test('a declarative root the parser attached after a pause: its frame is held, i
   const url = pausedPage(
     '<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/late-marked.js"></script>' +
       '<iframe width="300" height="150" src="http://video.test:{{PORT}}/frame/late"></iframe>',
+    // A page script that would hide the elements the parser has open from a walk through the page's own getters.
+    `for (const c of [Element, DocumentFragment, Document]) Object.defineProperty(c.prototype, 'lastElementChild', { get: () => null });`,
   );
   const { page, close } = await openPage(browser);
   const ran = () => page.evaluate(() => window.__ran || []);

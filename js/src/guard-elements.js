@@ -667,17 +667,23 @@ export function guardElements(win, state, onRealm) {
   // had open when a batch ended are looked at again with the next batch, and
   // once more when it has finished. What a root attached so late held before
   // that look (an unmarked script may have run) is a known gap (README).
+  // The browser's own getters: a page script that redefines them cannot hide a host.
+  const getter = (ctor, key) => Object.getOwnPropertyDescriptor(win[ctor].prototype, key).get;
+  const lastOf = getter('Element', 'lastElementChild');
+  const lastInRoot = getter('DocumentFragment', 'lastElementChild');
+  const readyState = getter('Document', 'readyState');
+  const rootElement = getter('Document', 'documentElement');
   let open = [];
   function stillOpen() {
     const out = [];
     const walk = (el) => {
-      for (; el; el = el.lastElementChild) {
+      for (; el; el = lastOf.call(el)) {
         const shadow = rootOf(el);
         if (!shadow) out.push(el);
-        else if (watched.has(shadow)) walk(shadow.lastElementChild);
+        else if (watched.has(shadow)) walk(lastInRoot.call(shadow));
       }
     };
-    if (doc.readyState === 'loading') walk(doc.documentElement);
+    if (readyState.call(doc) === 'loading') walk(rootElement.call(doc));
     return out;
   }
   function batch(records) {
