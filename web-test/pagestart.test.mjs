@@ -292,13 +292,19 @@ test("autoBlock: unmarked tags inside declarative shadow roots of the page's HTM
 
 /**
  * A page sent in two pieces, the first ending with a shadow host's start tag
- * (`<span id="late">`), the second, half a second later, with its template
- * (`root`): the parser attaches that root in a task after the one that made
- * the host.
+ * (`<span id="late">`), the second with its template (`root`) once the page
+ * has seen the host without a root (its parser then waits for bytes): the
+ * parser attaches that root in a task after the one that made the host.
  */
 function pausedPage(root, pageScript = '') {
-  const path = `/late${Math.random().toString(36).slice(2)}.html`;
-  server.routes[path] = (req, res) => {
+  const id = Math.random().toString(36).slice(2);
+  let seen;
+  server.routes[`/late-seen-${id}`] = (req, res) => {
+    seen?.();
+    res.writeHead(204);
+    res.end();
+  };
+  server.routes[`/late-${id}.html`] = (req, res) => {
     const port = new URL(server.origin).port;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.write(`<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -306,13 +312,18 @@ function pausedPage(root, pageScript = '') {
 <script src="/kelisim/kelisim.js"></script>
 <script>window.__paused = [];
 new MutationObserver(function (records) {
-  records.forEach(function (r) { r.addedNodes.forEach(function (n) { if (n.id === 'late' && !n.shadowRoot) window.__paused.push(n.id); }); });
+  records.forEach(function (r) { r.addedNodes.forEach(function (n) {
+    if (n.id === 'late' && !n.shadowRoot) { window.__paused.push(n.id); fetch('/late-seen-${id}'); }
+  }); });
 }).observe(document.documentElement, { childList: true, subtree: true });</script>
 <script>${pageScript}</script>
 </head><body><p>the page</p><span id="late">`);
-    setTimeout(() => res.end(`<template shadowrootmode="open">${root.replaceAll('{{PORT}}', port)}</template></span></body></html>`), 500);
+    new Promise((resolve) => {
+      seen = resolve;
+      setTimeout(resolve, 5000);
+    }).then(() => res.end(`<template shadowrootmode="open">${root.replaceAll('{{PORT}}', port)}</template></span></body></html>`));
   };
-  return `${server.origin}${path}`;
+  return `${server.origin}/late-${id}.html`;
 }
 
 test('a declarative root the parser attached after a pause: its frame is held, its marked script runs once allowed', async () => {
