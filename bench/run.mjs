@@ -547,7 +547,9 @@ async function firstVisit(browser, c, port) {
     if (c.accept) {
       if (process.env.BENCH_ACCEPT_TRACE)
         await browser.startTracing(v.page, {
-          categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading', 'disabled-by-default-devtools.timeline'],
+          categories: process.env.BENCH_TRACE_CATEGORIES
+            ? process.env.BENCH_TRACE_CATEGORIES.split(',')
+            : ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'loading', 'disabled-by-default-devtools.timeline'],
         });
       await v.page.click(c.accept, { timeout: VISIT_TIMEOUT_MS });
       const ran = await v.page.evaluate(() => window.__bench.when('analytics', 5000));
@@ -1160,7 +1162,7 @@ function writeSection(section) {
 // ------------------------------------------------------------- profiling
 const PROFILING = process.env.BENCH_ONLY === 'profile';
 const TRACING = PROFILING && process.env.BENCH_TRACE === '1';
-// BENCH_TRACE_CATEGORIES=a,b: other trace categories (e.g. toplevel, for the tasks themselves).
+// BENCH_TRACE_CATEGORIES=a,b: other trace categories (e.g. toplevel, for the tasks themselves), here and for BENCH_ACCEPT_TRACE.
 const TRACE_CATEGORIES = (process.env.BENCH_TRACE_CATEGORIES || 'devtools.timeline,blink.user_timing,v8.execute,loading').split(',');
 
 /** The main thread's tasks of a returning visit, from navigation start to analytics: what held the page up. */
