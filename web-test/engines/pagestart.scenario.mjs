@@ -66,6 +66,24 @@ new MutationObserver(function (records, mo) {
 <span id="inner"><template shadowrootmode="open"><script src="http://stats.test:{{PORT}}/shadow-2.js"></script></template></span>
 </template></div></body></html>`;
 
+// A page sent in two pieces: the first ends with a shadow host's start tag,
+// the second (its template: a marked script and an unmarked frame) follows
+// once the page has seen the host without a root, so the parser attaches that
+// root in a later task than the host's.
+const pausedHead = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script type="application/json" id="kelisim-config">${config}</script>
+<script src="/kelisim/kelisim.js"></script>
+<script>window.__paused = [];
+new MutationObserver(function (records) {
+  records.forEach(function (r) { r.addedNodes.forEach(function (n) {
+    if (n.id === 'late' && !n.shadowRoot) { window.__paused.push(n.id); fetch('/sync-paused-seen'); }
+  }); });
+}).observe(document.documentElement, { childList: true, subtree: true });</script>
+</head><body><p>the page</p><span id="late">`;
+const pausedRest = `<template shadowrootmode="open">
+<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/late-marked.js"></script>
+<iframe width="300" height="150" src="http://video.test:{{PORT}}/frame/late"></iframe></template></span></body></html>`;
+
 // Marked tags inside shadow roots: declarative ones (one nested in the other), and a closed one a script attaches.
 const marked = (name) => `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/${name}.js"></script>`;
 const markedShadowPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -112,6 +130,22 @@ export default {
     server.routes['/sync-late.html'] = (req, res) => server.html(res, latePage);
     server.routes['/sync-shadow.html'] = (req, res) => server.html(res, shadowPage);
     server.routes['/sync-marked-shadow.html'] = (req, res) => server.html(res, markedShadowPage);
+    let seen = null;
+    server.routes['/sync-paused-seen'] = (req, res) => {
+      seen?.();
+      res.writeHead(204);
+      res.end();
+    };
+    server.routes['/sync-paused.html'] = (req, res) => {
+      const port = new URL(server.origin).port;
+      // The engines' proxy passes on a page marked so in pieces too.
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-test-pieces': '1' });
+      res.write(pausedHead);
+      new Promise((resolve) => {
+        seen = resolve;
+        setTimeout(resolve, 5000);
+      }).then(() => res.end(pausedRest.replaceAll('{{PORT}}', port)));
+    };
     server.routes['/legacy/page.html'] = (req, res) => server.html(res, legacyPage, { 'content-type': 'text/html; charset=windows-1251' });
     for (const file of ['kelisim.js', 'kelisim-app.js', 'kelisim-first-ru.js', 'kelisim-first-en.js', 'kelisim-first-kk.js'])
       server.routes[`/legacy/${file}`] = (req, res) => {
@@ -261,6 +295,31 @@ export default {
         // In the page's order, unless one ran before the decision.
         assert.deepEqual(paused.length ? ran.sort() : ran, ['stats/shadow-1.js', 'stats/shadow-2.js']);
         assert.ok((await frameSrc()).includes('video.test'));
+      },
+    ],
+    [
+      'undecided: a declarative root the parser attached after a pause: its unmarked frame is held, its marked script runs once allowed',
+      async (s) => {
+        await s.page.evaluate(() => window.kelisim.reset());
+        await s.page.goto(`${s.origin}/sync-paused.html`);
+        const settled = await s.page.settled();
+        assert.equal(settled.ok, true, settled.message);
+        await s.page.sleep(300);
+        assert.deepEqual(await s.page.evaluate(() => window.__paused), ['late'], 'the parser paused between the host and its template');
+        const frame = () =>
+          s.page.evaluate(() => {
+            const f = document.getElementById('late').shadowRoot.querySelector('iframe');
+            // A cross-origin document (the frame's own src) has no contentDocument for this page.
+            return { src: f.getAttribute('src'), sameOrigin: f.contentDocument !== null };
+          });
+        assert.deepEqual(await s.page.evaluate(() => window.__ran ?? []), [], 'ran before a decision');
+        assert.deepEqual(await frame(), { src: 'about:blank', sameOrigin: true });
+        await s.page.evaluate(() => window.kelisim.acceptAll());
+        await s.page.waitFor(() => (window.__ran || []).length === 1, null, { message: 'the marked script ran' });
+        assert.deepEqual(await s.page.evaluate(() => window.__ran), ['stats/late-marked.js']);
+        await s.page.waitFor(() => document.getElementById('late').shadowRoot.querySelector('iframe').contentDocument === null, null, {
+          message: 'the frame loaded its own (cross-origin) src',
+        });
       },
     ],
     [
