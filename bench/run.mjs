@@ -356,6 +356,10 @@ function probe({ banner, patience = 8000 }) {
   new PerformanceObserver((l) => {
     for (const e of l.getEntries()) if (!e.hadRecentInput) B.shifts.push([e.startTime, e.value]);
   }).observe({ type: 'layout-shift', buffered: true });
+  // The page's first contentful paint, among the marks (the page's own content, or a banner, whichever paints first).
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) if (e.name === 'first-contentful-paint' && !('firstPaint' in B.marks)) B.marks.firstPaint = e.startTime;
+  }).observe({ type: 'paint', buffered: true });
   addEventListener(
     'click',
     () => {
@@ -1013,6 +1017,8 @@ async function slowFirstVisit(browser, c, port, scheme = 'http') {
       console.error(
         c.id,
         seen,
+        'first contentful paint',
+        await page.evaluate(() => Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1)),
         await page.evaluate(() =>
           performance
             .getEntriesByType('resource')
