@@ -29,12 +29,11 @@ const PROBE_TAG = `<script src="${PROBE_PATH}"></script>`;
 
 /** Puts `<script src="/__engines-probe.js">` before anything else the page runs. */
 function withProbe(html) {
-  const tag = PROBE_TAG;
   const head = html.match(/<head(\s[^>]*)?>/i);
-  if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
+  if (head) return html.slice(0, head.index + head[0].length) + PROBE_TAG + html.slice(head.index + head[0].length);
   const doctype = html.match(/^\s*<!doctype[^>]*>/i);
   const at = doctype ? doctype[0].length : 0;
-  return html.slice(0, at) + tag + html.slice(at);
+  return html.slice(0, at) + PROBE_TAG + html.slice(at);
 }
 
 export async function startProxy() {
@@ -108,7 +107,8 @@ export async function startProxy() {
             const head = first.toString('latin1').match(/<head(\s[^>]*)?>/i);
             if (!head) return;
             const at = head.index + head[0].length;
-            sent = res.write(Buffer.concat([first.subarray(0, at), Buffer.from(PROBE_TAG), first.subarray(at)])) || true;
+            res.write(Buffer.concat([first.subarray(0, at), Buffer.from(PROBE_TAG), first.subarray(at)]));
+            sent = true;
           });
           up.on('end', () => res.end(sent ? undefined : withProbe(first.toString('utf8'))));
           return;
