@@ -7,13 +7,33 @@
 /** `roots`: the highest added elements; `inner`: the other added elements, each inside one of the roots. */
 export function addedRoots(records) {
   const added = new Set();
-  for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) added.add(n);
+  // Indexed, not iterated: a batch of the parser's holds thousands of records.
+  for (let i = 0; i < records.length; i++) {
+    const nodes = records[i].addedNodes;
+    for (let k = 0; k < nodes.length; k++) if (nodes[k].nodeType === 1) added.add(nodes[k]);
+  }
   const roots = [];
   const inner = [];
+  // Whether a node that was not added has an added ancestor, once known: the
+  // siblings the parser added share their ancestors, walked up once.
+  const below = new Map();
   for (const n of added) {
-    let top = true;
-    for (let p = n.parentNode; p && top; p = p.parentNode) top = !added.has(p);
-    (top ? roots : inner).push(n);
+    const path = [];
+    let within = false;
+    for (let p = n.parentNode; p; p = p.parentNode) {
+      if (added.has(p)) {
+        within = true;
+        break;
+      }
+      const known = below.get(p);
+      if (known !== undefined) {
+        within = known;
+        break;
+      }
+      path.push(p);
+    }
+    for (const p of path) below.set(p, within);
+    (within ? inner : roots).push(n);
   }
   return { roots, inner };
 }
