@@ -374,6 +374,30 @@ test(
   },
 );
 
+// Not closed: kelisim runs in the page's own realm. A script of the page that
+// runs before markup kelisim must hold can redefine what kelisim reads there
+// (here the records its observer of the parser gets, as an empty list).
+test(
+  "known gap: a page script that redefines the DOM's own getters before unmarked tags",
+  { todo: 'not closable by a page script: kelisim reads the page through the same realm' },
+  async () => {
+    const url = inlinePage(
+      withAutoBlock(basic),
+      `<script>Object.defineProperty(MutationRecord.prototype, 'addedNodes', { get() { return []; } });</script>
+<script src="http://stats.test:{{PORT}}/tag-1.js"></script></head><body><p>x</p></body></html>`,
+    );
+    const { page, close } = await openPage(browser);
+    try {
+      await page.goto(url);
+      await kelisimSettled(page);
+      await page.waitForTimeout(300);
+      assert.deepEqual(await page.evaluate(() => window.__ran || []), []);
+    } finally {
+      await close();
+    }
+  },
+);
+
 test('marked tags inside shadow roots (declarative, nested, closed ones a script attached) wait for consent, then run in document order', async () => {
   const gated = (name) => `<script type="text/plain" data-category="analytics" src="http://stats.test:{{PORT}}/${name}.js"></script>`;
   const html = `</head><body>
